@@ -1,0 +1,13 @@
+"""The command-line interface: thin commands over the public API. ``heritage-ld --help`` lists them."""
+
+from __future__ import annotations
+
+from heritage_ld.cli import build_cmd, check_cmd  # noqa: F401  (registers the commands)
+from heritage_ld.cli._app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """The ``heritage-ld`` console script."""
+    app()

@@ -1,0 +1,134 @@
+"""The typer application, shared options, and the one place where exceptions become exit codes."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from heritage_ld._version import __version__
+from heritage_ld.errors import CatalogueError, HeritageLDError
+from heritage_ld.problems import Problem
+
+__all__ = ["app", "console", "err_console", "handle_errors", "print_problems", "progress_reporter"]
+
+app = typer.Typer(
+    name="heritage-ld",
+    help=(
+        "Turn a museum catalogue (collection.toml + items.csv + the original files) into linked data "
+        "(Dublin Core and CIDOC-CRM / Linked Art), BagIt preservation packages, IIIF manifests and a "
+        "browsable exhibition site.\n\nStart with: heritage-ld check CATALOGUE, then heritage-ld build CATALOGUE -o OUT."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+console = Console()
+err_console = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"heritage-ld {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """heritage-ld: linked data, preservation packages and IIIF for museum collections."""
+
+
+def print_problems(problems: Iterable[Problem]) -> None:
+    """Print problems one per line to stderr (``file:line:col: CODE message``), errors in red on a terminal."""
+    for p in problems:
+        style = "red" if p.is_error else "yellow"
+        err_console.print(p.render(), style=style, highlight=False, markup=False, soft_wrap=True)
+
+
+def handle_errors(fn: F) -> F:
+    """Map heritage-ld exceptions to exit codes (2 bad input/usage, 1 invalid) with a clear message."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CatalogueError as exc:
+            print_problems(exc.problems)
+            errors = sum(1 for p in exc.problems if p.is_error)
+            err_console.print(f"{errors} error(s): nothing was written.", style="bold red", highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+        except HeritageLDError as exc:
+            err_console.print(f"error: {exc}", style="bold red", highlight=False, markup=False)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err_console.print("interrupted", style="red")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class RichProgress:
+    """A :class:`heritage_ld.pipeline.Progress` drawn with rich bars (only used on a terminal)."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._tasks: dict[str, TaskID] = {}
+
+    def start(self, task: str, total: int) -> None:
+        self._tasks[task] = self._progress.add_task(task, total=total)
+
+    def advance(self, task: str, amount: int = 1) -> None:
+        if task in self._tasks:
+            self._progress.advance(self._tasks[task], amount)
+
+    def finish(self, task: str) -> None:
+        if task in self._tasks:
+            t = self._tasks[task]
+            total = self._progress.tasks[t].total
+            self._progress.update(t, completed=total)
+
+
+class _Quiet:
+    def start(self, task: str, total: int) -> None:
+        return None
+
+    def advance(self, task: str, amount: int = 1) -> None:
+        return None
+
+    def finish(self, task: str) -> None:
+        return None
+
+
+@contextmanager
+def progress_reporter(quiet: bool = False) -> Iterator[RichProgress | _Quiet]:
+    """Progress bars on stderr when it is a terminal and not ``quiet``; silent otherwise (pipes, CI, cron)."""
+    if quiet or not sys.stderr.isatty():
+        yield _Quiet()
+        return
+    with Progress(
+        TextColumn("{task.description:<12}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+    ) as progress:
+        yield RichProgress(progress)
+
+
+QUIET_OPTION = typer.Option(False, "--quiet", "-q", help="No progress bars or summaries; only problems and errors.")
+JOBS_OPTION = typer.Option(None, "--jobs", "-j", min=1, help="Parallel workers (default: the number of CPUs).")

@@ -1,0 +1,41 @@
+"""``heritage-ld build CATALOGUE -o OUT``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from heritage_ld.catalogue import read_catalogue
+from heritage_ld.cli._app import JOBS_OPTION, QUIET_OPTION, app, console, handle_errors, progress_reporter
+from heritage_ld.errors import UsageError
+from heritage_ld.pipeline import EXECUTORS, STEPS, BuildOptions, build
+
+
+@app.command("build")
+@handle_errors
+def build_command(
+    catalogue: Path = typer.Argument(..., help="The catalogue folder."),
+    out: Path = typer.Option(..., "--out", "-o", help="The output folder (rdf/, iiif/, bags/, site/ go here)."),
+    base_url: str = typer.Option(None, "--base-url", help="Public base URL of the output (default: from collection.toml)."),
+    only: str = typer.Option(None, "--only", help=f"Comma-separated steps to run: {','.join(STEPS)} (default: all)."),
+    jobs: int = JOBS_OPTION,
+    executor: str = typer.Option("threads", "--executor", help=f"How to run in parallel: {', '.join(EXECUTORS)}."),
+    tiles: bool = typer.Option(True, "--tiles/--no-tiles", help="Write static IIIF level-0 image tiles."),
+    bag_mode: str = typer.Option("item", "--bag-mode", help="item: one bag per item; collection: one bag for all."),
+    replace: bool = typer.Option(False, "--replace", help="Replace existing bags in OUT instead of refusing."),
+    rehash: bool = typer.Option(False, "--rehash", help="Re-hash unchanged bag payloads when updating bags."),
+    quiet: bool = QUIET_OPTION,
+) -> None:
+    """Build everything for a catalogue into OUT: RDF, IIIF manifests and tiles, bags and the exhibition site."""
+    steps = [s.strip() for s in only.split(",") if s.strip()] if only else None
+    if bag_mode not in ("item", "collection"):
+        raise UsageError(f"--bag-mode must be 'item' or 'collection', not {bag_mode!r}")
+    collection = read_catalogue(catalogue)
+    options = BuildOptions(base_url=base_url, tiles=tiles, bag_mode=bag_mode, replace=replace, rehash=rehash)
+    with progress_reporter(quiet) as progress:
+        report = build(collection, out, only=steps, options=options, executor=executor, jobs=jobs, progress=progress)
+    if not quiet:
+        for name, result in report.results.items():
+            console.print(f"{name:>6}: {result.summary}", highlight=False)
+        console.print(f"built {len(collection.items)} items into {out} in {report.seconds:.1f} s", highlight=False)

@@ -1,0 +1,35 @@
+"""``heritage-ld check CATALOGUE``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from heritage_ld.catalogue import check_catalogue
+from heritage_ld.cli._app import QUIET_OPTION, app, console, handle_errors, print_problems
+
+
+@app.command("check")
+@handle_errors
+def check(
+    catalogue: Path = typer.Argument(..., help="The catalogue folder (collection.toml + items.csv or items.xlsx)."),
+    quiet: bool = QUIET_OPTION,
+) -> None:
+    """Check a catalogue and list every problem as file:line:column: message.
+
+    Exit 0 when it can be built (warnings are shown but allowed), 2 when it has errors.
+    """
+    result = check_catalogue(catalogue)
+    print_problems(result.problems)
+    if result.errors:
+        console.print(f"{catalogue}: {len(result.errors)} error(s), {len(result.warnings)} warning(s)", highlight=False)
+        raise typer.Exit(2)
+    if not quiet and result.collection is not None:
+        c = result.collection
+        media = sum(len(i.media) for i in c.items)
+        console.print(
+            f"{catalogue}: OK: {len(c.items)} items in {len(c.sections)} sections, {media} media files, "
+            f"{len(result.warnings)} warning(s)",
+            highlight=False,
+        )

@@ -1,0 +1,41 @@
+"""The domain model: plain, frozen, typed values with no I/O."""
+
+from __future__ import annotations
+
+from heritage_ld.model.agent import Agent, AgentKind, Attribution, Concept, Place
+from heritage_ld.model.collection import Collection, CollectionKind, Section
+from heritage_ld.model.edtf import EDTFDate, EDTFError, EDTFPoint, parse_edtf
+from heritage_ld.model.iri import UrlScheme, is_absolute_iri, iri_segment, slugify
+from heritage_ld.model.item import Dimension, Item, ItemKind, MediaFile, MediaRole, SourceType
+from heritage_ld.model.rights import is_rights_iri
+from heritage_ld.model.text import NO_LANGUAGE, MultilingualText, is_language_tag, normalize_text
+
+__all__ = [
+    "NO_LANGUAGE",
+    "Agent",
+    "AgentKind",
+    "Attribution",
+    "Collection",
+    "CollectionKind",
+    "Concept",
+    "Dimension",
+    "EDTFDate",
+    "EDTFError",
+    "EDTFPoint",
+    "Item",
+    "ItemKind",
+    "MediaFile",
+    "MediaRole",
+    "MultilingualText",
+    "Place",
+    "Section",
+    "SourceType",
+    "UrlScheme",
+    "iri_segment",
+    "is_absolute_iri",
+    "is_language_tag",
+    "is_rights_iri",
+    "normalize_text",
+    "parse_edtf",
+    "slugify",
+]

@@ -1,0 +1,74 @@
+"""A collection or exhibition: its metadata, ordered sections and items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from heritage_ld.model.agent import Agent, Concept, Place
+from heritage_ld.model.edtf import EDTFDate
+from heritage_ld.model.item import Item
+from heritage_ld.model.text import MultilingualText
+
+__all__ = ["Collection", "CollectionKind", "Section"]
+
+
+class CollectionKind(str, Enum):
+    EXHIBITION = "exhibition"
+    COLLECTION = "collection"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A part of an exhibition ("The Silence Moment"), in the curator's order."""
+
+    key: str
+    title: MultilingualText
+    summary: MultilingualText = field(default_factory=MultilingualText)
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """An exhibition or holding, with every item and the agents, places and concepts they refer to.
+
+    ``base_url`` is the base of every IRI minted for it (see :class:`heritage_ld.model.UrlScheme`); ``root``
+    is the catalogue folder media paths are relative to (``None`` for a collection built in memory).
+    """
+
+    key: str
+    title: MultilingualText
+    base_url: str
+    kind: CollectionKind = CollectionKind.EXHIBITION
+    summary: MultilingualText = field(default_factory=MultilingualText)
+    organizers: tuple[Agent, ...] = ()
+    publisher: Agent | None = None
+    venue: Place | None = None
+    date: EDTFDate | None = None
+    sections: tuple[Section, ...] = ()
+    items: tuple[Item, ...] = ()
+    rights: str | None = None
+    credit_line: MultilingualText = field(default_factory=MultilingualText)
+    homepage: str | None = None
+    languages: tuple[str, ...] = ()
+    agents: tuple[Agent, ...] = ()
+    places: tuple[Place, ...] = ()
+    concepts: tuple[Concept, ...] = ()
+    root: Path | None = field(default=None, compare=False)
+
+    def section(self, key: str) -> Section:
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+    def items_in(self, section: Section | str) -> tuple[Item, ...]:
+        """The items of a section, in catalogue order."""
+        key = section if isinstance(section, str) else section.key
+        return tuple(i for i in self.items if i.section == key)
+
+    def item(self, accession: str) -> Item:
+        for i in self.items:
+            if i.accession == accession:
+                return i
+        raise KeyError(accession)

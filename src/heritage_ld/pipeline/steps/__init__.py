@@ -1,0 +1,1 @@
+"""Build steps, one module each: ``run(ctx) -> StepResult``."""

@@ -1,0 +1,200 @@
+"""One table of every problem code heritage-ld reports, and the value that carries one.
+
+Codes are prefixed by layer: ``C`` catalogue, ``R`` RDF, ``I`` IIIF, ``B`` bags, ``P`` publishing. Code calls
+:func:`report` with a code, a :class:`Location` and the template's named parameters; tests assert codes, never
+the rendered text. ``docs/problems.md`` is generated from :data:`CODES` by ``scripts/gen_problems_doc.py``.
+
+>>> p = report("C012", Location("items.csv", 14, 3, "date"), value="1972-13")
+>>> p.render()
+'items.csv:14:3: C012 date "1972-13" is not a valid EDTF date (expected YYYY, YYYY-MM, YYYY-MM-DD or an interval such as 1972-12-18/1972-12-29)'
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+__all__ = ["CODES", "Code", "Location", "Problem", "Severity", "report"]
+
+
+class Severity(str, Enum):
+    """How bad a problem is: an error stops the work, a warning does not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """One row of the problem table."""
+
+    code: str
+    severity: Severity
+    template: str
+    hint: str = ""
+    spec: str = ""
+
+    @property
+    def params(self) -> frozenset[str]:
+        """The named parameters the template needs."""
+        return frozenset(f[1] for f in string.Formatter().parse(self.template) if f[1])
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+_TABLE: tuple[Code, ...] = (
+    # -- catalogue: files ---------------------------------------------------------------------------
+    Code("C001", E, "cannot read {what}: {reason}", "check the path and the file's permissions"),
+    Code("C002", E, "{what} is not valid UTF-8 (byte 0x{byte} at offset {offset})",
+         "save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8')"),
+    Code("C003", E, "malformed CSV: {reason}", "check quotes: a cell with a comma or a line break must be quoted"),
+    Code("C004", E, "malformed TOML: {reason}", "see https://toml.io for the syntax",
+         "https://toml.io/en/v1.0.0"),
+    Code("C005", E, "the catalogue folder has no {what}", "a catalogue is a folder with collection.toml and items.csv (or items.xlsx)"),
+    Code("C006", E, "row has {found} cells but the header has {expected}", "check for a stray comma or a missing quote"),
+    Code("C007", E, "unknown column {column!r}", "known columns are listed in docs/catalogue.md"),
+    Code("C008", E, "duplicate column {column!r}", "each column may appear once"),
+    Code("C009", E, "reading .xlsx needs the optional extra: pip install 'heritage-ld[xlsx]'"),
+    # -- catalogue: values ---------------------------------------------------------------------------
+    Code("C010", E, "{field} is required", "fill in the cell"),
+    Code("C011", E, "duplicate accession number {value!r} (first used on line {first_line})",
+         "accession numbers must be unique"),
+    Code("C012", E, "{field} {value!r} is not a valid EDTF date ({reason})",
+         "expected YYYY, YYYY-MM, YYYY-MM-DD or an interval such as 1972-12-18/1972-12-29",
+         "https://www.loc.gov/standards/datetime/"),
+    Code("C013", E, "unknown {what} key {value!r} in {field}", "define it in collection.toml{where}"),
+    Code("C014", E, "{field} {value!r} is not a valid absolute IRI ({reason})",
+         "an IRI looks like https://www.wikidata.org/entity/Q1858"),
+    Code("C015", E, "{field} {value!r} is not a valid BCP 47 language tag", "use a tag such as vi, en, fr or vi-Latn",
+         "https://www.rfc-editor.org/rfc/rfc5646"),
+    Code("C016", E, "unknown kind {value!r}", "use one of: {choices}"),
+    Code("C017", E, "media file {value!r} does not exist", "paths are relative to the catalogue folder"),
+    Code("C018", E, "media file {value!r} cannot be read: {reason}", "check the file's permissions"),
+    Code("C019", E, "media path {value!r} is outside the catalogue folder",
+         "media files must be inside the catalogue folder; use a relative path without '..'"),
+    Code("C020", E, "rights {value!r} is not a rightsstatements.org or Creative Commons IRI",
+         "for example http://rightsstatements.org/vocab/InC/1.0/ or https://creativecommons.org/licenses/by/4.0/"),
+    Code("C021", E, "{field} {value!r} is not a number", "write a decimal number such as 24.5 (no unit: the unit is in the column name)"),
+    Code("C022", E, "{field} {value!r} is not valid: {reason}"),
+    Code("C023", E, "{field} {value!r} is not one of: {choices}"),
+    Code("C024", W, "item {value!r} has no media files", "add master (and access) file paths"),
+    Code("C025", W, "{field} is empty for every language", "give a value in at least one language"),
+    Code("C026", E, "{field} must be {expected}, not {found}"),
+    Code("C027", E, "media path {value!r} is not a regular file", "point to a file, not a folder, link or device"),
+    Code("C028", E, "{field} {value!r}: latitude must be within -90..90 and longitude within -180..180"),
+    Code("C029", E, "access copy list has {found} files but master has {expected}",
+         "give one access copy per master file, in the same order, or none"),
+    # -- rdf -----------------------------------------------------------------------------------------
+    Code("R001", E, "{focus}: {path} {message}", "see the shape {shape}"),
+    Code("R002", E, "{value!r} cannot be read as {format}: {reason}"),
+    Code("R003", W, "{focus} has no {what}; left out of the model"),
+    # -- iiif ----------------------------------------------------------------------------------------
+    Code("I001", E, "{value!r} is a IIIF Presentation {version} document; only Presentation 3 is read",
+         "upgrade it (for example with the IIIF upgrader) or use a Presentation 3 manifest",
+         "https://iiif.io/api/presentation/3.0/"),
+    Code("I002", E, "{value!r} is not a IIIF manifest or collection: {reason}"),
+    Code("I003", E, "image {value!r} cannot be read: {reason}"),
+    # -- bags ----------------------------------------------------------------------------------------
+    Code("B001", E, "{path}: checksum mismatch ({algorithm}: expected {expected}, found {found})", "",
+         "https://www.rfc-editor.org/rfc/rfc8493#section-3"),
+    Code("B002", E, "{path}: listed in {manifest} but missing", "",
+         "https://www.rfc-editor.org/rfc/rfc8493#section-3"),
+    Code("B003", E, "{path}: in the payload but not listed in {manifest}", "",
+         "https://www.rfc-editor.org/rfc/rfc8493#section-3"),
+    Code("B004", E, "{file}:{line}: malformed line: {reason}", "",
+         "https://www.rfc-editor.org/rfc/rfc8493#section-2.1.3"),
+    Code("B005", E, "{path}: path leaves the bag", "a bag may only name files inside itself",
+         "https://www.rfc-editor.org/rfc/rfc8493#section-5"),
+    Code("B006", E, "Payload-Oxum {expected} does not match the payload ({found})", "",
+         "https://www.rfc-editor.org/rfc/rfc8493#section-2.2.2"),
+    Code("B007", E, "{path}: not a regular file ({kind})", "", "https://www.rfc-editor.org/rfc/rfc8493#section-5"),
+    Code("B008", E, "{file}: {reason}", "", "https://www.rfc-editor.org/rfc/rfc8493#section-2.1.1"),
+    Code("B009", W, "{file}: {reason}"),
+    Code("B010", E, "{path}: symbolic link leaves the bag", "", "https://www.rfc-editor.org/rfc/rfc8493#section-5"),
+    # -- publishing ----------------------------------------------------------------------------------
+    Code("P001", E, "{what}: {reason}"),
+)
+
+#: Every problem code, by code.
+CODES: Mapping[str, Code] = {c.code: c for c in _TABLE}
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a problem is: a file, and when known a 1-based line and column, and the field (column name)."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+
+    def render(self) -> str:
+        """``file:line:column`` with the parts that are known."""
+        out = self.file
+        if self.line is not None:
+            out += f":{self.line}"
+            if self.column is not None:
+                out += f":{self.column}"
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem in the user's data, located, with its code and the parameters of its message."""
+
+    code: str
+    location: Location
+    params: tuple[tuple[str, Any], ...] = field(default=())
+
+    @property
+    def spec(self) -> Code:
+        """The row of :data:`CODES` for this problem."""
+        return CODES[self.code]
+
+    @property
+    def severity(self) -> Severity:
+        return self.spec.severity
+
+    @property
+    def is_error(self) -> bool:
+        return self.spec.severity is Severity.ERROR
+
+    @property
+    def message(self) -> str:
+        """The rendered message without location, e.g. ``C010 title is required``."""
+        values = dict(self.params)
+        text = self.spec.template.format(**values)
+        return f"{self.code} {text}"
+
+    @property
+    def hint(self) -> str:
+        return self.spec.hint.format(**dict(self.params)) if self.spec.hint else ""
+
+    def render(self, *, hints: bool = True) -> str:
+        """``file:line:column: CODE message (hint)``."""
+        text = f"{self.location.render()}: {self.message}"
+        hint = self.hint
+        if hints and hint and hint not in text:
+            text += f" ({hint})"
+        if self.severity is Severity.WARNING:
+            text = text.replace(f": {self.code} ", f": {self.code} warning: ", 1)
+        return text
+
+    def get(self, name: str) -> Any:
+        """The value of one parameter."""
+        return dict(self.params)[name]
+
+
+def report(code: str, location: Location, **params: Any) -> Problem:
+    """Make a :class:`Problem`; fails at once (KeyError) if ``code`` is unknown or a parameter is missing."""
+    spec = CODES[code]
+    needed = spec.params | frozenset(
+        f[1] for f in string.Formatter().parse(spec.hint) if f[1]
+    )
+    missing = needed - params.keys()
+    if missing:
+        raise KeyError(f"problem {code} needs parameter(s): {', '.join(sorted(missing))}")
+    return Problem(code, location, tuple(sorted(params.items())))
