@@ -106,7 +106,7 @@ _TABLE: tuple[Code, ...] = (
          "https://www.rfc-editor.org/rfc/rfc8493#section-3"),
     Code("B004", E, "{file}:{line}: malformed line: {reason}", "",
          "https://www.rfc-editor.org/rfc/rfc8493#section-2.1.3"),
-    Code("B005", E, "{path}: path leaves the bag", "a bag may only name files inside itself",
+    Code("B005", E, "{path}: path leaves the bag ({reason})", "a bag may only name files inside itself",
          "https://www.rfc-editor.org/rfc/rfc8493#section-5"),
     Code("B006", E, "Payload-Oxum {expected} does not match the payload ({found})", "",
          "https://www.rfc-editor.org/rfc/rfc8493#section-2.2.2"),
@@ -114,6 +114,12 @@ _TABLE: tuple[Code, ...] = (
     Code("B008", E, "{file}: {reason}", "", "https://www.rfc-editor.org/rfc/rfc8493#section-2.1.1"),
     Code("B009", W, "{file}: {reason}"),
     Code("B010", E, "{path}: symbolic link leaves the bag", "", "https://www.rfc-editor.org/rfc/rfc8493#section-5"),
+    Code("B011", E, "{path}: listed more than once in {manifest}", "list each file once",
+         "https://www.rfc-editor.org/rfc/rfc8493#section-2.1.3"),
+    Code("B012", E, "{path}: listed in fetch.txt but not fetched yet", "run: heritage-ld bag fetch BAG",
+         "https://www.rfc-editor.org/rfc/rfc8493#section-2.2.3"),
+    Code("B013", E, "{path}: cannot fetch {url}: {reason}", "",
+         "https://www.rfc-editor.org/rfc/rfc8493#section-2.2.3"),
     # -- publishing ----------------------------------------------------------------------------------
     Code("P001", E, "{what}: {reason}"),
 )
