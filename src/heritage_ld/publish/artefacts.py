@@ -1,0 +1,136 @@
+"""Finding what the other build steps wrote in ``OUT``: image services, their static sizes, RDF files, bags.
+
+Publishing never knows how an artefact was made; it only looks for it where the :class:`UrlScheme` says it is
+and uses it when present. Thumbnails come from a level-0 IIIF image service's pre-rendered ``sizes`` (IIIF
+Image API 3.0 §5.3, canonical size ``w,h`` §4.7) or, when the ``iiif`` step did not run, are made with Pillow
+from the item's access copy into ``OUT/site/thumbs/``.
+
+>>> from heritage_ld.model import UrlScheme
+>>> pick_size([(100, 80), (400, 320), (1600, 1280)], want=240)
+(400, 320)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from heritage_ld.model import Item, UrlScheme, iri_segment
+
+__all__ = [
+    "ImageService",
+    "datestamp_of",
+    "find_image_services",
+    "make_thumbnail",
+    "pick_size",
+    "rdf_path",
+]
+
+#: The thumbnail width the site asks for (pixels); the nearest pre-rendered size at least this wide is used.
+THUMB_WIDTH = 320
+
+
+@dataclass(frozen=True, slots=True)
+class ImageService:
+    """A static IIIF image service in OUT: its ``info.json`` path (relative to OUT) and its pre-rendered sizes."""
+
+    info: str
+    width: int
+    height: int
+    sizes: tuple[tuple[int, int], ...]
+    #: Paths (relative to OUT) of pre-rendered full images by size, those that exist on disk.
+    size_files: tuple[tuple[tuple[int, int], str], ...]
+
+    def size_file(self, want: int) -> str | None:
+        """The path of the pre-rendered image nearest ``want`` pixels wide (at least that, if any)."""
+        available = [s for s, _ in self.size_files]
+        if not available:
+            return None
+        best = pick_size(available, want=want)
+        return dict(self.size_files)[best]
+
+
+def pick_size(sizes: list[tuple[int, int]], *, want: int) -> tuple[int, int]:
+    """The smallest size at least ``want`` wide, else the largest one."""
+    wide = sorted(s for s in sizes if s[0] >= want)
+    return wide[0] if wide else max(sizes)
+
+
+def _size_paths(root: str, w: int, h: int) -> list[str]:
+    # Image API 3.0 canonical form is "w,h" (§4.7); 2.x tiles use "w,". Accept either.
+    return [f"{root}/full/{w},{h}/0/default.jpg", f"{root}/full/{w},/0/default.jpg"]
+
+
+def _read_service(out: Path, root: str) -> ImageService | None:
+    info_path = out / root / "info.json"
+    try:
+        info = json.loads(info_path.read_text(encoding="utf-8"))
+        width, height = int(info["width"]), int(info["height"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    sizes = tuple(
+        (int(s["width"]), int(s["height"])) for s in info.get("sizes", []) if "width" in s and "height" in s
+    )
+    files = []
+    for w, h in sizes:
+        for candidate in _size_paths(root, w, h):
+            if (out / candidate).is_file():
+                files.append(((w, h), candidate))
+                break
+    return ImageService(f"{root}/info.json", width, height, sizes, tuple(files))
+
+
+def find_image_services(out: Path, urls: UrlScheme, item: Item) -> list[ImageService]:
+    """The item's static IIIF image services present in OUT, in image order (empty when IIIF did not run)."""
+    found = []
+    for n in range(1, len(item.images) + 1):
+        service = _read_service(out, urls.path(urls.image_service(item.accession, n)))
+        if service is not None:
+            found.append(service)
+    return found
+
+
+def make_thumbnail(source: Path, target: Path, *, width: int = THUMB_WIDTH) -> tuple[int, int] | None:
+    """Write a JPEG thumbnail of ``source`` at most ``width`` pixels wide; its size, or ``None`` if unreadable.
+
+    The original is only read (never written); EXIF orientation is applied.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(source) as img:
+            img = ImageOps.exif_transpose(img)
+            img.thumbnail((width, width * 4))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            img.convert("RGB").save(target, "JPEG", quality=82, optimize=True)
+            return img.size
+    except (OSError, UnidentifiedImageError, ValueError):
+        return None
+
+
+def rdf_path(urls: UrlScheme, accession: str, extension: str) -> str:
+    """The path under OUT of an item's RDF file in one format (``ttl``, ``jsonld``, ``nt``, ``rdf``, ``nq``).
+
+    >>> rdf_path(UrlScheme("https://example.org/c"), "HN 1", "ttl")
+    'rdf/object/HN%201.ttl'
+    """
+    return urls.path(urls.rdf_file(accession, extension))
+
+
+def datestamp_of(out: Path, accession: str, fixed: int | None) -> datetime:
+    """The OAI-PMH datestamp of an item: the build's fixed time, else the mtime of its RDF (or the snapshot).
+
+    Seconds granularity, UTC (OAI-PMH 2.0 §3.3.1).
+    """
+    if fixed is not None:
+        return datetime.fromtimestamp(fixed, tz=timezone.utc)
+    seg = iri_segment(accession)
+    for candidate in (out / "rdf" / "object" / f"{seg}.nt", out / "site" / "data" / "exhibition.json"):
+        try:
+            return datetime.fromtimestamp(int(os.stat(candidate).st_mtime), tz=timezone.utc)
+        except OSError:
+            continue
+    return datetime.fromtimestamp(0, tz=timezone.utc)

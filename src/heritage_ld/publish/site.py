@@ -1,0 +1,368 @@
+"""The static exhibition site (``OUT/site/``): home, one page per section and per item, sitemap, robots.txt.
+
+Pages are Jinja2 templates with autoescaping on, so every catalogue value is escaped; links inside the site
+are relative, so the folder works from any static host. Item pages embed the item's JSON-LD (the ``rdf``
+step's file when present) in a ``<script type="application/ld+json">`` with ``<``, ``>`` and ``&`` written as
+JSON ``\\u`` escapes, so no value can close the script element (HTML §4.12.1.3). The deep-zoom viewer is the
+vendored OpenSeadragon on the static IIIF tiles; nothing is loaded from outside the site.
+
+>>> relative("site/object/A.html", "iiif/A/manifest.json")
+'../../iiif/A/manifest.json'
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import shutil
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
+
+if sys.version_info >= (3, 11):
+    from importlib.resources.abc import Traversable
+else:  # pragma: no cover - Python 3.10
+    from importlib.abc import Traversable
+
+from heritage_ld.model import Collection, Item, MultilingualText, UrlScheme, iri_segment
+from heritage_ld.publish.artefacts import THUMB_WIDTH, find_image_services, make_thumbnail, rdf_path
+from heritage_ld.publish.snapshot import make_snapshot, write_snapshot
+
+__all__ = ["LABELS", "escape_json_for_script", "relative", "rights_label", "write_site"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+Mapper = Callable[[Callable[[T], R], Iterable[T]], Iterator[R]]
+
+#: The site's own words, in the languages it knows; ``[[lang, text], ...]`` like catalogue values.
+LABELS: Mapping[str, list[list[str]]] = {
+    "skip": [["en", "Skip to content"], ["vi", "Chuyển đến nội dung"]],
+    "dates": [["en", "Dates"], ["vi", "Thời gian"]],
+    "organizer": [["en", "Organizer"], ["vi", "Đơn vị tổ chức"]],
+    "venue": [["en", "Venue"], ["vi", "Địa điểm"]],
+    "other": [["en", "Other items"], ["vi", "Hiện vật khác"]],
+    "accession": [["en", "Accession number"], ["vi", "Số đăng ký"]],
+    "date": [["en", "Date"], ["vi", "Niên đại"]],
+    "creator": [["en", "Creator"], ["vi", "Tác giả"]],
+    "places": [["en", "Places"], ["vi", "Địa danh"]],
+    "credit": [["en", "Credit"], ["vi", "Nguồn"]],
+    "rights": [["en", "Rights"], ["vi", "Quyền"]],
+    "data": [["en", "Data"], ["vi", "Dữ liệu"]],
+    "manifest": [["en", "IIIF manifest"], ["vi", "IIIF manifest"]],
+    "bag": [["en", "Preservation package (BagIt)"], ["vi", "Gói bảo quản (BagIt)"]],
+    "dump": [["en", "RDF dump"], ["vi", "Tệp RDF toàn bộ"]],
+}
+
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "fr": "Français", "de": "Deutsch", "zh": "中文"}
+
+
+def relative(from_path: str, to_path: str, *, folder: bool = False) -> str:
+    """A URL relative to the page at ``from_path`` for the file ``to_path`` (both under OUT).
+
+    File names under OUT are percent-encoded segments (``iri_segment``), so the link encodes ``%`` again.
+
+    >>> relative("site/index.html", "site/object/HN%201.html")
+    'object/HN%25201.html'
+    """
+    rel = posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    return quote(rel, safe="/-._~!$&'()*+,;=:@") + ("/" if folder else "")
+
+
+def escape_json_for_script(data: Any) -> str:
+    """JSON text safe inside a ``<script>`` element: ``<``, ``>`` and ``&`` become ``\\u`` escapes.
+
+    >>> escape_json_for_script({"t": "</script><b>"})
+    '{"t": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def rights_label(iri: str) -> str:
+    """A short name for a rights statement or licence IRI.
+
+    >>> rights_label("http://rightsstatements.org/vocab/InC-EDU/1.0/")
+    'InC-EDU 1.0'
+    >>> rights_label("https://creativecommons.org/licenses/by-nc/4.0/")
+    'CC BY-NC 4.0'
+    """
+    parts = [p for p in urlsplit(iri).path.split("/") if p]
+    if "rightsstatements.org" in iri and len(parts) >= 3:
+        return f"{parts[-2]} {parts[-1]}"
+    if "creativecommons.org" in iri and len(parts) >= 3:
+        name = "CC0" if parts[1] == "zero" else ("PDM" if parts[1] == "mark" else "CC " + parts[1].upper())
+        return f"{name} {parts[2]}"
+    return iri
+
+
+def _ml(text: MultilingualText) -> list[list[str]]:
+    return [[lang, value] for lang, value in text]
+
+
+@dataclass(frozen=True, slots=True)
+class _Pictures:
+    thumb: str | None  # path under OUT
+    thumb_size: tuple[int, int] | None
+    preview: str | None  # a larger still, path under OUT
+    tiles: tuple[str, ...]  # info.json paths under OUT
+
+
+class _SiteWriter:
+    def __init__(self, collection: Collection, out: Path, urls: UrlScheme) -> None:
+        from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+        self.collection = collection
+        self.out = out
+        self.urls = urls
+        self.env = Environment(
+            loader=PackageLoader("heritage_ld.publish", "templates"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=False,
+            keep_trailing_newline=True,
+        )
+        langs = list(collection.languages) or sorted({lg for lg in collection.title.languages if lg}) or ["en"]
+        self.languages = langs
+        self.default_lang = langs[0]
+
+    # -- paths ------------------------------------------------------------------------------------
+    def item_page(self, item: Item) -> str:
+        return self.urls.path(self.urls.page(item.accession))
+
+    def section_page(self, key: str) -> str:
+        return self.urls.path(self.urls.section_page(key))
+
+    @property
+    def home(self) -> str:
+        return self.urls.path(self.urls.home_page())
+
+    def exists(self, path: str) -> bool:
+        return (self.out / path).exists()
+
+    # -- pictures ---------------------------------------------------------------------------------
+    def pictures(self, item: Item) -> _Pictures:
+        services = find_image_services(self.out, self.urls, item)
+        if services:
+            first = services[0]
+            thumb = first.size_file(THUMB_WIDTH)
+            size = next((s for s, p in first.size_files if p == thumb), None)
+            return _Pictures(thumb, size, first.size_file(1200), tuple(s.info for s in services))
+        root = self.collection.root
+        if root is None or not item.images:
+            return _Pictures(None, None, None, ())
+        target = f"site/thumbs/{iri_segment(item.accession)}.jpg"
+        made = make_thumbnail(item.images[0].resolve(root), self.out / target)
+        return _Pictures(target if made else None, made, target if made else None, ())
+
+    # -- rendering --------------------------------------------------------------------------------
+    def common(self, page: str) -> dict[str, Any]:
+        c = self.collection
+        dump = "rdf/dataset.nt.gz"
+        return {
+            "root": relative(page, "site/index.html").removesuffix("index.html"),
+            "languages": self.languages,
+            "default_lang": self.default_lang,
+            "language_names": LANGUAGE_NAMES,
+            "labels": LABELS,
+            "collection_title": _ml(c.title),
+            "site_title": c.title.best((self.default_lang, "en", "vi")),
+            "publisher": _ml(c.publisher.name) if c.publisher else [],
+            "dump": relative(page, dump) if self.exists(dump) else None,
+        }
+
+    def card(self, page: str, item: Item, pictures: _Pictures) -> dict[str, Any]:
+        return {
+            "href": relative(page, self.item_page(item)),
+            "title": _ml(item.title),
+            "alt": item.title.best((self.default_lang, "en", "vi")),
+            "alt_lang": self._lang_of(item.title),
+            "thumb": relative(page, pictures.thumb) if pictures.thumb else None,
+            "thumb_size": pictures.thumb_size,
+            "date": item.date.text if item.date else None,
+        }
+
+    def _lang_of(self, text: MultilingualText) -> str:
+        best = text.best((self.default_lang, "en", "vi"))
+        return next((lang for lang, v in text if v == best), "")
+
+    def render(self, template: str, page: str, **values: Any) -> str:
+        path = self.out / page
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.env.get_template(template).render(**self.common(page), **values), encoding="utf-8")
+        return page
+
+    def jsonld(self, item: Item, dc: list[list[str]]) -> str:
+        path = self.out / rdf_path(self.urls, item.accession, "jsonld")
+        data: Any
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            # No rdf step output: a Dublin Core description from the snapshot (DCMI terms in JSON-LD).
+            data = {"@context": {"dc": "http://purl.org/dc/elements/1.1/"}, "@id": self.urls.object(item.accession)}
+            for element, lang, value in dc:
+                node = {"@value": value, "@language": lang} if lang else value
+                data.setdefault(f"dc:{element}", []).append(node)
+        return escape_json_for_script(data)
+
+    def item_page_html(
+        self, item: Item, pictures: _Pictures, neighbours: tuple[Item | None, Item | None], entry: dict[str, Any]
+    ) -> str:
+        page = self.item_page(item)
+        acc = item.accession
+        link = {
+            "manifest": self.urls.path(self.urls.manifest(acc)),
+            "ttl": rdf_path(self.urls, acc, "ttl"),
+            "jsonld": rdf_path(self.urls, acc, "jsonld"),
+        }
+        links = {k: relative(page, v) if self.exists(v) else None for k, v in link.items()}
+        bag = self.urls.path(self.urls.bag(acc))
+        links["bag"] = relative(page, bag, folder=True) if self.exists(bag) else None
+        section = None
+        if item.section:
+            s = self.collection.section(item.section)
+            section = {"href": relative(page, self.section_page(s.key)), "title": _ml(s.title)}
+        prev, nxt = neighbours
+        values = {
+            **entry,
+            "plain_title": item.title.best((self.default_lang, "en", "vi")),
+            "plain_lang": self._lang_of(item.title),
+            "alternative": _ml(item.alternative_title),
+            "section": section,
+            "tiles": [relative(page, t) for t in pictures.tiles],
+            "preview": relative(page, pictures.preview) if pictures.preview else None,
+            "links": links,
+            "rights_label": rights_label(entry["rights"]) if entry["rights"] else "",
+            "jsonld": _Markup(self.jsonld(item, entry["dc"])),
+            "prev": {"href": relative(page, self.item_page(prev)), "title": _ml(prev.title)} if prev else None,
+            "next": {"href": relative(page, self.item_page(nxt)), "title": _ml(nxt.title)} if nxt else None,
+        }
+        return self.render("item.html", page, item=values)
+
+
+def _Markup(text: str) -> Any:
+    from markupsafe import Markup
+
+    return Markup(text)
+
+
+def _copy_static(out: Path) -> None:
+    """Copy the site's CSS/JS and the vendored OpenSeadragon into ``OUT/site``."""
+    base = resources.files("heritage_ld.publish") / "static"
+
+    def copy(node: Traversable, target: Path) -> None:
+        if node.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            for child in sorted(node.iterdir(), key=lambda n: n.name):
+                copy(child, target / child.name)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(node.read_bytes())
+
+    site = out / "site"
+    for name in ("static", "vendor"):
+        if (site / name).exists():
+            shutil.rmtree(site / name)
+    for child in sorted(base.iterdir(), key=lambda n: n.name):
+        if child.name == "vendor":
+            copy(child, site / "vendor")  # site/vendor/openseadragon/ (with its README and licence)
+        else:
+            copy(child, site / "static" / child.name)
+
+
+def _sitemap(urls: UrlScheme, pages: list[str], extra: list[str]) -> str:
+    # Sitemaps protocol 0.9 (https://www.sitemaps.org/protocol.html): absolute, XML-escaped URLs.
+    from xml.sax.saxutils import escape
+
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path in [*pages, *extra]:
+        lines.append(f"  <url><loc>{escape(urls.base_url + '/' + path)}</loc></url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def write_site(
+    collection: Collection,
+    out: Path,
+    urls: UrlScheme,
+    *,
+    datestamp: int | None = None,
+    mapper: Mapper[Any, Any] | None = None,
+    advance: Callable[[], None] | None = None,
+) -> list[str]:
+    """Write the exhibition site into ``out/site`` and return the paths written (relative to ``out``).
+
+    Reads what the other steps wrote in ``out`` (IIIF image services and sizes, RDF files, bags) and links
+    to what exists. ``mapper`` runs per-item work in parallel (``executor.map``); ``advance`` is called once
+    per item page written.
+
+    >>> import tempfile
+    >>> from heritage_ld.model import ItemKind
+    >>> item = Item("A.1", ItemKind.PHOTOGRAPH, MultilingualText.of(en="<b>Street</b>"))
+    >>> c = Collection("c", MultilingualText.of(en="C"), "https://example.org/c", items=(item,))
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     paths = write_site(c, Path(d), UrlScheme(c.base_url))
+    ...     "&lt;b&gt;Street" in (Path(d) / "site/object/A.1.html").read_text()
+    True
+    """
+    run: Mapper[Any, Any] = mapper or map
+    writer = _SiteWriter(collection, out, urls)
+    snapshot = make_snapshot(collection, urls, datestamp=datestamp)
+    written = [write_snapshot(snapshot, out).relative_to(out).as_posix()]
+    _copy_static(out)
+    entries = {e["accession"]: e for e in snapshot["items"]}
+    pictures = dict(zip([i.accession for i in collection.items],
+                        run(writer.pictures, collection.items), strict=True))
+
+    # Item pages, each with its neighbours in catalogue order within its section.
+    order: dict[str | None, list[Item]] = {}
+    for item in collection.items:
+        order.setdefault(item.section, []).append(item)
+
+    def neighbours(item: Item) -> tuple[Item | None, Item | None]:
+        group = order[item.section]
+        at = group.index(item)
+        return (group[at - 1] if at > 0 else None, group[at + 1] if at + 1 < len(group) else None)
+
+    def item_job(item: Item) -> str:
+        page = writer.item_page_html(item, pictures[item.accession], neighbours(item), entries[item.accession])
+        if advance is not None:
+            advance()
+        return page
+
+    item_pages = list(run(item_job, collection.items))
+    section_pages = []
+    sections_ctx = []
+    for s in collection.sections:
+        page = writer.section_page(s.key)
+        members = collection.items_in(s)
+        ctx = {"key": s.key, "title": _ml(s.title), "summary": _ml(s.summary),
+               "plain_title": s.title.best((writer.default_lang, "en", "vi"))}
+        cards = [writer.card(page, i, pictures[i.accession]) for i in members]
+        section_pages.append(writer.render("section.html", page, section={**ctx, "items": cards}))
+        home_cards = [writer.card(writer.home, i, pictures[i.accession]) for i in members]
+        sections_ctx.append({**ctx, "href": relative(writer.home, page), "items": home_cards})
+    known = {s.key for s in collection.sections}
+    unsectioned = [writer.card(writer.home, i, pictures[i.accession])
+                   for i in collection.items if i.section not in known]
+    home = writer.render(
+        "home.html",
+        writer.home,
+        summary=_ml(collection.summary),
+        date=collection.date.text if collection.date else None,
+        organizers=[_ml(a.name) for a in collection.organizers],
+        venue=_ml(collection.venue.name) if collection.venue else [],
+        sections=sections_ctx,
+        unsectioned=unsectioned,
+    )
+    pages = [home, *section_pages, *item_pages]
+    dumps = [p for p in ("rdf/dataset.ttl", "rdf/dataset.nt.gz") if writer.exists(p)]
+    (out / "site" / "sitemap.xml").write_text(_sitemap(urls, pages, dumps), encoding="utf-8")
+    (out / "site" / "robots.txt").write_text(
+        f"User-agent: *\nAllow: /\nSitemap: {urls.base_url}/site/sitemap.xml\n", encoding="utf-8"
+    )
+    thumbs = sorted(p for pic in pictures.values() for p in [pic.thumb] if p and p.startswith("site/"))
+    return [*written, *pages, "site/sitemap.xml", "site/robots.txt", *thumbs]
