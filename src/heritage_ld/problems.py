@@ -4,9 +4,12 @@ Codes are prefixed by layer: ``C`` catalogue, ``R`` RDF, ``I`` IIIF, ``B`` bags,
 :func:`report` with a code, a :class:`Location` and the template's named parameters; tests assert codes, never
 the rendered text. ``docs/problems.md`` is generated from :data:`CODES` by ``scripts/gen_problems_doc.py``.
 
->>> p = report("C012", Location("items.csv", 14, 3, "date"), value="1972-13")
->>> p.render()
-'items.csv:14:3: C012 date "1972-13" is not a valid EDTF date (expected YYYY, YYYY-MM, YYYY-MM-DD or an interval such as 1972-12-18/1972-12-29)'
+>>> p = report("C012", Location("items.csv", 14, 3, "date"), field="date", value="1972-13",
+...            reason="month 13 does not exist")
+>>> p.render(hints=False)
+"items.csv:14:3: C012 date '1972-13' is not a valid EDTF date (month 13 does not exist)"
+>>> p.hint
+'expected YYYY, YYYY-MM, YYYY-MM-DD or an interval such as 1972-12-18/1972-12-29'
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ _TABLE: tuple[Code, ...] = (
          "https://toml.io/en/v1.0.0"),
     Code("C005", E, "the catalogue folder has no {what}", "a catalogue is a folder with collection.toml and items.csv (or items.xlsx)"),
     Code("C006", E, "row has {found} cells but the header has {expected}", "check for a stray comma or a missing quote"),
-    Code("C007", E, "unknown column {column!r}", "known columns are listed in docs/catalogue.md"),
+    Code("C007", E, "unknown column {column!r}", "{suggestion}known columns are listed in docs/catalogue.md"),
     Code("C008", E, "duplicate column {column!r}", "each column may appear once"),
     Code("C009", E, "reading .xlsx needs the optional extra: pip install 'heritage-ld[xlsx]'"),
     # -- catalogue: values ---------------------------------------------------------------------------
@@ -73,8 +76,8 @@ _TABLE: tuple[Code, ...] = (
     Code("C016", E, "unknown kind {value!r}", "use one of: {choices}"),
     Code("C017", E, "media file {value!r} does not exist", "paths are relative to the catalogue folder"),
     Code("C018", E, "media file {value!r} cannot be read: {reason}", "check the file's permissions"),
-    Code("C019", E, "media path {value!r} is outside the catalogue folder",
-         "media files must be inside the catalogue folder; use a relative path without '..'"),
+    Code("C019", E, "media path {value!r} is refused: {reason}",
+         "media files must be inside the catalogue folder: a relative path with '/' and without '..'"),
     Code("C020", E, "rights {value!r} is not a rightsstatements.org or Creative Commons IRI",
          "for example http://rightsstatements.org/vocab/InC/1.0/ or https://creativecommons.org/licenses/by/4.0/"),
     Code("C021", E, "{field} {value!r} is not a number", "write a decimal number such as 24.5 (no unit: the unit is in the column name)"),
@@ -87,10 +90,15 @@ _TABLE: tuple[Code, ...] = (
     Code("C028", E, "{field} {value!r}: latitude must be within -90..90 and longitude within -180..180"),
     Code("C029", E, "access copy list has {found} files but master has {expected}",
          "give one access copy per master file, in the same order, or none"),
+    Code("C030", E, "unknown key {key!r} in {table}", "{suggestion}known keys: {choices}"),
+    Code("C031", E, "duplicate {what} key {value!r} (first defined on line {first_line})",
+         "each key may be defined once"),
     # -- rdf -----------------------------------------------------------------------------------------
     Code("R001", E, "{focus}: {path} {message}", "see the shape {shape}"),
     Code("R002", E, "{value!r} cannot be read as {format}: {reason}"),
     Code("R003", W, "{focus} has no {what}; left out of the model"),
+    Code("R004", E, "{field} {value!r} is not a valid absolute IRI ({reason})",
+         "an IRI looks like https://www.wikidata.org/entity/Q1858", "https://www.rfc-editor.org/rfc/rfc3987"),
     # -- iiif ----------------------------------------------------------------------------------------
     Code("I001", E, "{value!r} is a IIIF Presentation {version} document; only Presentation 3 is read",
          "upgrade it (for example with the IIIF upgrader) or use a Presentation 3 manifest",

@@ -1,0 +1,127 @@
+"""Checking a whole catalogue folder: every problem at once, then a :class:`~heritage_ld.model.Collection`.
+
+Parse leniently, validate everything, report all problems together (as pypa/packaging does for metadata):
+a curator fixes a catalogue in one pass rather than one error per run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from heritage_ld.catalogue.collection_toml import NAME as TOML_NAME
+from heritage_ld.catalogue.collection_toml import read_collection_toml
+from heritage_ld.catalogue.media import MediaChecker
+from heritage_ld.catalogue.reader import RawTable, read_csv, read_text, read_xlsx
+from heritage_ld.catalogue.rows import Header, RowReader, read_header
+from heritage_ld.errors import CatalogueError
+from heritage_ld.model import Collection, Item
+from heritage_ld.problems import Location, Problem, Severity, report
+
+__all__ = ["CheckResult", "check_catalogue", "read_catalogue"]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The outcome of :func:`check_catalogue`: every problem, and the collection when there is no error."""
+
+    collection: Collection | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+
+    @property
+    def ok(self) -> bool:
+        """True when the catalogue can be built (warnings allowed)."""
+        return not self.errors
+
+
+def _order(problem: Problem) -> tuple[str, int, int, str]:
+    loc = problem.location
+    return (loc.file, loc.line or 0, loc.column or 0, problem.code)
+
+
+def _read_items(root: Path, problems: list[Problem]) -> RawTable | None:
+    csv_path, xlsx_path = root / "items.csv", root / "items.xlsx"
+    if os.path.lexists(csv_path):  # items.csv wins when both exist (documented in docs/catalogue.md)
+        text = read_text(csv_path, "items.csv", problems)
+        return read_csv(text, "items.csv", problems) if text is not None else None
+    if os.path.lexists(xlsx_path):
+        return read_xlsx(xlsx_path, "items.xlsx", problems)
+    problems.append(report("C005", Location("items.csv"), what="items.csv (or items.xlsx)"))
+    return None
+
+
+def _unique(table: RawTable, header: Header, problems: list[Problem]) -> None:
+    """C011 at every repeated accession number, naming the line it was first used on."""
+    pos = header.plain.get("accession")
+    if pos is None:
+        return
+    first: dict[str, int] = {}
+    for row in table.rows:
+        accession = row.cells[pos]
+        if not accession:
+            continue
+        if accession in first:
+            problems.append(report("C011", Location(table.file, row.line, pos + 1, "accession"), value=accession,
+                                   first_line=first[accession]))
+        else:
+            first[accession] = row.line
+
+
+def check_catalogue(path: str | os.PathLike[str]) -> CheckResult:
+    """Check the catalogue folder ``path`` and return every problem, with the collection when it has no error.
+
+    >>> result = check_catalogue("no/such/folder")
+    >>> result.collection, [p.render(hints=False) for p in result.errors]
+    (None, ['no/such/folder: C001 cannot read the catalogue folder: it does not exist or is not a folder'])
+    """
+    root = Path(path)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        problems.append(report("C001", Location(str(path)), what="the catalogue folder",
+                               reason="it does not exist or is not a folder"))
+        return CheckResult(None, tuple(problems))
+    head = None
+    toml_path = root / TOML_NAME
+    if not os.path.lexists(toml_path):
+        problems.append(report("C005", Location(TOML_NAME), what=TOML_NAME))
+    else:
+        text = read_text(toml_path, TOML_NAME, problems)
+        head = read_collection_toml(text, problems) if text is not None else None
+    table = _read_items(root, problems)
+    items: list[Item] = []
+    if table is not None:
+        header = read_header(table, problems)
+        if head is not None:
+            reader = RowReader(header, head, MediaChecker(root), problems)
+            items = [item for row in table.rows if (item := reader.read(row)) is not None]
+        _unique(table, header, problems)
+    problems.sort(key=_order)
+    if head is None or any(p.is_error for p in problems):
+        return CheckResult(None, tuple(problems))
+    collection = dataclasses.replace(head.collection, items=tuple(items), root=root.resolve())
+    return CheckResult(collection, tuple(problems))
+
+
+def read_catalogue(path: str | os.PathLike[str]) -> Collection:
+    """Read the catalogue folder ``path`` into a :class:`~heritage_ld.model.Collection`.
+
+    Raises :class:`~heritage_ld.errors.CatalogueError` carrying every problem when there is an error;
+    warnings alone do not raise.
+
+    >>> read_catalogue("examples/hanoi-1972").title["en"]   # doctest: +SKIP
+    'Hanoi 1972 – Aspiration for Peace'
+    """
+    result = check_catalogue(path)
+    if result.collection is None:
+        raise CatalogueError(result.problems)
+    return result.collection

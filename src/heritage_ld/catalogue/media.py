@@ -1,0 +1,99 @@
+"""Safe media paths: a path from the catalogue is checked by its text and with ``lstat``/``realpath`` only.
+
+A refused path (absolute, a Windows drive or UNC path, backslashes, ``..``, or a symbolic link that leads
+outside the catalogue folder) is never opened, so a catalogue cannot make heritage-ld read ``/etc/passwd``
+or block on a FIFO. Accepted paths are POSIX-relative to the catalogue folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+__all__ = ["MediaCheck", "MediaChecker"]
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True, slots=True)
+class MediaCheck:
+    """The outcome for one path: ``path`` when usable, else the problem ``code`` and its ``reason``."""
+
+    path: PurePosixPath | None
+    code: str | None = None
+    reason: str = ""
+
+
+def refusal(value: str) -> str | None:
+    """Why the text of a media path is refused without looking at the disk, or ``None``.
+
+    >>> refusal("media/a.jpg") is None
+    True
+    >>> [refusal(p) for p in ("../../etc/passwd", "/etc/hostname", "C:/x.jpg", "media\\\\a.jpg")]
+    ['it goes up with ..', 'it is absolute', 'it is a Windows drive path', 'it has a backslash']
+    """
+    if not value:
+        return "it is empty"
+    if _CONTROL.search(value):
+        return "it has a control character"
+    if "\\" in value:
+        return "it has a backslash"
+    if _DRIVE.match(value):
+        return "it is a Windows drive path"
+    if value.startswith("/"):
+        return "it is absolute"
+    if ".." in PurePosixPath(value).parts:
+        return "it goes up with .."
+    if PurePosixPath(value) == PurePosixPath("."):
+        return "it names the catalogue folder itself"
+    return None
+
+
+class MediaChecker:
+    """Checks media paths under one catalogue folder, remembering each answer.
+
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (root / "a.jpg").write_bytes(b"x")
+    >>> checker = MediaChecker(root)
+    >>> checker.check("a.jpg").path, checker.check("b.jpg").code, checker.check("../b.jpg").code
+    (PurePosixPath('a.jpg'), 'C017', 'C019')
+    """
+
+    def __init__(self, root: Path) -> None:
+        self._root = Path(os.path.realpath(root))
+        self._seen: dict[str, MediaCheck] = {}
+
+    def check(self, value: str) -> MediaCheck:
+        """Check one path (text as written in the catalogue)."""
+        if value not in self._seen:
+            self._seen[value] = self._check(value)
+        return self._seen[value]
+
+    def _check(self, value: str) -> MediaCheck:
+        reason = refusal(value)
+        if reason is not None:
+            return MediaCheck(None, "C019", reason)
+        relative = PurePosixPath(value)
+        # realpath resolves symbolic links with lstat/readlink only: nothing is opened before the check below.
+        real = Path(os.path.realpath(self._root.joinpath(*relative.parts)))
+        if real != self._root and self._root not in real.parents:
+            return MediaCheck(None, "C019", "a symbolic link leads outside the folder")
+        try:
+            info = os.stat(real)
+        except FileNotFoundError:
+            return MediaCheck(None, "C017")
+        except OSError as exc:
+            return MediaCheck(None, "C018", exc.strerror or str(exc))
+        if not stat.S_ISREG(info.st_mode):
+            return MediaCheck(None, "C027")
+        try:  # a regular file inside the folder: opening it cannot block or leak
+            fd = os.open(real, os.O_RDONLY)
+        except OSError as exc:
+            return MediaCheck(None, "C018", exc.strerror or str(exc))
+        os.close(fd)
+        return MediaCheck(relative)

@@ -1,0 +1,171 @@
+"""Reading the catalogue's files into raw text and raw rows, each value with the place it came from.
+
+Nothing here interprets values: :mod:`heritage_ld.catalogue.rows` does. Files are UTF-8 with or without a
+byte-order mark; all text is normalised to Unicode NFC before it is parsed (so keys and cells typed on
+different systems compare equal). Every problem is appended to the ``problems`` list given, located.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from heritage_ld.model import normalize_text
+from heritage_ld.problems import Location, Problem, report
+
+__all__ = ["RawRow", "RawTable", "read_csv", "read_text", "read_xlsx"]
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """One record: the 1-based line (sheet row) it starts on and its cells, in header order, stripped."""
+
+    line: int
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RawTable:
+    """A header and the records under it, as read from ``file`` (``items.csv`` or ``items.xlsx``)."""
+
+    file: str
+    header: tuple[str, ...]
+    header_line: int
+    rows: tuple[RawRow, ...]
+
+
+def read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
+    """The text of a UTF-8 file (BOM removed, NFC), or ``None`` after reporting C001 or C002.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
+    >>> _ = p.write_bytes(b"\\xef\\xbb\\xbfa\\nb\\xff")
+    >>> found = []
+    >>> read_text(p, "x.csv", found), found[0].render(hints=False)
+    (None, 'x.csv:2: C002 x.csv is not valid UTF-8 (byte 0xFF at offset 6)')
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.append(report("C001", Location(name), what=name, reason=exc.strerror or str(exc)))
+        return None
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # UTF-8 byte-order mark (Unicode §23.8)
+    try:
+        text = data[bom:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = bom + exc.start
+        line = data.count(b"\n", 0, offset) + 1
+        problems.append(report("C002", Location(name, line), what=name, byte=f"{data[offset]:02X}", offset=offset))
+        return None
+    return normalize_text(text)
+
+
+def read_csv(text: str, name: str, problems: list[Problem]) -> RawTable | None:
+    """Split CSV text (RFC 4180 with any line ending) into a header and records with their start lines.
+
+    A record's line is the physical line it starts on, even after quoted cells spanning several lines.
+    Blank lines are skipped; a record with too few cells is padded with empty cells and one with too many is
+    cut, after reporting C006.
+
+    >>> t = read_csv('accession,title@en\\nA1,"two\\nlines"\\nA2,x\\n', "items.csv", [])
+    >>> t.header, [(r.line, r.cells) for r in t.rows]
+    (('accession', 'title@en'), [(2, ('A1', 'two\\nlines')), (4, ('A2', 'x'))])
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: tuple[str, ...] | None = None
+    header_line = 1
+    rows: list[RawRow] = []
+    consumed = 0  # physical lines read so far (csv.reader.line_num)
+    try:
+        for record in reader:
+            start = consumed + 1
+            consumed = reader.line_num
+            if not record or (all(not c.strip() for c in record) and header is not None):
+                continue
+            cells = tuple(c.strip() for c in record)
+            if header is None:
+                header, header_line = cells, start
+                continue
+            if len(cells) != len(header):
+                extra = len(cells) > len(header)
+                column = len(header) + 1 if extra else len(cells) + 1
+                problems.append(
+                    report("C006", Location(name, start, column), found=len(cells), expected=len(header))
+                )
+                cells = cells[: len(header)] if extra else cells + ("",) * (len(header) - len(cells))
+            rows.append(RawRow(start, cells))
+    except csv.Error as exc:
+        problems.append(report("C003", Location(name, consumed + 1), reason=str(exc)))
+        return None
+    if header is None:
+        problems.append(report("C010", Location(name, 1), field="the header line"))
+        return None
+    return RawTable(name, header, header_line, tuple(rows))
+
+
+def _cell_text(value: Any) -> str:
+    """A spreadsheet cell as the text a curator sees (numbers without a spurious ``.0``, dates as ISO 8601)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(Decimal(repr(value)))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return normalize_text(str(value)).strip()
+
+
+def read_xlsx(path: Path, name: str, problems: list[Problem]) -> RawTable | None:
+    """The first sheet of an ``.xlsx`` workbook as a :class:`RawTable` (line = sheet row number).
+
+    Reports C009 when openpyxl (the ``xlsx`` extra) is not installed and C001 when the workbook cannot be read.
+    """
+    try:
+        import openpyxl
+    except ImportError:
+        problems.append(report("C009", Location(name)))
+        return None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            values: Iterable[tuple[Any, ...]] = list(sheet.iter_rows(values_only=True))
+        finally:
+            book.close()
+    # openpyxl raises many unrelated types (zipfile.BadZipFile, KeyError, XML errors …) for a damaged file;
+    # whatever it is, the workbook is unreadable and the curator must be told, not shown a traceback.
+    except Exception as exc:
+        problems.append(report("C001", Location(name), what=name, reason=f"{type(exc).__name__}: {exc}"))
+        return None
+    header: tuple[str, ...] | None = None
+    header_line = 1
+    rows: list[RawRow] = []
+    for number, raw in enumerate(values, start=1):
+        cells = tuple(_cell_text(v) for v in raw)
+        if not any(cells):
+            continue
+        if header is None:
+            while cells and not cells[-1]:
+                cells = cells[:-1]
+            header, header_line = cells, number
+            continue
+        if len(cells) > len(header):
+            if any(cells[len(header):]):
+                problems.append(
+                    report("C006", Location(name, number, len(header) + 1), found=len(cells), expected=len(header))
+                )
+            cells = cells[: len(header)]
+        rows.append(RawRow(number, cells + ("",) * (len(header) - len(cells))))
+    if header is None:
+        problems.append(report("C010", Location(name, 1), field="the header row"))
+        return None
+    return RawTable(name, header, header_line, tuple(rows))

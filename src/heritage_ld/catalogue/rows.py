@@ -1,0 +1,350 @@
+"""items.csv / items.xlsx: the header's columns, and each raw row turned into an :class:`~heritage_ld.model.Item`.
+
+Every cell is validated and every problem reported at ``file:line:column`` (column = the 1-based position of
+the field in the header). A row with errors gives no item; the caller raises once all rows are read.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePosixPath
+from typing import Any, TypeVar
+
+from heritage_ld.catalogue.collection_toml import CollectionHead
+from heritage_ld.catalogue.media import MediaChecker
+from heritage_ld.catalogue.reader import RawRow, RawTable
+from heritage_ld.model import (
+    NO_LANGUAGE,
+    Agent,
+    Attribution,
+    Concept,
+    Dimension,
+    EDTFDate,
+    EDTFError,
+    Item,
+    ItemKind,
+    MediaFile,
+    MediaRole,
+    MultilingualText,
+    Place,
+    SourceType,
+    is_absolute_iri,
+    is_language_tag,
+    is_rights_iri,
+    parse_edtf,
+)
+from heritage_ld.problems import Location, Problem, report
+
+__all__ = ["DIMENSIONS", "PLAIN_COLUMNS", "TEXT_COLUMNS", "Header", "RowReader", "read_header"]
+
+#: Columns holding text in a language (``title@vi``); a column without ``@TAG`` holds text with no language.
+TEXT_COLUMNS = ("title", "alternative", "description", "provenance", "credit")
+#: Measurement columns: name -> (dimension kind, unit).
+DIMENSIONS = {"height_cm": ("height", "cm"), "width_cm": ("width", "cm"), "depth_cm": ("depth", "cm"),
+              "diameter_cm": ("diameter", "cm"), "weight_g": ("weight", "g")}
+PLAIN_COLUMNS = ("accession", "kind", "section", "date", "creator", "contributor", "source", "source_type",
+                 "place", "place_made", "subject", "material", "technique", *DIMENSIONS, "rights",
+                 "rights_holder", "master", "access", "identifier", "same_as", "language")
+_KNOWN = (*PLAIN_COLUMNS, *(f"{t}@en" for t in TEXT_COLUMNS), *(f"{t}@vi" for t in TEXT_COLUMNS))
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """Where each known column is: plain columns by name, text columns by base name and language."""
+
+    file: str
+    line: int
+    plain: Mapping[str, int]  # name -> 0-based position
+    text: Mapping[str, tuple[tuple[str, int], ...]]  # base -> ((language, position), …)
+
+
+def read_header(table: RawTable, problems: list[Problem]) -> Header:
+    """Check the header of ``table``: unknown (C007) or duplicate (C008) columns, bad language tags (C015),
+    missing required columns (C010).
+
+    >>> from heritage_ld.catalogue.reader import RawTable
+    >>> found = []
+    >>> h = read_header(RawTable("items.csv", ("accesion", "kind", "title@en"), 1, ()), found)
+    >>> [p.render() for p in found]  # doctest: +NORMALIZE_WHITESPACE
+    ["items.csv:1:1: C007 unknown column 'accesion' (did you mean 'accession'? known columns are listed in
+    docs/catalogue.md)", 'items.csv:1: C010 accession is required (fill in the cell)']
+    """
+    plain: dict[str, int] = {}
+    text: dict[str, list[tuple[str, int]]] = {}
+    seen: set[str] = set()
+    for pos, raw_name in enumerate(table.header):
+        name = raw_name.strip()
+        loc = Location(table.file, table.header_line, pos + 1, name)
+        if not name:
+            if any(row.cells[pos] for row in table.rows if pos < len(row.cells)):
+                problems.append(report("C007", loc, column=name, suggestion="give the column a name; "))
+            continue
+        if name in seen:
+            problems.append(report("C008", loc, column=name))
+            continue
+        seen.add(name)
+        base, at, lang = name.partition("@")
+        if at and base in TEXT_COLUMNS:
+            if not is_language_tag(lang):
+                problems.append(report("C015", loc, field=name, value=lang))
+                continue
+            text.setdefault(base, []).append((lang, pos))
+        elif not at and base in TEXT_COLUMNS:
+            text.setdefault(base, []).append((NO_LANGUAGE, pos))
+        elif not at and base in PLAIN_COLUMNS:
+            plain[base] = pos
+        else:
+            close = difflib.get_close_matches(name, _KNOWN, n=1, cutoff=0.7)
+            problems.append(report("C007", loc, column=name,
+                                   suggestion=f"did you mean {close[0]!r}? " if close else ""))
+    for required in ("accession", "kind"):
+        if required not in plain:
+            problems.append(report("C010", Location(table.file, table.header_line, None, required), field=required))
+    if "title" not in text:
+        problems.append(report("C010", Location(table.file, table.header_line, None, "title"),
+                               field="a title@LANG column"))
+    return Header(table.file, table.header_line, plain, {k: tuple(v) for k, v in text.items()})
+
+
+def _split(value: str) -> list[str]:
+    """``|``-separated values, each stripped, empty ones dropped."""
+    return [v.strip() for v in value.split("|") if v.strip()]
+
+
+class RowReader:
+    """Turns raw rows into items, resolving keys against collection.toml and checking media paths."""
+
+    def __init__(self, header: Header, head: CollectionHead, media: MediaChecker, problems: list[Problem]) -> None:
+        self.header = header
+        self.head = head
+        self.media = media
+        self.problems = problems
+        self._errors = 0
+
+    # -- cell access ------------------------------------------------------------------------------
+    def _cell(self, row: RawRow, name: str) -> tuple[str, Location]:
+        pos = self.header.plain.get(name)
+        if pos is None:
+            return "", Location(self.header.file, row.line, None, name)
+        return row.cells[pos], Location(self.header.file, row.line, pos + 1, name)
+
+    def _add(self, code: str, loc: Location, **params: Any) -> None:
+        problem = report(code, loc, **params)
+        self.problems.append(problem)
+        if problem.is_error:
+            self._errors += 1
+
+    def _text(self, row: RawRow, base: str) -> MultilingualText:
+        return MultilingualText.of({lang: row.cells[pos] for lang, pos in self.header.text.get(base, ())})
+
+    def _ref(self, row: RawRow, name: str, found: Mapping[str, T], what: str, where: str) -> list[T]:
+        value, loc = self._cell(row, name)
+        out = []
+        for key in _split(value):
+            if key in found:
+                out.append(found[key])
+            else:
+                self._add("C013", loc, what=what, value=key, field=name, where=where)
+        return out
+
+    def _one_ref(self, row: RawRow, name: str, found: Mapping[str, T], what: str, where: str) -> T | None:
+        value, loc = self._cell(row, name)
+        if not value:
+            return None
+        if value in found:
+            return found[value]
+        self._add("C013", loc, what=what, value=value, field=name, where=where)
+        return None
+
+    # -- fields -----------------------------------------------------------------------------------
+    def _accession(self, row: RawRow) -> str:
+        value, loc = self._cell(row, "accession")
+        if not value:
+            if "accession" in self.header.plain:
+                self._add("C010", loc, field="accession")
+        elif value in (".", "..") or _CONTROL.search(value):
+            self._add("C022", loc, field="accession", value=value,
+                      reason="it cannot be '.', '..' or contain control characters")
+        return value
+
+    def _kind(self, row: RawRow) -> ItemKind:
+        value, loc = self._cell(row, "kind")
+        if not value:
+            if "kind" in self.header.plain:
+                self._add("C010", loc, field="kind")
+            return ItemKind.OTHER
+        try:
+            return ItemKind(value.lower())
+        except ValueError:
+            self._add("C016", loc, value=value, choices=", ".join(k.value for k in ItemKind))
+            return ItemKind.OTHER
+
+    def _date(self, row: RawRow) -> EDTFDate | None:
+        value, loc = self._cell(row, "date")
+        if not value:
+            return None
+        try:
+            return parse_edtf(value)
+        except EDTFError as exc:
+            self._add("C012", loc, field="date", value=value, reason=str(exc))
+            return None
+
+    def _attributions(self, row: RawRow, name: str) -> tuple[Attribution, ...]:
+        value, loc = self._cell(row, name)
+        out = []
+        for entry in _split(value):
+            key, _, role = entry.partition(":")
+            agent = self.head.agents.get(key.strip())
+            if agent is None:
+                self._add("C013", loc, what="agent", value=key.strip(), field=name, where=" under [agents.KEY]")
+            else:
+                out.append(Attribution(agent, role.strip() or None))
+        return tuple(out)
+
+    def _source_type(self, row: RawRow) -> SourceType | None:
+        value, loc = self._cell(row, "source_type")
+        if not value:
+            return None
+        try:
+            return SourceType(value.lower())
+        except ValueError:
+            self._add("C023", loc, field="source_type", value=value, choices=", ".join(s.value for s in SourceType))
+            return None
+
+    def _dimensions(self, row: RawRow) -> tuple[Dimension, ...]:
+        out = []
+        for name, (kind, unit) in DIMENSIONS.items():
+            value, loc = self._cell(row, name)
+            if not value:
+                continue
+            try:
+                number = Decimal(value)
+            except InvalidOperation:
+                self._add("C021", loc, field=name, value=value)
+                continue
+            if not number.is_finite():
+                self._add("C021", loc, field=name, value=value)
+            elif number <= 0:
+                self._add("C022", loc, field=name, value=value, reason="a measurement must be greater than zero")
+            else:
+                out.append(Dimension(kind, number, unit))
+        return tuple(out)
+
+    def _rights(self, row: RawRow) -> str | None:
+        value, loc = self._cell(row, "rights")
+        if not value:
+            return self.head.collection.rights
+        if not is_rights_iri(value):
+            self._add("C020", loc, value=value)
+            return None
+        return value
+
+    def _iris(self, row: RawRow, name: str) -> tuple[str, ...]:
+        value, loc = self._cell(row, name)
+        out = []
+        for iri in _split(value):
+            reason = is_absolute_iri(iri)
+            if reason:
+                self._add("C014", loc, field=name, value=iri, reason=reason)
+            else:
+                out.append(iri)
+        return tuple(out)
+
+    def _languages(self, row: RawRow) -> tuple[str, ...]:
+        value, loc = self._cell(row, "language")
+        out = []
+        for tag in _split(value):
+            if is_language_tag(tag):
+                out.append(tag)
+            else:
+                self._add("C015", loc, field="language", value=tag)
+        return tuple(out)
+
+    def _paths(self, row: RawRow, name: str) -> list[PurePosixPath | None]:
+        value, loc = self._cell(row, name)
+        out: list[PurePosixPath | None] = []
+        for path in _split(value):
+            result = self.media.check(path)
+            if result.code is None:
+                out.append(result.path)
+                continue
+            out.append(None)
+            params = {"value": path}
+            if result.code in ("C018", "C019"):
+                params["reason"] = result.reason
+            self._add(result.code, loc, **params)
+        return out
+
+    def _media(self, row: RawRow, accession: str) -> tuple[MediaFile, ...]:
+        masters = self._paths(row, "master")
+        access = self._paths(row, "access")
+        if access and len(access) != len(masters):
+            _, loc = self._cell(row, "access")
+            self._add("C029", loc, found=len(access), expected=len(masters))
+            return ()
+        if not masters:
+            _, loc = self._cell(row, "master")
+            self._add("C024", loc, value=accession)
+        out: list[MediaFile] = []
+        for i, master in enumerate(masters):
+            if master is None:
+                continue
+            out.append(MediaFile(master, MediaRole.MASTER))
+            copy = access[i] if access else None
+            if copy is not None:
+                out.append(MediaFile(copy, MediaRole.ACCESS, derived_from=master))
+        return tuple(out)
+
+    # -- the row ----------------------------------------------------------------------------------
+    def read(self, row: RawRow) -> Item | None:
+        """The item of one row, or ``None`` when the row has an error (reported)."""
+        before = self._errors
+        head = self.head
+        accession = self._accession(row)
+        kind = self._kind(row)
+        title = self._text(row, "title")
+        if not title and "title" in self.header.text:
+            pos = self.header.text["title"][0][1]
+            self._add("C010", Location(self.header.file, row.line, pos + 1, "title"), field="title")
+        section = self._one_ref(row, "section", head.sections, "section", " under [[sections]]")
+        agent_where, place_where = " under [agents.KEY]", " under [places.KEY]"
+        places: list[Place] = self._ref(row, "place", head.places, "place", place_where)
+        concepts: dict[str, tuple[Concept, ...]] = {}
+        for table, column in (("subjects", "subject"), ("materials", "material"), ("techniques", "technique")):
+            concepts[column] = tuple(self._ref(row, column, head.concepts.get(table, {}), column,
+                                               f" under [{table}.KEY]"))
+        source: Agent | None = self._one_ref(row, "source", head.agents, "agent", agent_where)
+        item = Item(
+            accession=accession,
+            kind=kind,
+            title=title,
+            section=section.key if section is not None else None,
+            alternative_title=self._text(row, "alternative"),
+            description=self._text(row, "description"),
+            date=self._date(row),
+            creators=self._attributions(row, "creator"),
+            contributors=self._attributions(row, "contributor"),
+            source=source,
+            source_type=self._source_type(row),
+            provenance=self._text(row, "provenance"),
+            places=tuple(places),
+            place_made=self._one_ref(row, "place_made", head.places, "place", place_where),
+            subjects=concepts["subject"],
+            materials=concepts["material"],
+            techniques=concepts["technique"],
+            dimensions=self._dimensions(row),
+            rights=self._rights(row),
+            rights_holder=self._one_ref(row, "rights_holder", head.agents, "agent", agent_where),
+            credit_line=self._text(row, "credit") or head.collection.credit_line,
+            media=self._media(row, accession),
+            identifiers=tuple(_split(self._cell(row, "identifier")[0])),
+            same_as=self._iris(row, "same_as"),
+            languages=self._languages(row),
+        )
+        return item if self._errors == before else None
