@@ -1,0 +1,138 @@
+"""Manifests and ``fetch.txt``: reading them leniently with every problem located, writing them sorted.
+
+A manifest line is ``CHECKSUM<whitespace>PATH`` (RFC 8493 §2.1.3); a ``fetch.txt`` line is ``URL LENGTH PATH``
+(§2.2.3). Paths are percent-decoded (:func:`heritage_ld.bags.names.decode_path`) and checked by their text
+alone (:func:`heritage_ld.bags.names.unsafe_reason`); a path is never resolved on the file system here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from heritage_ld.bags.fixity import ALGORITHMS
+from heritage_ld.bags.info import split_lines
+from heritage_ld.bags.names import decode_path, encode_path, unsafe_reason
+from heritage_ld.problems import Location, Problem, report
+
+__all__ = ["FetchEntry", "Manifest", "format_manifest", "parse_fetch", "parse_manifest"]
+
+_LINE = re.compile(r"^(\S+)[ \t]+(.+)$")
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_FETCH = re.compile(r"^(\S+)[ \t]+(\S+)[ \t]+(.+)$")
+
+
+@dataclass(slots=True)
+class Manifest:
+    """A parsed manifest: ``entries`` maps each decoded path to its lower-case hex checksum."""
+
+    name: str
+    algorithm: str
+    entries: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def parse_manifest(name: str, text: str, *, version: tuple[int, int], payload: bool) -> Manifest:
+    """Read a manifest named ``name`` (``manifest-sha256.txt``) whose text is already decoded.
+
+    Problems: malformed lines and non-hex or wrong-length checksums (B004), paths leaving the bag (B005),
+    the same path listed twice with different checksums (B011; with the same checksum it is an error from
+    BagIt 1.0 on and a warning before), md5sum's binary-mode ``*`` and a leading ``./`` (warnings, B009).
+
+    >>> m = parse_manifest("manifest-md5.txt", "900150983cd24fb0d6963f7d28e17f72  data/a%25b\\n",
+    ...                    version=(1, 0), payload=True)
+    >>> m.entries, m.problems
+    ({'data/a%b': '900150983cd24fb0d6963f7d28e17f72'}, [])
+    """
+    algorithm = name.split("-", 1)[1].rsplit(".", 1)[0].lower()
+    manifest = Manifest(name, algorithm)
+    length = ALGORITHMS[algorithm][1] if algorithm in ALGORITHMS else None
+    for number, line in enumerate(split_lines(text), start=1):
+        where = Location(name, number)
+        if not line.strip():
+            continue
+        m = _LINE.match(line)
+        if not m:
+            manifest.problems.append(report("B004", where, file=name, line=number,
+                                            reason="expected 'CHECKSUM PATH'"))
+            continue
+        checksum, raw = m.group(1), m.group(2)
+        if not _HEX.match(checksum) or (length is not None and len(checksum) != length):
+            manifest.problems.append(report("B004", where, file=name, line=number,
+                                            reason=f"{checksum!r} is not a {algorithm} checksum"))
+            continue
+        if raw.startswith("*"):
+            # md5sum -b writes "CHECKSUM *PATH"; the RFC has no such marker (§2.1.3).
+            manifest.problems.append(report("B009", where, file=name,
+                                            reason=f"line {number}: '*' before the path (md5sum binary mode)"))
+            raw = raw[1:]
+        path = decode_path(raw)
+        if path.startswith("./"):
+            manifest.problems.append(report("B009", where, file=name,
+                                            reason=f"line {number}: path {raw!r} starts with './'"))
+            path = path[2:]
+        bad = unsafe_reason(path)
+        if bad:
+            manifest.problems.append(report("B005", where, path=path, reason=bad))
+            continue
+        if payload and not path.startswith("data/"):
+            manifest.problems.append(report("B005", where, path=path, reason="outside the payload folder data/"))
+            continue
+        checksum = checksum.lower()
+        previous = manifest.entries.get(path)
+        if previous is not None:
+            if previous != checksum or version >= (1, 0):
+                manifest.problems.append(report("B011", where, path=path, manifest=name))
+            else:
+                manifest.problems.append(report("B009", where, file=name,
+                                                reason=f"line {number}: {path!r} is listed twice"))
+            continue
+        manifest.entries[path] = checksum
+    return manifest
+
+
+def format_manifest(checksums: Mapping[str, str]) -> bytes:
+    """Manifest bytes, sorted by path, paths encoded per RFC 8493 §2.1.3, two spaces as separator.
+
+    >>> format_manifest({"data/b": "02", "data/a\\nc": "01"})
+    b'01  data/a%0Ac\\n02  data/b\\n'
+    """
+    return "".join(f"{checksums[p]}  {encode_path(p)}\n" for p in sorted(checksums)).encode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class FetchEntry:
+    """One ``fetch.txt`` line: where to get a payload file, its length if known, and its bag path."""
+
+    url: str
+    length: int | None
+    path: str
+
+
+def parse_fetch(text: str, name: str = "fetch.txt") -> tuple[list[FetchEntry], list[Problem]]:
+    """Read ``fetch.txt`` (RFC 8493 §2.2.3); paths must be under ``data/`` and inside the bag.
+
+    >>> parse_fetch("https://example.org/a.tif 12 data/a.tif\\n")[0]
+    [FetchEntry(url='https://example.org/a.tif', length=12, path='data/a.tif')]
+    >>> parse_fetch("https://example.org - ~root/foo\\n")[1][0].code
+    'B005'
+    """
+    entries: list[FetchEntry] = []
+    problems: list[Problem] = []
+    for number, line in enumerate(split_lines(text), start=1):
+        where = Location(name, number)
+        if not line.strip():
+            continue
+        m = _FETCH.match(line)
+        if not m or not (m.group(2) == "-" or m.group(2).isdigit()):
+            problems.append(report("B004", where, file=name, line=number, reason="expected 'URL LENGTH PATH'"))
+            continue
+        path = decode_path(m.group(3))
+        bad = unsafe_reason(path) or (None if path.startswith("data/") else "outside the payload folder data/")
+        if bad:
+            problems.append(report("B005", where, path=path, reason=bad))
+            continue
+        entries.append(FetchEntry(m.group(1), None if m.group(2) == "-" else int(m.group(2)), path))
+    return entries, problems
+

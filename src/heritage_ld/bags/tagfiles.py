@@ -1,0 +1,124 @@
+"""The tag side of a bag: bag-info defaults, reserved names, and writing tag files and tag manifests.
+
+Shared by the writer (a new bag), the metadata update and the audit (an existing bag): only files outside
+``data/`` are written here, each atomically (a temporary name, then ``os.replace``), tag manifests last.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+
+from heritage_ld._version import __version__
+from heritage_ld.bags.fixity import hash_bytes
+from heritage_ld.bags.manifest import format_manifest
+from heritage_ld.bags.names import unsafe_reason
+
+__all__ = [
+    "SOFTWARE_AGENT",
+    "bag_date",
+    "check_tag_name",
+    "format_size",
+    "info_entries",
+    "write_atomic",
+    "write_tag_manifests",
+]
+
+SOFTWARE_AGENT = f"heritage-ld {__version__} <https://example.org/heritage-ld>"
+_RESERVED = re.compile(r"^(bagit\.txt|bag-info\.txt|fetch\.txt|(tag)?manifest-[A-Za-z0-9]+\.txt)$")
+#: Labels the writer computes; a caller's value for them is replaced.
+COMPUTED = ("Payload-Oxum", "Bag-Size", "Bag-Software-Agent")
+
+
+def bag_date(date: datetime | None = None) -> datetime:
+    """The date a bag records: ``date`` if given, else ``SOURCE_DATE_EPOCH`` (reproducible builds), else now.
+
+    >>> bag_date(datetime(1972, 12, 30, tzinfo=timezone.utc)).year
+    1972
+    """
+    if date is not None:
+        return date if date.tzinfo else date.replace(tzinfo=timezone.utc)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(timezone.utc)
+
+
+def format_size(size: int) -> str:
+    """A human size for ``Bag-Size`` (RFC 8493 §2.2.2).
+
+    >>> format_size(1_700_000_000), format_size(512)
+    ('1.7 GB', '512 bytes')
+    """
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if value < 1000 or unit == "TB":
+            return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1000
+    raise AssertionError("unreachable")
+
+
+def info_entries(info: Mapping[str, str] | Iterable[tuple[str, str]] | None, *, payload_bytes: int,
+                 payload_files: int, date: datetime) -> list[tuple[str, str]]:
+    """The bag-info entries: the caller's, plus the computed ones (Payload-Oxum, Bag-Size, the software
+    agent) and a Bagging-Date unless the caller gave one."""
+    pairs = list(info.items()) if isinstance(info, Mapping) else list(info or ())
+    computed = {c.lower() for c in COMPUTED}
+    entries = [(k, v) for k, v in pairs if k.lower() not in computed]
+    if not any(k.lower() == "bagging-date" for k, _ in entries):
+        entries.append(("Bagging-Date", date.strftime("%Y-%m-%d")))
+    entries += [
+        ("Payload-Oxum", f"{payload_bytes}.{payload_files}"),
+        ("Bag-Size", format_size(payload_bytes)),
+        ("Bag-Software-Agent", SOFTWARE_AGENT),
+    ]
+    return entries
+
+
+def check_tag_name(name: str) -> str:
+    """``name`` if it may be a caller's tag file, else ``ValueError`` (reserved, payload, or unsafe).
+
+    >>> check_tag_name("metadata/item.ttl")
+    'metadata/item.ttl'
+    """
+    bad = unsafe_reason(name)
+    if bad or name.startswith("data/") or name == "data" or _RESERVED.match(name) or name.endswith("/"):
+        raise ValueError(f"{name!r} cannot be a tag file ({bad or 'a reserved or payload name'})")
+    return name
+
+
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` through a temporary file and ``os.replace``: readers see old or new."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        if durable:
+            os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        tmp.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    os.replace(tmp, path)
+
+
+def write_tag_manifests(root: Path, tag_bytes: Mapping[str, bytes], algorithms: Iterable[str], *,
+                        durable: bool = True) -> tuple[str, ...]:
+    """Write ``tagmanifest-ALG.txt`` for the tag files given as bytes (every tag file but the tag manifests).
+
+    Returns the tag manifest names written.
+    """
+    written = []
+    for algorithm in algorithms:
+        sums = {name: hash_bytes(data, [algorithm])[algorithm] for name, data in tag_bytes.items()}
+        name = f"tagmanifest-{algorithm}.txt"
+        write_atomic(root / name, format_manifest(sums), durable=durable)
+        written.append(name)
+    return tuple(written)

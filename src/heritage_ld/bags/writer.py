@@ -1,0 +1,280 @@
+"""Write a bag (RFC 8493): copy and hash the sources in one pass, in a temporary folder, then rename it in.
+
+Originals are only read. The bag is built in ``.NAME.partial-PID-XXXX`` beside the target, checked, and
+renamed into place only when complete, so an interruption (SIGKILL, a full disk) never leaves a bag at the
+target; leftovers of a dead process are removed by the next run. Tag files are deterministic: sorted
+manifests, a fixed bag-info order, dates from an option or ``SOURCE_DATE_EPOCH``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+from heritage_ld.bags.events import Event, format_events
+from heritage_ld.bags.fixity import Digests, SourceChanged, check_algorithms, copy_and_hash
+from heritage_ld.bags.info import format_declaration, format_info
+from heritage_ld.bags.manifest import format_manifest
+from heritage_ld.bags.names import unsafe_reason
+from heritage_ld.bags.report import BagReport, BagWriteError
+from heritage_ld.bags.tagfiles import (
+    bag_date,
+    check_tag_name,
+    info_entries,
+    write_atomic,
+    write_tag_manifests,
+)
+from heritage_ld.bags.validator import default_jobs, validate_bag
+from heritage_ld.errors import UsageError
+
+__all__ = ["EVENTS_FILE", "ProgressSink", "collect_sources", "write_bag"]
+
+#: Where the PREMIS event log goes (a tag file).
+EVENTS_FILE = "metadata/premis-events.ttl"
+
+Sources = Mapping[str, "Path | str"] | Iterable["Path | str"]
+
+
+class ProgressSink(Protocol):
+    """Anything with ``start/advance/finish`` (``heritage_ld.pipeline.Progress`` fits)."""
+
+    def start(self, task: str, total: int) -> None: ...
+
+    def advance(self, task: str, amount: int = 1) -> None: ...
+
+    def finish(self, task: str) -> None: ...
+
+
+def _walk_source(folder: Path, prefix: str, out: dict[str, Path]) -> None:
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            rel = f"{prefix}/{entry.name}"
+            if entry.is_symlink():
+                raise UsageError(f"{entry.path}: is a symbolic link; bags hold real files "
+                                 "(copy the linked files in, or pass them as sources)")
+            if entry.is_dir(follow_symlinks=False):
+                _walk_source(Path(entry.path), rel, out)
+            elif entry.is_file(follow_symlinks=False):
+                out[rel] = Path(entry.path)
+            else:
+                raise UsageError(f"{entry.path}: not a regular file; it cannot go in a bag")
+
+
+def collect_sources(sources: Sources) -> dict[str, Path]:
+    """Payload path (``data/...``) -> source file.
+
+    A mapping gives the payload paths (relative to ``data/``) explicitly; otherwise a folder contributes its
+    contents and a file its name. Symbolic links and special files are refused with a clear error, never
+    skipped silently.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp()); _ = (d / "a.tif").write_bytes(b"x")
+    >>> collect_sources({"media/a.tif": d / "a.tif"})
+    {'data/media/a.tif': PosixPath('...a.tif')}
+    """
+    out: dict[str, Path] = {}
+    if isinstance(sources, Mapping):
+        for rel, src in sources.items():
+            out["data/" + str(PurePosixPath(rel))] = Path(src)
+    else:
+        for src in map(Path, sources):
+            if src.is_symlink():
+                raise UsageError(f"{src}: is a symbolic link; pass the file or folder it points to")
+            if src.is_dir():
+                _walk_source(src, "data", out)
+            elif src.is_file():
+                key = f"data/{src.name}"
+                if key in out:
+                    raise UsageError(f"{src}: two sources would both be {key}")
+                out[key] = src
+            else:
+                raise UsageError(f"{src}: no such file or folder")
+    for rel, src in out.items():
+        bad = unsafe_reason(rel)
+        if bad:
+            raise UsageError(f"{src}: cannot be stored as {rel!r} ({bad})")
+        if src.is_symlink() or not src.is_file():
+            raise UsageError(f"{src}: not a regular file (symbolic links and special files are refused)")
+    return out
+
+
+def _remove_stale(parent: Path, name: str) -> None:
+    """Remove ``.NAME.partial-PID-*`` folders left by processes that no longer run."""
+    for entry in parent.glob(f".{name}.partial-*"):
+        try:
+            pid = int(entry.name.rsplit(".partial-", 1)[1].split("-", 1)[0])
+        except ValueError:
+            continue
+        try:
+            os.kill(pid, 0)
+            alive = True
+        except ProcessLookupError:
+            alive = False
+        except PermissionError:
+            alive = True
+        if not alive:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _copy_payload(payload: dict[str, Path], tmp: Path, algorithms: tuple[str, ...], jobs: int,
+                  progress: ProgressSink | None, task: str, durable: bool) -> dict[str, Digests]:
+    for folder in sorted({str(PurePosixPath(rel).parent) for rel in payload}):
+        (tmp / folder).mkdir(parents=True, exist_ok=True)
+    order = sorted(payload, key=lambda rel: (-payload[rel].stat().st_size, rel))
+
+    def copy(rel: str) -> tuple[str, Digests]:
+        return rel, copy_and_hash(payload[rel], tmp / rel, algorithms, durable=durable)
+
+    results: dict[str, Digests] = {}
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="bag-write") as pool:
+        for rel, digests in pool.map(copy, order):
+            results[rel] = digests
+            if progress is not None:
+                progress.advance(task)
+    return results
+
+
+def write_bag(
+    sources: Sources,
+    target: Path | str,
+    *,
+    algorithms: Iterable[str] = ("sha256", "sha512"),
+    info: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+    tag_files: Mapping[str, bytes] | None = None,
+    replace: bool = False,
+    jobs: int | None = None,
+    progress: ProgressSink | None = None,
+    date: datetime | None = None,
+    events: bool = True,
+    events_base: str | None = None,
+    durable: bool = True,
+) -> BagReport:
+    """Write a new bag at ``target`` holding ``sources`` as payload and ``tag_files`` as tag files.
+
+    Args:
+        sources: files and folders (a folder's contents go under ``data/``), or a mapping of payload path
+            (relative to ``data/``) to source file.
+        target: the bag folder to create.
+        algorithms: checksum algorithms (sha256 and sha512 by default; md5, sha1, blake2b … allowed).
+        info: extra bag-info.txt entries (Source-Organization, External-Identifier …).
+        tag_files: tag files as bytes by bag path (``{"metadata/item.ttl": b"..."}``).
+        replace: replace an existing ``target`` instead of refusing.
+        jobs: copy threads (default: the CPUs available).
+        progress: receives one ``advance`` per payload file.
+        date: the bagging date (default: ``SOURCE_DATE_EPOCH``, else now).
+        events: write a PREMIS event log (:data:`EVENTS_FILE`).
+        events_base: the base IRI of the event log.
+        durable: ``fsync`` every file before the bag is renamed into place.
+
+    Raises:
+        UsageError: ``target`` exists (without ``replace``), bad sources, names or algorithms.
+        BagWriteError: a source changed during the copy, or writing failed (a full disk); nothing is left at
+            ``target`` and the sources are unchanged.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp()); _ = (d / "src.txt").write_text("hello")
+    >>> write_bag([d / "src.txt"], d / "bag", algorithms=["sha256"]).files
+    1
+    """
+    target = Path(target)
+    try:
+        names = check_algorithms(algorithms)
+        tags = {check_tag_name(k): v for k, v in (tag_files or {}).items()}
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    payload = collect_sources(sources)
+    if target.exists() or target.is_symlink():
+        if not replace:
+            raise UsageError(f"{target}: already exists; choose another target or ask to replace it")
+        if not target.is_dir() or target.is_symlink():
+            raise UsageError(f"{target}: exists and is not a folder; refusing to replace it")
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(parent, target.name)
+    when = bag_date(date)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-{os.getpid()}-", dir=parent))
+    task = f"bag {target.name}"
+    try:
+        if progress is not None:
+            progress.start(task, len(payload))
+        (tmp / "data").mkdir()
+        digests = _copy_payload(payload, tmp, names, jobs or default_jobs(), progress, task, durable)
+        total = sum(d.size for d in digests.values())
+        if events:
+            log = [Event("creation", when, note=f"{len(digests)} payload files, {total} bytes"),
+                   Event("message digest calculation", when, note=", ".join(names))]
+            pairs = info.items() if isinstance(info, Mapping) else (info or ())
+            label = next((v for k, v in pairs if k.lower() == "external-identifier"), target.name)
+            tags[EVENTS_FILE] = format_events(log, label=label, base=events_base)
+        written = _write_tag_side(tmp, digests, names, info, tags, when, durable)
+        verdict = validate_bag(tmp, completeness_only=True)
+        if not verdict.valid:
+            raise BagWriteError(f"{target}: the new bag failed its check: "
+                                + "; ".join(p.message for p in verdict.errors))
+        if durable:
+            for folder in {tmp, tmp / "data"}:
+                _fsync_dir(folder)
+        _move_into_place(tmp, target)
+        if durable:
+            _fsync_dir(parent)
+    except SourceChanged as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BagWriteError(f"{exc}; no bag was written, try again when the file is stable") from None
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BagWriteError(f"{target}: cannot write the bag: {exc}; nothing was left at the target") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        if progress is not None:
+            progress.finish(task)
+    return BagReport(target, len(digests), total, names, True, written)
+
+
+def _write_tag_side(root: Path, digests: Mapping[str, Digests], algorithms: tuple[str, ...],
+                    info: Mapping[str, str] | Iterable[tuple[str, str]] | None, tags: dict[str, bytes],
+                    when: datetime, durable: bool) -> tuple[str, ...]:
+    total = sum(d.size for d in digests.values())
+    files: dict[str, bytes] = {
+        "bagit.txt": format_declaration(),
+        "bag-info.txt": format_info(info_entries(info, payload_bytes=total, payload_files=len(digests),
+                                                 date=when)),
+    }
+    for algorithm in algorithms:
+        files[f"manifest-{algorithm}.txt"] = format_manifest({p: d[algorithm] for p, d in digests.items()})
+    files.update(tags)
+    for name, data in sorted(files.items()):
+        write_atomic(root / name, data, durable=durable)
+    return (*sorted(files), *write_tag_manifests(root, files, algorithms, durable=durable))
+
+
+def _move_into_place(tmp: Path, target: Path) -> None:
+    if not target.exists():
+        os.rename(tmp, target)
+        return
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if old.exists():
+        shutil.rmtree(old)
+    os.rename(target, old)
+    try:
+        os.rename(tmp, target)
+    except OSError:
+        os.rename(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
