@@ -1,0 +1,359 @@
+"""An OAI-PMH 2.0 data provider over a build output folder, with lxml.
+
+All six verbs (OAI-PMH 2.0 §4), metadata formats ``oai_dc`` (simple Dublin Core, §Appendix) and ``rdf`` (the
+item's RDF/XML as the ``rdf`` step wrote it), sets = the exhibition's sections, stateless resumption tokens
+(§3.5) with a configurable page size, datestamps from the build (``SOURCE_DATE_EPOCH`` or the files' mtimes)
+at seconds granularity, and every error condition of §3.6 that can apply: ``badVerb``, ``badArgument``,
+``badResumptionToken``, ``cannotDisseminateFormat``, ``idDoesNotExist``, ``noRecordsMatch``,
+``noMetadataFormats`` and ``noSetHierarchy``. There are no deleted records (``deletedRecord`` is ``no``).
+
+Spec: https://www.openarchives.org/OAI/openarchivesprotocol.html
+
+>>> oai_identifier("heritage-ld.example", "HNM 1")
+'oai:heritage-ld.example:HNM%201'
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import cached_property
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from heritage_ld.model import UrlScheme, iri_segment
+from heritage_ld.publish.artefacts import datestamp_of, rdf_path
+from heritage_ld.publish.snapshot import Snapshot
+
+__all__ = ["FORMATS", "OaiProvider", "oai_identifier"]
+
+OAI = "http://www.openarchives.org/OAI/2.0/"
+OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+DC = "http://purl.org/dc/elements/1.1/"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+OAI_ID = "http://www.openarchives.org/OAI/2.0/oai-identifier"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+#: Metadata formats: prefix -> (schema, namespace).
+FORMATS: Mapping[str, tuple[str, str]] = {
+    "oai_dc": ("http://www.openarchives.org/OAI/2.0/oai_dc.xsd", OAI_DC),
+    "rdf": ("http://www.openarchives.org/OAI/2.0/rdf.xsd", RDF),
+}
+
+# §3.3.1: repositories support day or seconds granularity; this one supports seconds.
+GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+
+# §4: arguments per verb: (required, optional); resumptionToken is "exclusive" where listed.
+_ARGS: Mapping[str, tuple[frozenset[str], frozenset[str], bool]] = {
+    "Identify": (frozenset(), frozenset(), False),
+    "ListMetadataFormats": (frozenset(), frozenset({"identifier"}), False),
+    "ListSets": (frozenset(), frozenset(), True),
+    "GetRecord": (frozenset({"identifier", "metadataPrefix"}), frozenset(), False),
+    "ListIdentifiers": (frozenset({"metadataPrefix"}), frozenset({"from", "until", "set"}), True),
+    "ListRecords": (frozenset({"metadataPrefix"}), frozenset({"from", "until", "set"}), True),
+}
+
+
+def oai_identifier(repository: str, accession: str) -> str:
+    """The OAI identifier of an item (oai-identifier scheme: ``oai:{repository}:{local}``)."""
+    return f"oai:{repository}:{iri_segment(accession)}"
+
+
+class OaiError(Exception):
+    """One OAI-PMH error condition (§3.6): its code and message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class _Record:
+    accession: str
+    identifier: str
+    datestamp: datetime
+    sets: tuple[str, ...]
+    entry: Mapping[str, Any]
+
+
+def _stamp(when: datetime) -> str:
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_date(value: str, *, end: bool) -> tuple[datetime, str]:
+    if _SECOND.match(value):
+        fmt, granularity = "%Y-%m-%dT%H:%M:%SZ", "second"
+    elif _DAY.match(value):
+        fmt, granularity = "%Y-%m-%d", "day"
+    else:
+        raise OaiError("badArgument", f"{value!r} is not a date in the granularity {GRANULARITY} or YYYY-MM-DD")
+    try:
+        when = datetime.strptime(value, fmt).replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise OaiError("badArgument", f"{value!r} is not a valid date") from None
+    if granularity == "day" and end:  # an until day includes the whole day (§3.3.1)
+        when += timedelta(days=1) - timedelta(seconds=1)
+    return when, granularity
+
+
+class OaiProvider:
+    """Answers OAI-PMH requests for a build output folder read through its snapshot.
+
+    Args:
+        snapshot: the exhibition snapshot (:func:`heritage_ld.publish.read_snapshot`).
+        page_size: records or identifiers per list response before a resumption token.
+    """
+
+    def __init__(self, snapshot: Snapshot, *, page_size: int = 100) -> None:
+        if page_size < 1:
+            raise ValueError("page_size must be at least 1")
+        self.snapshot = snapshot
+        self.page_size = page_size
+        self.urls = UrlScheme(snapshot.base_url)
+        self.repository = urlsplit(snapshot.base_url).hostname or "localhost"
+
+    @cached_property
+    def records(self) -> tuple[_Record, ...]:
+        fixed = self.snapshot.data.get("datestamp")
+        return tuple(
+            _Record(
+                accession=e["accession"],
+                identifier=oai_identifier(self.repository, e["accession"]),
+                datestamp=datestamp_of(self.snapshot.out, e["accession"], fixed),
+                sets=(e["section"],) if e.get("section") else (),
+                entry=e,
+            )
+            for e in self.snapshot.items
+        )
+
+    # -- the protocol -------------------------------------------------------------------------------
+    def respond(self, params: Mapping[str, Sequence[str]], *, endpoint: str, now: datetime | None = None) -> bytes:
+        """The XML response (UTF-8 bytes) to a request with these (repeatable) parameters.
+
+        Errors are OAI-PMH ``<error>`` elements in a normal response (§3.6), never exceptions.
+        """
+        root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})
+        root.set(f"{{{XSI}}}schemaLocation", f"{OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd")
+        etree.SubElement(root, f"{{{OAI}}}responseDate").text = _stamp(now or datetime.now(timezone.utc))
+        request = etree.SubElement(root, f"{{{OAI}}}request")
+        request.text = endpoint
+        try:
+            verb, args = self._check(params)
+            for name, value in sorted(args.items()):  # §3.2: echo the arguments of a valid request only
+                request.set(name, value)
+            request.set("verb", verb)
+            body = getattr(self, f"_{verb}")(args)
+            root.append(body)
+        except OaiError as exc:
+            if exc.code in ("badVerb", "badArgument"):
+                request.attrib.clear()
+            error = etree.SubElement(root, f"{{{OAI}}}error", code=exc.code)
+            error.text = exc.message
+        return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+    def _check(self, params: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, str]]:
+        verbs = list(params.get("verb", []))
+        if len(verbs) != 1 or verbs[0] not in _ARGS:
+            raise OaiError("badVerb", "missing, repeated or illegal verb" if verbs else "no verb")
+        verb = verbs[0]
+        required, optional, exclusive = _ARGS[verb]
+        args: dict[str, str] = {}
+        for name, values in params.items():
+            if name == "verb":
+                continue
+            if len(values) != 1:
+                raise OaiError("badArgument", f"argument {name} is repeated")
+            allowed = required | optional | ({"resumptionToken"} if exclusive else frozenset())
+            if name not in allowed:
+                raise OaiError("badArgument", f"{verb} does not take the argument {name}")
+            args[name] = values[0]
+        if "resumptionToken" in args:
+            if len(args) > 1:
+                raise OaiError("badArgument", "resumptionToken is an exclusive argument")
+        else:
+            missing = required - args.keys()
+            if missing:
+                raise OaiError("badArgument", f"{verb} needs {', '.join(sorted(missing))}")
+        return verb, args
+
+    def _el(self, tag: str, text: str | None = None, parent: Any = None) -> Any:
+        el = etree.Element(f"{{{OAI}}}{tag}") if parent is None else etree.SubElement(parent, f"{{{OAI}}}{tag}")
+        if text is not None:
+            el.text = text
+        return el
+
+    def _Identify(self, args: Mapping[str, str]) -> Any:
+        data = self.snapshot.data
+        body = self._el("Identify")
+        titles = [t for _, t in data["title"]]
+        self._el("repositoryName", " / ".join(titles) or data["key"], body)
+        self._el("baseURL", f"{self.snapshot.base_url}/oai", body)
+        self._el("protocolVersion", "2.0", body)
+        self._el("adminEmail", data["admin_email"], body)
+        earliest = min((r.datestamp for r in self.records), default=datetime.fromtimestamp(0, tz=timezone.utc))
+        self._el("earliestDatestamp", _stamp(earliest), body)
+        self._el("deletedRecord", "no", body)
+        self._el("granularity", GRANULARITY, body)
+        if re.fullmatch(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+", self.repository):
+            desc = self._el("description", parent=body)
+            ident = etree.SubElement(desc, f"{{{OAI_ID}}}oai-identifier", nsmap={None: OAI_ID})
+            ident.set(f"{{{XSI}}}schemaLocation", f"{OAI_ID} http://www.openarchives.org/OAI/2.0/oai-identifier.xsd")
+            for tag, text in (("scheme", "oai"), ("repositoryIdentifier", self.repository), ("delimiter", ":"),
+                              ("sampleIdentifier", self.records[0].identifier if self.records
+                               else oai_identifier(self.repository, "example"))):
+                etree.SubElement(ident, f"{{{OAI_ID}}}{tag}").text = text
+        return body
+
+    def _record(self, identifier: str) -> _Record:
+        for r in self.records:
+            if r.identifier == identifier:
+                return r
+        raise OaiError("idDoesNotExist", f"no item has the identifier {identifier!r}")
+
+    def _formats_of(self, record: _Record) -> list[str]:
+        has_rdf = (self.snapshot.out / rdf_path(self.urls, record.accession, "rdf")).is_file()
+        return ["oai_dc", "rdf"] if has_rdf else ["oai_dc"]
+
+    def _ListMetadataFormats(self, args: Mapping[str, str]) -> Any:
+        if "identifier" in args:
+            prefixes = self._formats_of(self._record(args["identifier"]))
+        else:
+            prefixes = sorted({p for r in self.records for p in self._formats_of(r)} | {"oai_dc"})
+        body = self._el("ListMetadataFormats")
+        for prefix in prefixes:
+            fmt = self._el("metadataFormat", parent=body)
+            schema, namespace = FORMATS[prefix]
+            self._el("metadataPrefix", prefix, fmt)
+            self._el("schema", schema, fmt)
+            self._el("metadataNamespace", namespace, fmt)
+        return body
+
+    def _ListSets(self, args: Mapping[str, str]) -> Any:
+        if "resumptionToken" in args:
+            raise OaiError("badResumptionToken", "the set list is never split: no resumption token is valid")
+        if not self.snapshot.sections:
+            raise OaiError("noSetHierarchy", "this repository has no sections, hence no sets")
+        body = self._el("ListSets")
+        for section in self.snapshot.sections:
+            s = self._el("set", parent=body)
+            self._el("setSpec", section["key"], s)
+            self._el("setName", " / ".join(t for _, t in section["title"]) or section["key"], s)
+            if section["summary"]:
+                desc = self._el("setDescription", parent=s)
+                desc.append(_dc([["description", lang, text] for lang, text in section["summary"]]))
+        return body
+
+    def _GetRecord(self, args: Mapping[str, str]) -> Any:
+        record = self._record(args["identifier"])
+        prefix = args["metadataPrefix"]
+        if prefix not in self._formats_of(record):
+            raise OaiError("cannotDisseminateFormat", f"{prefix!r} is not available for this item")
+        body = self._el("GetRecord")
+        body.append(self._full_record(record, prefix))
+        return body
+
+    def _ListIdentifiers(self, args: Mapping[str, str]) -> Any:
+        return self._list("ListIdentifiers", args)
+
+    def _ListRecords(self, args: Mapping[str, str]) -> Any:
+        return self._list("ListRecords", args)
+
+    # -- lists and resumption tokens (§3.5) ---------------------------------------------------------
+    def _fingerprint(self) -> str:
+        return str(len(self.records))
+
+    def _encode(self, query: Mapping[str, str], offset: int) -> str:
+        state = {"q": dict(sorted(query.items())), "o": offset, "f": self._fingerprint()}
+        raw = json.dumps(state, sort_keys=True, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def _decode(self, token: str) -> tuple[dict[str, str], int]:
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            state = json.loads(raw)
+            query, offset = dict(state["q"]), int(state["o"])
+            valid = state["f"] == self._fingerprint() and offset >= 0 and "metadataPrefix" in query
+        except (ValueError, KeyError, TypeError, binascii.Error):
+            valid = False
+        if not valid:
+            raise OaiError("badResumptionToken", "the resumption token is invalid or has expired")
+        return query, offset
+
+    def _list(self, verb: str, args: Mapping[str, str]) -> Any:
+        if "resumptionToken" in args:
+            query, offset = self._decode(args["resumptionToken"])
+        else:
+            query, offset = dict(args), 0
+        prefix = query["metadataPrefix"]
+        if prefix not in FORMATS:
+            raise OaiError("cannotDisseminateFormat", f"unknown metadata format {prefix!r}")
+        low = _parse_date(query["from"], end=False) if "from" in query else None
+        high = _parse_date(query["until"], end=True) if "until" in query else None
+        if low and high and low[1] != high[1]:
+            raise OaiError("badArgument", "from and until must have the same granularity")
+        if "set" in query and not self.snapshot.sections:
+            raise OaiError("noSetHierarchy", "this repository has no sets")
+        matches = [
+            r for r in self.records
+            if (low is None or r.datestamp >= low[0]) and (high is None or r.datestamp <= high[0])
+            and ("set" not in query or query["set"] in r.sets)
+            and prefix in self._formats_of(r)
+        ]
+        if not matches:
+            raise OaiError("noRecordsMatch", "no record matches the arguments")
+        if offset >= len(matches):
+            raise OaiError("badResumptionToken", "the resumption token points past the end of the list")
+        body = self._el(verb)
+        page = matches[offset:offset + self.page_size]
+        for r in page:
+            body.append(self._header(r) if verb == "ListIdentifiers" else self._full_record(r, prefix))
+        if offset > 0 or len(matches) > offset + len(page):
+            nxt = offset + len(page)
+            token = self._el("resumptionToken", self._encode(query, nxt) if nxt < len(matches) else None, body)
+            token.set("completeListSize", str(len(matches)))
+            token.set("cursor", str(offset))
+        return body
+
+    # -- records ------------------------------------------------------------------------------------
+    def _header(self, record: _Record) -> Any:
+        header = self._el("header")
+        self._el("identifier", record.identifier, header)
+        self._el("datestamp", _stamp(record.datestamp), header)
+        for spec in record.sets:
+            self._el("setSpec", spec, header)
+        return header
+
+    def _full_record(self, record: _Record, prefix: str) -> Any:
+        el = self._el("record")
+        el.append(self._header(record))
+        metadata = self._el("metadata", parent=el)
+        if prefix == "oai_dc":
+            metadata.append(_dc(record.entry["dc"]))
+        else:
+            path = self.snapshot.out / rdf_path(self.urls, record.accession, "rdf")
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True)
+            metadata.append(etree.parse(str(path), parser).getroot())
+        return el
+
+
+def _dc(rows: Sequence[Sequence[str]]) -> Any:
+    """An ``oai_dc:dc`` element from ``[element, lang, value]`` rows."""
+    dc = etree.Element(f"{{{OAI_DC}}}dc", nsmap={"oai_dc": OAI_DC, "dc": DC, "xsi": XSI})
+    dc.set(f"{{{XSI}}}schemaLocation", f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd")
+    for element, lang, value in rows:
+        child = etree.SubElement(dc, f"{{{DC}}}{element}")
+        child.text = value
+        if lang:
+            child.set(f"{{{XML_NS}}}lang", lang)
+    return dc
