@@ -14,6 +14,7 @@ from heritage_ld.errors import UsageError
 bag_app = typer.Typer(help="BagIt (RFC 8493) preservation packages: create, validate, audit, fetch.",
                       no_args_is_help=True)
 app.add_typer(bag_app, name="bag")
+_ALGORITHM_HELP = f"Checksum algorithm, repeatable: {', '.join(ALGORITHMS)}."
 
 
 def _info(pairs: list[str]) -> list[tuple[str, str]]:
@@ -32,7 +33,7 @@ def create(
     sources: list[Path] = typer.Argument(..., help="Files and folders to bag (a folder's contents go in data/)."),
     out: Path = typer.Option(..., "--out", "-o", help="The bag folder to create."),
     algorithm: list[str] = typer.Option(["sha256", "sha512"], "--algorithm", "-a",
-                                        help=f"Checksum algorithm, repeatable: {', '.join(ALGORITHMS)}."),
+                                        help=_ALGORITHM_HELP),
     info: list[str] = typer.Option([], "--info", help="A bag-info.txt entry KEY=VALUE, repeatable."),
     replace: bool = typer.Option(False, "--replace", help="Replace OUT if it exists."),
     jobs: int = JOBS_OPTION,
@@ -48,23 +49,29 @@ def create(
 @bag_app.command("validate")
 @handle_errors
 def validate(
-    bag: Path = typer.Argument(..., help="A bag folder, or a .tar, .tar.gz or .zip bag."),
+    bags: list[Path] = typer.Argument(..., help="Bag folders, or .tar, .tar.gz or .zip bags."),
     fast: bool = typer.Option(False, "--fast", help="Check only the structure and Payload-Oxum."),
     completeness_only: bool = typer.Option(False, "--completeness-only", help="Check completeness, no checksums."),
     jobs: int = JOBS_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:
-    """Validate a bag: exit 0 valid, 1 invalid (every problem listed), 2 no such bag."""
+    """Validate bags: exit 0 all valid, 1 any invalid (every problem listed), 2 no such bag."""
     if fast and completeness_only:
         raise UsageError("--fast and --completeness-only exclude each other")
-    result = validate_bag(bag, fast=fast, completeness_only=completeness_only, jobs=jobs)
-    print_problems(result.problems)
-    if not result.valid:
-        console.print(f"{bag}: INVALID ({len(result.errors)} error(s))", highlight=False)
+    invalid = 0
+    for bag in bags:
+        result = validate_bag(bag, fast=fast, completeness_only=completeness_only, jobs=jobs)
+        print_problems(result.problems)
+        if not result.valid:
+            invalid += 1
+            console.print(f"{bag}: INVALID ({len(result.errors)} error(s))", highlight=False)
+        elif not quiet:
+            console.print(f"{bag}: valid ({result.mode}; {result.files} files, {result.bytes} bytes checked, "
+                          f"{len(result.warnings)} warning(s))", highlight=False)
+    if len(bags) > 1 and not quiet:
+        console.print(f"{len(bags) - invalid} of {len(bags)} bags valid", highlight=False)
+    if invalid:
         raise typer.Exit(1)
-    if not quiet:
-        console.print(f"{bag}: valid ({result.mode}; {result.files} files, {result.bytes} bytes checked, "
-                      f"{len(result.warnings)} warning(s))", highlight=False)
 
 
 @bag_app.command("audit")
