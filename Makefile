@@ -40,6 +40,7 @@ system-deps:
 demo: setup
 	$(VENV)/bin/heritage-ld check $(EXAMPLE)
 	$(VENV)/bin/heritage-ld build $(EXAMPLE) -o $(OUT)
+	$(VENV)/bin/heritage-ld bag validate --quiet $(OUT)/bags/*/ && echo "validated $$(ls -d $(OUT)/bags/*/ | wc -l) bags in $(OUT)/bags/"
 	@echo
 	@echo "Built the Hanoi 1972 example into $(OUT)/:"
 	@echo "  $(OUT)/rdf/    linked data (Turtle, JSON-LD, N-Triples, RDF/XML) and the dataset dump"
