@@ -18,7 +18,10 @@ from heritage_ld.errors import UsageError
 from heritage_ld.model import Collection, Item, UrlScheme, iri_segment
 from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
 
-__all__ = ["BagJob", "bag_info", "make_bag", "run"]
+__all__ = ["PROFILE_ID", "BagJob", "bag_info", "make_bag", "run"]
+
+#: The BagIt profile our packages follow (``vocab/bagit-profile.json``, bagit-profiles specification 1.3).
+PROFILE_ID = "https://example.org/heritage-ld/vocab/bagit-profile.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,7 @@ def bag_info(collection: Collection, item: Item | None, index: int, count: int) 
     info.append(("External-Identifier", item.accession if item is not None else collection.key))
     info.append(("Bag-Group-Identifier", collection.key))
     info.append(("Bag-Count", f"{index} of {count}"))
+    info.append(("BagIt-Profile-Identifier", PROFILE_ID))
     return info
 
 
