@@ -4,6 +4,8 @@
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# libvips for pyvips (the optional IIIF tile backend and the tile benchmark against dzsave)
+ldconfig -p 2>/dev/null | grep -q "libvips.so.42" || need+=(libvips42)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "note: browser tests need: ${need[*]} (Debian: apt-get install ${need[*]}); they will be skipped" >&2

@@ -1,0 +1,40 @@
+"""IIIF: Presentation 3.0 manifests and collections, level-0 Image API 3.0 tiles, and a manifest reader."""
+
+from __future__ import annotations
+
+from heritage_ld.iiif.collection import build_collection, build_exhibition_manifest
+from heritage_ld.iiif.load import (
+    CanvasRecord,
+    CollectionRecord,
+    ManifestRecord,
+    PresentationVersionError,
+    Reference,
+    load,
+)
+from heritage_ld.iiif.manifest import build_manifest, has_manifest
+from heritage_ld.iiif.media import image_size, read_sizes
+from heritage_ld.iiif.pyramid import Pyramid
+from heritage_ld.iiif.serialize import dumps, order_keys, write_json
+from heritage_ld.iiif.tiles import TileResult, available_backends, write_tiles
+
+__all__ = [
+    "CanvasRecord",
+    "CollectionRecord",
+    "ManifestRecord",
+    "PresentationVersionError",
+    "Pyramid",
+    "Reference",
+    "TileResult",
+    "available_backends",
+    "build_collection",
+    "build_exhibition_manifest",
+    "build_manifest",
+    "dumps",
+    "has_manifest",
+    "image_size",
+    "load",
+    "order_keys",
+    "read_sizes",
+    "write_json",
+    "write_tiles",
+]

@@ -1,0 +1,111 @@
+"""Media files as IIIF sees them: their pixel size from the file header, and where the build publishes copies.
+
+Files a manifest links to directly (PDFs in ``rendering``, a logo, images when tiles are not written) are copied
+to ``OUT/iiif/media/{seg}/{file name}`` and published at ``{base_url}/iiif/media/{seg}/{file name}``, ``seg``
+being the item's :func:`~heritage_ld.model.iri_segment` (``_collection`` for the collection's own files).
+Originals are only read, never moved or changed.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+from PIL import Image, UnidentifiedImageError
+
+from heritage_ld.errors import FormatError
+from heritage_ld.model import Collection, MediaFile, UrlScheme, iri_segment
+from heritage_ld.problems import Location, report
+
+__all__ = ["COLLECTION_SEGMENT", "ImageSizes", "image_size", "media_path", "media_url", "publish_media", "read_sizes"]
+
+#: The media folder of files that belong to the collection rather than an item (the publisher's logo).
+COLLECTION_SEGMENT = "_collection"
+
+#: Pixel sizes of image files, by their path in the catalogue.
+ImageSizes = Mapping[PurePosixPath, tuple[int, int]]
+
+
+def image_size(path: Path) -> tuple[int, int]:
+    """Width and height of an image, read from its header only (Pillow decodes no pixels until asked).
+
+    Raises:
+        FormatError: the file is missing or is not an image Pillow can read (problem ``I003``).
+
+    >>> import io, tempfile, pathlib
+    >>> from PIL import Image
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "a.png"; Image.new("RGB", (30, 20)).save(f)
+    >>> image_size(f)
+    (30, 20)
+    """
+    try:
+        with Image.open(path) as im:
+            width, height = im.size
+    except (OSError, UnidentifiedImageError, ValueError) as exc:
+        problem = report("I003", Location(str(path)), value=str(path), reason=str(exc) or type(exc).__name__)
+        raise FormatError(problem.render()) from exc
+    return int(width), int(height)
+
+
+def read_sizes(collection: Collection) -> dict[PurePosixPath, tuple[int, int]]:
+    """The pixel size of every image an item shows: from the catalogue when it gives one, else from the header.
+
+    Raises:
+        FormatError: an image has no known size and cannot be read (``collection.root`` unset or a bad file).
+    """
+    sizes: dict[PurePosixPath, tuple[int, int]] = {}
+    for item in collection.items:
+        for media in item.images:
+            sizes[media.path] = known_size(media, collection.root)
+    return sizes
+
+
+def known_size(media: MediaFile, root: Path | None) -> tuple[int, int]:
+    """The size of one image: ``media.width``/``height`` when set, else read from the file under ``root``."""
+    if media.width is not None and media.height is not None:
+        return media.width, media.height
+    if root is None:
+        problem = report("I003", Location(str(media.path)), value=str(media.path),
+                         reason="no size given and no catalogue folder to read it from")
+        raise FormatError(problem.render())
+    return image_size(media.resolve(root))
+
+
+def media_path(segment: str, media: MediaFile | PurePosixPath) -> str:
+    """The path, under the build output folder, of a published copy of a file.
+
+    >>> media_path("HN1972.001", PurePosixPath("media/scan 1.pdf"))
+    'iiif/media/HN1972.001/scan%201.pdf'
+    """
+    path = media.path if isinstance(media, MediaFile) else media
+    return f"iiif/media/{segment}/{iri_segment(path.name)}"
+
+
+def media_url(urls: UrlScheme, accession: str | None, media: MediaFile | PurePosixPath) -> str:
+    """The public URL of a published copy of an item's file (``accession=None``: a collection file).
+
+    >>> media_url(UrlScheme("https://example.org/h"), "A 1", PurePosixPath("media/a.pdf"))
+    'https://example.org/h/iiif/media/A%201/a.pdf'
+    """
+    segment = COLLECTION_SEGMENT if accession is None else iri_segment(accession)
+    return f"{urls.base_url}/{media_path(segment, media)}"
+
+
+def publish_media(source: Path, out: Path, relative: str) -> bool:
+    """Copy ``source`` to ``out/relative`` unless an identical-size, not-older copy is there; True if copied.
+
+    The copy goes to a temporary name first and is renamed into place, so an interruption leaves no half file.
+    """
+    target = out / relative
+    try:
+        st, tt = source.stat(), target.stat()
+        if st.st_size == tt.st_size and tt.st_mtime >= st.st_mtime:
+            return False
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    shutil.copyfile(source, tmp)
+    tmp.replace(target)
+    return True
