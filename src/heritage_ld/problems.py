@@ -99,6 +99,9 @@ _TABLE: tuple[Code, ...] = (
     Code("R003", W, "{focus} has no {what}; left out of the model"),
     Code("R004", E, "{field} {value!r} is not a valid absolute IRI ({reason})",
          "an IRI looks like https://www.wikidata.org/entity/Q1858", "https://www.rfc-editor.org/rfc/rfc3987"),
+    Code("R005", W, "{focus}: {path} {message}", "see the shape {shape}"),
+    Code("R004", E, "{field} {value!r} is not a valid absolute IRI ({reason})",
+         "an IRI looks like https://www.wikidata.org/entity/Q1858", "https://www.rfc-editor.org/rfc/rfc3987"),
     # -- iiif ----------------------------------------------------------------------------------------
     Code("I001", E, "{value!r} is a IIIF Presentation {version} document; only Presentation 3 is read",
          "upgrade it (for example with the IIIF upgrader) or use a Presentation 3 manifest",

@@ -1,0 +1,111 @@
+"""The public builders: the triples (and rdflib graphs) of an item, of the collection, for a profile.
+
+Profiles: ``crm`` (Linked Art), ``dc`` (Dublin Core terms) or ``all`` (both). Builders return plain triples
+(:mod:`heritage_ld.rdf.terms`) for speed; :func:`item_graph` and :func:`collection_graph` wrap them in
+rdflib graphs for callers who want one.
+
+>>> from heritage_ld.model import Collection, Item, ItemKind, MultilingualText
+>>> c = Collection("c", MultilingualText.of(en="C"), "https://example.org", items=(
+...     Item("A1", ItemKind.PHOTOGRAPH, MultilingualText.of(en="Hanoi")),))
+>>> len(item_graph(c.items[0], c, profile="dc")) > 3
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import rdflib
+
+from heritage_ld.errors import UsageError
+from heritage_ld.model import Collection, Item, UrlScheme
+from heritage_ld.rdf.crm import item_node
+from heritage_ld.rdf.dc import collection_dc, item_dc
+from heritage_ld.rdf.exhibition import collection_nodes
+from heritage_ld.rdf.node import node_triples
+from heritage_ld.rdf.terms import Literal, Triple
+
+__all__ = [
+    "PROFILES",
+    "collection_graph",
+    "collection_triples",
+    "dataset_triples",
+    "item_graph",
+    "item_triples",
+    "to_rdflib",
+]
+
+#: Profile names (CLI ``--profile`` choices).
+PROFILES: tuple[str, ...] = ("crm", "dc", "all")
+
+
+def _check_profile(profile: str) -> None:
+    if profile not in PROFILES:
+        raise UsageError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+
+
+def _position(collection: Collection, item: Item) -> int:
+    for n, i in enumerate(collection.items, 1):
+        if i is item or i.accession == item.accession:
+            return n
+    return 0
+
+
+def item_triples(
+    item: Item, collection: Collection, *, profile: str = "all", urls: UrlScheme | None = None, position: int | None = None
+) -> list[Triple]:
+    """The triples of one item, without duplicates, in a stable order (CRM tree order, then Dublin Core)."""
+    _check_profile(profile)
+    urls = urls or UrlScheme(collection.base_url)
+    out: list[Triple] = []
+    if profile in ("crm", "all"):
+        pos = _position(collection, item) if position is None else position
+        node_triples(item_node(item, collection, urls, position=pos), out)
+    if profile in ("dc", "all"):
+        out += item_dc(item, collection, urls)
+    return list(dict.fromkeys(out))
+
+
+def collection_triples(collection: Collection, *, profile: str = "all", urls: UrlScheme | None = None) -> list[Triple]:
+    """The collection graph: the exhibition, its sets and sections, agents, places and concepts."""
+    _check_profile(profile)
+    urls = urls or UrlScheme(collection.base_url)
+    out: list[Triple] = []
+    if profile in ("crm", "all"):
+        for node in collection_nodes(collection, urls):
+            node_triples(node, out)
+    if profile in ("dc", "all"):
+        out += collection_dc(collection, urls)
+    return list(dict.fromkeys(out))
+
+
+def dataset_triples(collection: Collection, *, profile: str = "all", urls: UrlScheme | None = None) -> Iterator[list[Triple]]:
+    """The whole dataset in chunks: the collection graph, then one chunk per item (never one giant list)."""
+    urls = urls or UrlScheme(collection.base_url)
+    yield collection_triples(collection, profile=profile, urls=urls)
+    for n, item in enumerate(collection.items, 1):
+        yield item_triples(item, collection, profile=profile, urls=urls, position=n)
+
+
+def _term(o: object) -> rdflib.term.Node:
+    if isinstance(o, Literal):
+        return rdflib.Literal(o.value, lang=o.language or None, datatype=rdflib.URIRef(o.datatype) if o.datatype else None)
+    return rdflib.URIRef(str(o))
+
+
+def to_rdflib(triples: list[Triple], graph: rdflib.Graph | None = None) -> rdflib.Graph:
+    """Add triples to an rdflib graph (a new one by default)."""
+    g = graph if graph is not None else rdflib.Graph()
+    for s, p, o in triples:
+        g.add((rdflib.URIRef(s), rdflib.URIRef(p), _term(o)))
+    return g
+
+
+def item_graph(item: Item, collection: Collection, *, profile: str = "all") -> rdflib.Graph:
+    """One item as an rdflib graph."""
+    return to_rdflib(item_triples(item, collection, profile=profile))
+
+
+def collection_graph(collection: Collection, *, profile: str = "all") -> rdflib.Graph:
+    """The collection graph (no item descriptions) as an rdflib graph."""
+    return to_rdflib(collection_triples(collection, profile=profile))
