@@ -49,7 +49,7 @@ _TOP = ("collection", "sections", "agents", "places", *CONCEPT_TABLES)
 _COLLECTION_KEYS = ("key", "kind", "base_url", "title", "summary", "date", "organizers", "publisher", "venue",
                     "rights", "credit", "homepage", "languages")
 _AGENT_KEYS = ("kind", "name", "same_as", "homepage", "logo", "address", "email")
-_TOML_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_TOML_LINE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,8 @@ class _Reader:
 
     def loc(self, path: tuple[str | int, ...]) -> Location:
         name = "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
-        return Location(NAME, self.locator.line_of(path), None, name)
+        # A key that cannot be found (say, in a table that is missing altogether) is reported on line 1.
+        return Location(NAME, self.locator.line_of(path) or 1, None, name)
 
     def field(self, path: tuple[str | int, ...]) -> str:
         return self.loc(path).field or ""
@@ -192,8 +193,12 @@ def _parse(text: str, problems: list[Problem]) -> dict[str, Any] | None:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         at = _TOML_LINE.search(message)
-        line, column = (int(at.group(1)), int(at.group(2))) if at else (None, None)
-        reason = _TOML_LINE.sub("", message) if at else message
+        if at and at.group(1):
+            line, column = int(at.group(1)), int(at.group(2))
+        else:  # "(at end of document)": the position after the last character
+            last = text.rsplit("\n", 1)[-1]
+            line, column = text.count("\n") + 1, len(last) + 1
+        reason = _TOML_LINE.sub("", message)
         problems.append(report("C004", Location(NAME, line, column), reason=reason))
         return None
 

@@ -23,7 +23,10 @@ def check(
     result = check_catalogue(catalogue)
     print_problems(result.problems)
     if result.errors:
-        console.print(f"{catalogue}: {len(result.errors)} error(s), {len(result.warnings)} warning(s)", highlight=False)
+        console.print(
+            f"{catalogue}: {len(result.errors)} error(s), {len(result.warnings)} warning(s)",
+            highlight=False, markup=False, soft_wrap=True,
+        )
         raise typer.Exit(2)
     if not quiet and result.collection is not None:
         c = result.collection
@@ -32,4 +35,6 @@ def check(
             f"{catalogue}: OK: {len(c.items)} items in {len(c.sections)} sections, {media} media files, "
             f"{len(result.warnings)} warning(s)",
             highlight=False,
+            markup=False,
+            soft_wrap=True,  # one line even when piped (rich would wrap at 80 columns)
         )

@@ -84,6 +84,8 @@ def _parse_point(text: str) -> EDTFPoint:
                 raise EDTFError(f"day {day_s!r} is not valid")
             d_lo = max(1, int(day_s[0]) * 10)
             d_hi = min(d_hi, int(day_s[0]) * 10 + 9)
+            if d_lo > d_hi:  # "1972-02-3X": no day of February starts with 3
+                raise EDTFError(f"no day {day_s!r} exists in month {month_s}")
         else:
             if "X" in month_s:  # type: ignore[operator]
                 raise EDTFError("a specified day needs a specified month")
