@@ -143,7 +143,7 @@ class OaiProvider:
 
         Errors are OAI-PMH ``<error>`` elements in a normal response (§3.6), never exceptions.
         """
-        root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})
+        root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})  # type: ignore[dict-item]  # lxml-stubs: None = default namespace
         root.set(f"{{{XSI}}}schemaLocation", f"{OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd")
         etree.SubElement(root, f"{{{OAI}}}responseDate").text = _stamp(now or datetime.now(timezone.utc))
         request = etree.SubElement(root, f"{{{OAI}}}request")
@@ -207,7 +207,7 @@ class OaiProvider:
         self._el("granularity", GRANULARITY, body)
         if re.fullmatch(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+", self.repository):
             desc = self._el("description", parent=body)
-            ident = etree.SubElement(desc, f"{{{OAI_ID}}}oai-identifier", nsmap={None: OAI_ID})
+            ident = etree.SubElement(desc, f"{{{OAI_ID}}}oai-identifier", nsmap={None: OAI_ID})  # type: ignore[dict-item]
             ident.set(f"{{{XSI}}}schemaLocation", f"{OAI_ID} http://www.openarchives.org/OAI/2.0/oai-identifier.xsd")
             for tag, text in (("scheme", "oai"), ("repositoryIdentifier", self.repository), ("delimiter", ":"),
                               ("sampleIdentifier", self.records[0].identifier if self.records

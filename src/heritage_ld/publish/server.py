@@ -1,0 +1,253 @@
+"""``heritage-ld serve``: the build output folder as a web site, with SPARQL, OAI-PMH and resolvable item IRIs.
+
+A Starlette application served by uvicorn. ``OUT`` is the web root (``/site/…``, ``/iiif/…``, ``/rdf/…``,
+``/bags/…``); ``/`` redirects to the home page; ``/object/{id}`` answers by content negotiation (Turtle,
+JSON-LD, N-Triples, RDF/XML from ``OUT/rdf/object/``, else 303 to the item's page); ``/sparql`` is the
+read-only SPARQL 1.1 Protocol endpoint over ``OUT/store``; ``/oai`` is the OAI-PMH 2.0 provider.
+
+The build mints absolute URLs from the collection's base URL (``https://heritage-ld.example/hanoi-1972``), so
+by default the server replaces that base URL by its own origin in every text response (HTML, JSON, RDF, XML,
+SPARQL results) and replaces its origin by the base URL in SPARQL queries: viewers then fetch manifests and
+tiles from this server. ``rewrite_urls=False`` serves the files byte for byte.
+
+>>> from heritage_ld.publish.negotiation import choose
+>>> choose("text/turtle;q=0.9, application/ld+json", list(OBJECT_TYPES))
+'application/ld+json'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import mimetypes
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, quote
+
+from heritage_ld.errors import UsageError
+from heritage_ld.model import UrlScheme, iri_segment
+from heritage_ld.publish.negotiation import choose, is_rewritable, rewrite
+from heritage_ld.publish.oai import OaiProvider
+from heritage_ld.publish.snapshot import read_snapshot
+from heritage_ld.publish.sparql import SparqlAnswer, SparqlService
+
+if TYPE_CHECKING:
+    from starlette.responses import Response
+
+__all__ = ["OBJECT_TYPES", "make_app", "running"]
+
+#: RDF media types of ``/object/{id}`` and the file extension each is read from.
+OBJECT_TYPES = {
+    "text/turtle": "ttl",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "rdf",
+}
+_TYPES = {
+    ".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nt": "application/n-triples",
+    ".nq": "application/n-quads", ".rdf": "application/rdf+xml", ".json": "application/json",
+    ".js": "text/javascript", ".gz": "application/gzip", ".txt": "text/plain", ".xml": "application/xml",
+}
+_PRIVATE = ("store", ".store.tmp")
+
+
+def _media_type(path: Path) -> str:
+    return _TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def make_app(
+    out: Path,
+    *,
+    base_url: str | None = None,
+    rewrite_urls: bool = True,
+    page_size: int = 100,
+    sparql_timeout: float = 10.0,
+    max_rows: int = 10_000,
+) -> Any:
+    """The ASGI application serving the build output folder ``out``.
+
+    Args:
+        out: a folder written by ``heritage-ld build`` (with at least the ``site`` step).
+        base_url: the base URL the build minted (default: the one recorded in ``out``).
+        rewrite_urls: replace ``base_url`` by the server's origin in text responses.
+        page_size: OAI-PMH list page size (records before a resumption token).
+        sparql_timeout: seconds a SPARQL query may take.
+        max_rows: SPARQL result rows above which the answer is 413.
+
+    Raises:
+        UsageError: ``out`` is not a build output folder.
+    """
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import FileResponse, RedirectResponse, Response
+    from starlette.routing import Route
+
+    out = Path(out)
+    if not out.is_dir():
+        raise UsageError(f"{out} is not a folder")
+    snapshot = read_snapshot(out)
+    base = (base_url or snapshot.base_url).rstrip("/")
+    urls = UrlScheme(base)
+    oai = OaiProvider(snapshot, page_size=page_size)
+    root = out.resolve()
+    state: dict[str, SparqlService] = {}
+    lock = threading.Lock()
+
+    def sparql_service() -> SparqlService:
+        with lock:
+            if "s" not in state:
+                from heritage_ld.publish.store import open_store
+
+                state["s"] = SparqlService(open_store(out), timeout=sparql_timeout, max_rows=max_rows)
+            return state["s"]
+
+    def origin(request: Request) -> str:
+        return f"{request.url.scheme}://{request.url.netloc}"
+
+    def text_response(request: Request, body: bytes, media: str, status: int = 200,
+                      headers: dict[str, str] | None = None) -> Response:
+        if rewrite_urls and is_rewritable(media):
+            body = rewrite(body, base, origin(request))
+        if is_rewritable(media) and "charset" not in media and not media.endswith(("+json", "/json")):
+            media += "; charset=utf-8"
+        hdrs = {"Access-Control-Allow-Origin": "*", **(headers or {})}
+        return Response(body, status_code=status, media_type=media, headers=hdrs)
+
+    async def home(request: Request) -> Response:
+        return RedirectResponse("/site/index.html", status_code=302)
+
+    async def robots(request: Request) -> Response:
+        return await static(request, "site/robots.txt")
+
+    async def obj(request: Request) -> Response:
+        ident = request.path_params["ident"]
+        seg = iri_segment(ident)
+        files = {m: out / "rdf" / "object" / f"{seg}.{ext}" for m, ext in OBJECT_TYPES.items()}
+        page = urls.path(urls.page(ident))
+        if not any(p.is_file() for p in files.values()) and not (out / page).is_file():
+            return Response("no such object\n", status_code=404, media_type="text/plain")
+        offered = ["text/html", *[m for m, p in files.items() if p.is_file()]]
+        chosen = choose(request.headers.get("accept"), offered)
+        vary = {"Vary": "Accept"}
+        if chosen is None or chosen == "text/html":
+            # httpRange-14: the IRI names a thing, not a document; 303 See Other to a description.
+            return RedirectResponse("/" + quote(page, safe="/-._~%"), status_code=303, headers=vary)
+        return text_response(request, files[chosen].read_bytes(), chosen, headers=vary)
+
+    async def oai_endpoint(request: Request) -> Response:
+        if request.method == "POST":
+            params = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+        else:
+            params = parse_qs(request.url.query, keep_blank_values=True)
+        body = oai.respond(params, endpoint=f"{base}/oai")
+        return text_response(request, body, "text/xml")
+
+    async def sparql(request: Request) -> Response:
+        from starlette.concurrency import run_in_threadpool
+
+        params = parse_qs(request.url.query, keep_blank_values=True)
+        query: str | None = None
+        if request.method == "POST":
+            ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            raw = (await request.body()).decode("utf-8", "replace")
+            if ctype == "application/sparql-update":
+                return _plain(SparqlAnswer.error(403, "updates are not allowed: this endpoint is read-only"))
+            if ctype == "application/sparql-query":
+                query = raw
+            elif ctype == "application/x-www-form-urlencoded":
+                form = parse_qs(raw, keep_blank_values=True)
+                params = {**params, **form}
+            else:
+                return _plain(SparqlAnswer.error(415, f"unsupported content type {ctype!r}"))
+        if "update" in params:  # SPARQL 1.1 Protocol §2.2: the update operation is refused
+            return _plain(SparqlAnswer.error(403, "updates are not allowed: this endpoint is read-only"))
+        if query is None:
+            queries = params.get("query", [])
+            if len(queries) != 1:
+                return _plain(SparqlAnswer.error(400, "give exactly one 'query' parameter"))
+            query = queries[0]
+        if rewrite_urls:
+            query = query.replace(origin(request), base)
+        accept = (params.get("format") or [request.headers.get("accept") or "*/*"])[0]
+        answer = await run_in_threadpool(
+            sparql_service().answer, query, accept=accept,
+            default_graphs=params.get("default-graph-uri", []), named_graphs=params.get("named-graph-uri", []),
+        )
+        if answer.status != 200:
+            return _plain(answer)
+        return text_response(request, answer.body, answer.media_type)
+
+    async def static(request: Request, path: str | None = None) -> Response:
+        rel = path if path is not None else request.path_params["path"]
+        target = (root / rel).resolve()
+        if (target != root and root not in target.parents) or rel.split("/")[0] in _PRIVATE:
+            return Response("not found\n", status_code=404, media_type="text/plain")
+        if target.is_dir():
+            if not request.url.path.endswith("/"):
+                return RedirectResponse(request.url.path + "/", status_code=301)
+            if (target / "index.html").is_file():
+                target = target / "index.html"
+            else:
+                return text_response(request, _listing(target, request.url.path), "text/html")
+        if not target.is_file():
+            return Response("not found\n", status_code=404, media_type="text/plain")
+        media = _media_type(target)
+        if is_rewritable(media):
+            return text_response(request, target.read_bytes(), media)
+        return FileResponse(target, media_type=media, headers={"Access-Control-Allow-Origin": "*"})
+
+    routes = [
+        Route("/", home),
+        Route("/robots.txt", robots),
+        Route("/object/{ident:path}", obj, methods=["GET", "HEAD"]),
+        Route("/oai", oai_endpoint, methods=["GET", "POST"]),
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/{path:path}", static, methods=["GET", "HEAD"]),
+    ]
+    return Starlette(routes=routes)
+
+
+def _plain(answer: SparqlAnswer) -> Response:
+    from starlette.responses import Response
+
+    return Response(answer.body, status_code=answer.status, media_type=answer.media_type)
+
+
+def _listing(folder: Path, url_path: str) -> bytes:
+    """A plain HTML index of a folder (bags have no index page); names are escaped."""
+    rows = []
+    for child in sorted(folder.iterdir(), key=lambda p: p.name):
+        name = child.name + ("/" if child.is_dir() else "")
+        rows.append(f'<li><a href="{html.escape(quote(child.name, safe=""))}{"/" if child.is_dir() else ""}">'
+                    f"{html.escape(name)}</a></li>")
+    title = html.escape(url_path)
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>'
+            f'<body><h1>{title}</h1><ul><li><a href="../">../</a></li>{"".join(rows)}</ul></body></html>').encode()
+
+
+@contextlib.contextmanager
+def running(app: Any, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Run ``app`` with uvicorn in a background thread; yields its origin (``http://127.0.0.1:PORT``).
+
+    ``port=0`` picks a free port. The server is stopped when the block ends.
+    """
+    import uvicorn
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="heritage-ld-serve", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise UsageError(f"the server could not start on {host}:{port}")
+        time.sleep(0.02)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://{host}:{bound}"
+    finally:
+        server.should_exit = True
+        thread.join(10)

@@ -1,0 +1,275 @@
+"""A read-only SPARQL 1.1 query service over the embedded pyoxigraph store, with a time and a size limit.
+
+:class:`SparqlService` runs one query and returns a :class:`SparqlAnswer` (status, media type, body); the HTTP
+side (SPARQL 1.1 Protocol §2.1, GET and POST) is in :mod:`heritage_ld.publish.server`. Updates are refused
+(403): the protocol's ``update`` operation (§2.2) is never run and an update sent as a query is recognised
+by its first keyword. Results are SPARQL 1.1 Query Results JSON, XML, CSV or TSV for ``SELECT``/``ASK``, and
+Turtle, N-Triples, RDF/XML or JSON-LD for ``CONSTRUCT``/``DESCRIBE``. Rows are counted as they are read: past
+``max_rows`` the answer is 413, past ``timeout`` seconds it is 503 (a query that is slow before its first
+row still runs to its end in its worker thread; at most ``concurrency`` queries run at once).
+
+>>> is_update("PREFIX ex: <http://example.org/#a>\\n# a comment\\nINSERT DATA { ex:a ex:b ex:c }")
+True
+>>> is_update("SELECT * WHERE { ?s ?p ?o }")
+False
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from heritage_ld.publish.negotiation import choose
+
+__all__ = ["GRAPH_TYPES", "RESULT_TYPES", "SparqlAnswer", "SparqlService", "is_update"]
+
+#: Media types of query results (SPARQL 1.1 Query Results JSON/XML/CSV-TSV), best first.
+RESULT_TYPES = (
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+)
+_RESULT_ALIASES = {"application/json": RESULT_TYPES[0], "application/xml": RESULT_TYPES[1],
+                   "text/xml": RESULT_TYPES[1], "json": RESULT_TYPES[0], "xml": RESULT_TYPES[1],
+                   "csv": RESULT_TYPES[2], "tsv": RESULT_TYPES[3]}
+#: Media types of graph results (CONSTRUCT, DESCRIBE), best first.
+GRAPH_TYPES = ("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json")
+_GRAPH_ALIASES = {"ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/n-triples",
+                  "xml": "application/rdf+xml", "rdf": "application/rdf+xml", "jsonld": "application/ld+json",
+                  "json": "application/ld+json", "application/json": "application/ld+json"}
+
+# SPARQL 1.1 Update §3 operations; a request whose first keyword (after the prologue) is one is an update.
+_UPDATE = re.compile(r"^(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
+_PROLOGUE = re.compile(r"^\s*(PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*", re.IGNORECASE)
+_COMMENT = re.compile(r"(^|[\s;{}.])#[^\n]*")
+
+
+def is_update(text: str) -> bool:
+    """True if ``text`` is a SPARQL Update request (its first operation after the prologue)."""
+    body = _COMMENT.sub(r"\1", text).strip()
+    while True:
+        m = _PROLOGUE.match(body)
+        if not m:
+            break
+        body = body[m.end():]
+    return bool(_UPDATE.match(body.strip()))
+
+
+@dataclass(frozen=True, slots=True)
+class SparqlAnswer:
+    """An HTTP answer: status, media type and body."""
+
+    status: int
+    media_type: str
+    body: bytes
+
+    @classmethod
+    def error(cls, status: int, message: str) -> SparqlAnswer:
+        return cls(status, "text/plain; charset=utf-8", (message + "\n").encode())
+
+
+class _Limit(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class SparqlService:
+    """Runs read-only queries on a pyoxigraph store.
+
+    Args:
+        store: a ``pyoxigraph.Store`` (opened read-only by the server).
+        timeout: seconds a query may take before the answer is 503.
+        max_rows: result rows (or triples) above which the answer is 413.
+        concurrency: queries that may run at once; more get 503 at once.
+    """
+
+    def __init__(self, store: Any, *, timeout: float = 10.0, max_rows: int = 10_000, concurrency: int = 2) -> None:
+        self.store = store
+        self.timeout = timeout
+        self.max_rows = max_rows
+        self._slots = threading.BoundedSemaphore(concurrency)
+
+    def answer(
+        self,
+        query: str,
+        *,
+        accept: str = "*/*",
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> SparqlAnswer:
+        """Run ``query`` and serialise its results in the best type ``accept`` allows."""
+        if is_update(query):
+            return SparqlAnswer.error(403, "updates are not allowed: this SPARQL endpoint is read-only")
+        if not self._slots.acquire(blocking=False):
+            return SparqlAnswer.error(503, "too many queries at once; try again shortly")
+        result: list[SparqlAnswer] = []
+
+        def work() -> None:
+            try:
+                result.append(self._run(query, accept, default_graphs, named_graphs, time.monotonic() + self.timeout))
+            finally:
+                self._slots.release()
+
+        worker = threading.Thread(target=work, name="heritage-ld-sparql", daemon=True)
+        worker.start()
+        worker.join(self.timeout + 0.5)
+        if not result:
+            return SparqlAnswer.error(503, f"the query took longer than the limit of {self.timeout:g} s")
+        return result[0]
+
+    def _run(self, query: str, accept: str, default_graphs: Sequence[str], named_graphs: Sequence[str],
+             deadline: float) -> SparqlAnswer:
+        from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions
+
+        options: dict[str, Any] = {}
+        if default_graphs:
+            options["default_graph"] = [NamedNode(g) for g in default_graphs]
+        else:
+            options["use_default_graph_as_union"] = True
+        if named_graphs:
+            options["named_graphs"] = [NamedNode(g) for g in named_graphs]
+        try:
+            results = self.store.query(query, **options)
+            if isinstance(results, (QueryBoolean, bool)):
+                media = self._pick(accept, RESULT_TYPES, _RESULT_ALIASES)
+                return SparqlAnswer(200, media, _boolean(bool(results), media)) if media else _not_acceptable()
+            if isinstance(results, QuerySolutions):
+                media = self._pick(accept, RESULT_TYPES, _RESULT_ALIASES)
+                if media is None:
+                    return _not_acceptable()
+                variables = [v.value for v in results.variables]
+                rows = self._bounded(results, deadline)
+                return SparqlAnswer(200, media, _solutions(variables, rows, media))
+            media = self._pick(accept, GRAPH_TYPES, _GRAPH_ALIASES)
+            if media is None:
+                return _not_acceptable()
+            return SparqlAnswer(200, media, _graph(self._bounded(results, deadline), media))
+        except SyntaxError as exc:
+            return SparqlAnswer.error(400, f"malformed query: {exc}")
+        except _Limit as exc:
+            return SparqlAnswer.error(exc.status, str(exc))
+        except (OSError, ValueError, RuntimeError) as exc:
+            return SparqlAnswer.error(400, f"the query failed: {exc}")
+
+    def _bounded(self, rows: Iterable[Any], deadline: float) -> list[Any]:
+        out = []
+        for row in rows:
+            out.append(row)
+            if len(out) > self.max_rows:
+                raise _Limit(413, f"the result has more than {self.max_rows} rows; add a LIMIT")
+            if time.monotonic() > deadline:
+                raise _Limit(503, f"the query took longer than the limit of {self.timeout:g} s")
+        return out
+
+    @staticmethod
+    def _pick(accept: str, offered: Sequence[str], aliases: dict[str, str]) -> str | None:
+        if accept in aliases:
+            return aliases[accept]
+        got = choose(accept, [*offered, *aliases])
+        return aliases.get(got, got) if got else None
+
+
+def _not_acceptable() -> SparqlAnswer:
+    return SparqlAnswer.error(406, "none of the accepted media types can carry this result")
+
+
+# -- SPARQL 1.1 Query Results formats ---------------------------------------------------------------
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_SRX = "http://www.w3.org/2005/sparql-results#"
+
+
+def _term_json(term: Any) -> dict[str, str]:
+    from pyoxigraph import BlankNode, Literal, NamedNode
+
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": str(term)}
+
+
+def _term_nt(term: Any) -> str:
+    return str(term)  # pyoxigraph terms print in N-Triples syntax (SPARQL 1.1 CSV/TSV §3.1: TSV uses it)
+
+
+def _term_csv(term: Any) -> str:
+    from pyoxigraph import BlankNode
+
+    return f"_:{term.value}" if isinstance(term, BlankNode) else str(getattr(term, "value", term))
+
+
+def _boolean(value: bool, media: str) -> bytes:
+    if media == RESULT_TYPES[1]:
+        root = etree.Element(f"{{{_SRX}}}sparql", nsmap={None: _SRX})  # type: ignore[dict-item]
+        etree.SubElement(root, f"{{{_SRX}}}head")
+        etree.SubElement(root, f"{{{_SRX}}}boolean").text = "true" if value else "false"
+        return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    if media in (RESULT_TYPES[2], RESULT_TYPES[3]):
+        return b"true\r\n" if value else b"false\r\n"
+    return json.dumps({"head": {}, "boolean": value}).encode()
+
+
+def _solutions(variables: list[str], rows: list[Any], media: str) -> bytes:
+    if media == RESULT_TYPES[0]:
+        bindings = [{v: _term_json(row[v]) for v in variables if row[v] is not None} for row in rows]
+        doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+        return json.dumps(doc, ensure_ascii=False).encode()
+    if media == RESULT_TYPES[1]:
+        root = etree.Element(f"{{{_SRX}}}sparql", nsmap={None: _SRX})  # type: ignore[dict-item]
+        head = etree.SubElement(root, f"{{{_SRX}}}head")
+        for v in variables:
+            etree.SubElement(head, f"{{{_SRX}}}variable", name=v)
+        results = etree.SubElement(root, f"{{{_SRX}}}results")
+        for row in rows:
+            result = etree.SubElement(results, f"{{{_SRX}}}result")
+            for v in variables:
+                if row[v] is None:
+                    continue
+                term = _term_json(row[v])
+                binding = etree.SubElement(result, f"{{{_SRX}}}binding", name=v)
+                kind = {"uri": "uri", "bnode": "bnode"}.get(term["type"], "literal")
+                el = etree.SubElement(binding, f"{{{_SRX}}}{kind}")
+                el.text = term["value"]
+                if "xml:lang" in term:
+                    el.set("{http://www.w3.org/XML/1998/namespace}lang", term["xml:lang"])
+                if "datatype" in term:
+                    el.set("datatype", term["datatype"])
+        return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    buffer = io.StringIO()
+    if media == RESULT_TYPES[2]:
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(variables)
+        for row in rows:
+            writer.writerow([_term_csv(row[v]) if row[v] is not None else "" for v in variables])
+    else:
+        buffer.write("\t".join(f"?{v}" for v in variables) + "\n")
+        for row in rows:
+            buffer.write("\t".join(_term_nt(row[v]) if row[v] is not None else "" for v in variables) + "\n")
+    return buffer.getvalue().encode()
+
+
+def _graph(triples: list[Any], media: str) -> bytes:
+    from pyoxigraph import RdfFormat, serialize
+
+    fmt = RdfFormat.from_media_type(media)
+    if fmt is None:  # pragma: no cover - media comes from GRAPH_TYPES
+        raise ValueError(media)
+    return bytes(serialize(triples, format=fmt) or b"")

@@ -1,0 +1,164 @@
+"""The server: static files with base-URL rewriting, content negotiation, SPARQL protocol, OAI-PMH over HTTP."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from heritage_ld.model import Collection, UrlScheme
+from heritage_ld.publish.server import make_app
+from heritage_ld.publish.site import write_site
+from heritage_ld.publish.store import load_store
+
+from .conftest import BASE
+
+ORIGIN = "http://testserver"
+COUNT = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a <http://www.cidoc-crm.org/cidoc-crm/E22_Human_Made_Object> }"
+
+
+@pytest.fixture()
+def built(collection: Collection, out: Path, urls: UrlScheme) -> Path:
+    write_site(collection, out, urls, datestamp=1_700_000_000)
+    load_store(out, urls, collection.key, [i.accession for i in collection.items])
+    return out
+
+
+@pytest.fixture()
+def client(built: Path) -> TestClient:
+    return TestClient(make_app(built, max_rows=3), follow_redirects=False)
+
+
+def test_root_redirects_to_the_home_page(client: TestClient) -> None:
+    r = client.get("/")
+    assert r.status_code == 302 and r.headers["location"] == "/site/index.html"
+    page = client.get("/site/index.html")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+
+
+def test_text_responses_carry_the_server_origin(client: TestClient) -> None:
+    info = client.get("/iiif/image/HNM.1972.001-1/info.json")
+    assert info.json()["id"] == f"{ORIGIN}/iiif/image/HNM.1972.001-1"
+    ttl = client.get("/rdf/object/HNM.1972.001.ttl").text
+    assert BASE not in ttl and f"{ORIGIN}/object/HNM.1972.001" in ttl
+    img = client.get("/iiif/image/HNM.1972.001-1/full/max/0/default.jpg")
+    assert img.status_code == 200 and img.content[:2] == b"\xff\xd8"
+
+
+def test_rewriting_can_be_turned_off(built: Path) -> None:
+    client = TestClient(make_app(built, rewrite_urls=False))
+    assert client.get("/iiif/image/HNM.1972.001-1/info.json").json()["id"].startswith(BASE)
+
+
+def test_no_file_outside_the_output_folder_and_no_store_files(client: TestClient) -> None:
+    assert client.get("/site/../../catalogue/media/HNM.1972.001.jpg").status_code == 404
+    assert client.get("/%2E%2E/catalogue/media/HNM.1972.001.jpg").status_code == 404
+    assert client.get("/store/CURRENT").status_code == 404
+
+
+@pytest.mark.parametrize(("accept", "needle"), [
+    ("text/turtle", "@prefix"), ("application/ld+json", '"@id"'),
+    ("application/n-triples", "<http://testserver/object/HNM.1972.001>"), ("application/rdf+xml", "<rdf:RDF"),
+])
+def test_object_content_negotiation(client: TestClient, accept: str, needle: str) -> None:
+    r = client.get("/object/HNM.1972.001", headers={"Accept": accept})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith(accept) and r.headers["vary"] == "Accept"
+    assert needle in r.text
+
+
+@pytest.mark.parametrize("accept", ["text/html,application/xhtml+xml,*/*;q=0.8", "*/*", "image/png"])
+def test_object_redirects_browsers_to_the_page(client: TestClient, accept: str) -> None:
+    r = client.get("/object/HNM.1972.001", headers={"Accept": accept})
+    assert r.status_code == 303 and r.headers["location"] == "/site/object/HNM.1972.001.html"
+    assert client.get("/object/NOPE").status_code == 404
+
+
+def test_sparql_select_in_every_result_format(client: TestClient) -> None:
+    r = client.get("/sparql", params={"query": COUNT}, headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200
+    assert r.json()["results"]["bindings"][0]["n"]["value"] == "5"
+    r = client.post("/sparql", data={"query": COUNT}, headers={"Accept": "text/csv"})
+    assert list(csv.reader(io.StringIO(r.text))) == [["n"], ["5"]]
+    r = client.post("/sparql", content=COUNT, headers={"Content-Type": "application/sparql-query",
+                                                       "Accept": "text/tab-separated-values"})
+    assert r.text.splitlines()[0] == "?n" and r.text.splitlines()[1].startswith('"5"^^')
+    r = client.get("/sparql", params={"query": COUNT, "format": "xml"})
+    assert "<literal datatype=" in r.text and ">5</literal>" in r.text
+
+
+def test_sparql_uses_and_returns_local_iris(client: TestClient) -> None:
+    q = f"SELECT ?t WHERE {{ <{ORIGIN}/object/HNM.1972.002> <http://purl.org/dc/terms/title> ?t }} ORDER BY ?t"
+    r = client.get("/sparql", params={"query": q}, headers={"Accept": "application/sparql-results+json"})
+    titles = [b["t"]["value"] for b in r.json()["results"]["bindings"]]
+    assert titles == ["Children evacuated", "Trẻ em sơ tán"]
+    r = client.get("/sparql", params={"query": "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1"})
+    assert r.status_code == 200 and ORIGIN in r.text and BASE not in r.text
+
+
+def test_sparql_construct_and_ask(client: TestClient) -> None:
+    q = f"CONSTRUCT {{ ?s a ?t }} WHERE {{ GRAPH <{ORIGIN}/object/HNM.1972.001> {{ ?s a ?t }} }}"
+    r = client.get("/sparql", params={"query": q}, headers={"Accept": "application/n-triples"})
+    assert r.status_code == 200 and r.text.count("\n") == 1
+    r = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+    assert r.json() == {"head": {}, "boolean": True}
+
+
+@pytest.mark.parametrize("update", ["INSERT DATA { <urn:a> <urn:b> <urn:c> }", "DROP ALL",
+                                    "PREFIX x: <urn:x#>\n# c\ndelete where { ?s ?p ?o }"])
+def test_sparql_refuses_updates(client: TestClient, update: str) -> None:
+    assert client.get("/sparql", params={"query": update}).status_code == 403
+    assert client.post("/sparql", data={"update": update}).status_code == 403
+    assert client.post("/sparql", data={"query": update}).status_code == 403
+    assert client.post("/sparql", content=update,
+                       headers={"Content-Type": "application/sparql-update"}).status_code == 403
+    r = client.get("/sparql", params={"query": COUNT}, headers={"Accept": "application/sparql-results+json"})
+    assert r.json()["results"]["bindings"][0]["n"]["value"] == "5"
+
+
+def test_sparql_limits_and_bad_queries(client: TestClient) -> None:
+    r = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert r.status_code == 413  # max_rows=3
+    assert client.get("/sparql", params={"query": "SELECT WHERE {"}).status_code == 400
+    assert client.get("/sparql").status_code == 400
+    r = client.get("/sparql", params={"query": COUNT}, headers={"Accept": "image/png"})
+    assert r.status_code == 406
+
+
+def test_sparql_time_limit(built: Path) -> None:
+    client = TestClient(make_app(built, sparql_timeout=0.0))
+    heavy = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } LIMIT 2"
+    assert client.get("/sparql", params={"query": heavy}).status_code == 503
+
+
+def test_oai_over_http(client: TestClient) -> None:
+    r = client.get("/oai", params={"verb": "Identify"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/xml")
+    assert f"<baseURL>{ORIGIN}/oai</baseURL>" in r.text
+    r = client.post("/oai", data={"verb": "ListSets"})
+    assert "<setSpec>silence</setSpec>" in r.text
+
+
+def test_bag_folder_listing_escapes_names(built: Path) -> None:
+    bag = built / "bags" / "HNM.1972.001"
+    (bag / "data").mkdir(parents=True)
+    (bag / "bagit.txt").write_text("BagIt-Version: 1.0\n")
+    (bag / "<b>.txt").write_text("x")
+    client = TestClient(make_app(built), follow_redirects=False)
+    assert client.get("/bags/HNM.1972.001").status_code == 301
+    listing = client.get("/bags/HNM.1972.001/").text
+    assert "bagit.txt" in listing and "&lt;b&gt;.txt" in listing and "<b>" not in listing
+
+
+def test_snapshot_is_deterministic(collection: Collection, out: Path, urls: UrlScheme, tmp_path: Path) -> None:
+    write_site(collection, out, urls)
+    first = (out / "site/data/exhibition.json").read_bytes()
+    pages = {p: p.read_bytes() for p in (out / "site").rglob("*.html")}
+    write_site(collection, out, urls)
+    assert (out / "site/data/exhibition.json").read_bytes() == first
+    assert {p: p.read_bytes() for p in (out / "site").rglob("*.html")} == pages
+    assert json.loads(first)["datestamp"] is None
