@@ -87,7 +87,7 @@ def _parse_point(text: str) -> EDTFPoint:
             if d_lo > d_hi:  # "1972-02-3X": no day of February starts with 3
                 raise EDTFError(f"no day {day_s!r} exists in month {month_s}")
         else:
-            if "X" in month_s:  # type: ignore[operator]
+            if month_s is not None and "X" in month_s:
                 raise EDTFError("a specified day needs a specified month")
             dd = int(day_s)
             last = calendar.monthrange(y_lo, m_lo)[1]
