@@ -116,7 +116,8 @@ class Pyramid:
         return tuple(sorted(out))
 
     def info(self, service_id: str, *, rights: str | None = None) -> dict[str, Any]:
-        """The ``info.json`` document (Image API 3.0 §5) of this pyramid served at ``service_id``.
+        """The ``info.json`` document (Image API 3.0 §5) of this pyramid served at ``service_id``, keys in the
+        order of the §5.9 example (serialise it with ``dumps(..., ordered=True)``).
 
         >>> Pyramid(600, 400).info("https://example.org/iiif/image/A-1")["tiles"]
         [{'width': 512, 'scaleFactors': [1, 2]}]

@@ -249,7 +249,7 @@ def write_tiles(source: Path, directory: Path, service_id: str, *, backend: str 
     try:
         writer = _write_pyvips if backend == "pyvips" else _write_pillow
         files = writer(source, tmp, pyramid, max(1, workers))
-        (tmp / "info.json").write_bytes(dumps(pyramid.info(service_id, rights=rights)))
+        (tmp / "info.json").write_bytes(dumps(pyramid.info(service_id, rights=rights), ordered=True))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -23,7 +23,6 @@ from heritage_ld.model import (
     parse_edtf,
 )
 
-
 BASE = "https://example.org/hanoi-1972"
 HOSTILE = 'Say "hi" <script>alert(1)</script> \u200f\u05e9\u05dc\u05d5\u05dd\u200e & \\ done'
 
@@ -33,7 +32,6 @@ T = MultilingualText.of
 def _image(root: Path, name: str, size: tuple[int, int], mode: str = "RGB", fmt: str | None = None) -> MediaFile:
     path = root / "media" / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    w, h = size
     if mode == "I;16":
         im = Image.linear_gradient("L").resize(size).convert("I").point(lambda v: v * 256).convert("I;16")
     else:

@@ -20,7 +20,7 @@ def test_exhibition_ranges_list_exactly_the_section_items_in_catalogue_order(
     ranges = doc["structures"]
     assert [r["label"]["en"] for r in ranges] == [["The Silence Moment"], ["Confront"], ["Peace"]]
     canvas_ids = {c["id"] for c in doc["items"]}
-    for section, rng in zip(collection.sections, ranges):
+    for section, rng in zip(collection.sections, ranges, strict=True):
         expected = [
             f"{urls.base_url}/iiif/{item.accession}/canvas/{n}"
             for item in collection.items_in(section) if has_manifest(item)

@@ -20,7 +20,7 @@ def test_canvas_sizes_are_the_real_image_sizes(collection: Collection, urls: Url
             continue
         m = _manifest(collection, urls, item.accession)
         assert len(m["items"]) == len(item.images)
-        for canvas, media in zip(m["items"], item.images):
+        for canvas, media in zip(m["items"], item.images, strict=True):
             with Image.open(media.resolve(collection.root)) as im:
                 real = im.size
             body = canvas["items"][0]["items"][0]["body"]

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from heritage_ld.model import Item, MediaFile, UrlScheme, is_absolute_iri, iri_segment
+from heritage_ld.model import Item, MediaFile, UrlScheme, iri_segment, is_absolute_iri
 from heritage_ld.pipeline.build import BuildContext, StepResult
 
 __all__ = ["run"]
@@ -81,7 +81,7 @@ def run(ctx: BuildContext) -> StepResult:
     shown = [item for item in collection.items if has_manifest(item)]
     images = [(item, n, media) for item in shown for n, media in enumerate(item.images, start=1)]
     sizes = dict(zip((m.path for _, _, m in images),
-                     ctx.executor.map(functools.partial(_size, root), [m for _, _, m in images])))
+                     ctx.executor.map(functools.partial(_size, root), [m for _, _, m in images]), strict=True))
     written: list[str] = []
     tile_files = 0
     if root is not None:
