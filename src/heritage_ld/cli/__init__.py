@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from heritage_ld.cli import bag_cmd, build_cmd, check_cmd, example_cmd, iiif_cmd, rdf_cmd  # noqa: F401  (registers the commands)
+from heritage_ld.cli import (  # noqa: F401  (registers the commands)
+    bag_cmd,
+    build_cmd,
+    check_cmd,
+    example_cmd,
+    iiif_cmd,
+    publish_cmd,
+    rdf_cmd,
+    serve_cmd,
+)
 from heritage_ld.cli._app import app
 
 __all__ = ["app", "main"]

@@ -1,0 +1,41 @@
+"""``heritage-ld serve OUT``: the built site, SPARQL, OAI-PMH and resolvable IRIs on a local web server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from heritage_ld.cli._app import app, console, handle_errors
+
+
+@app.command("serve")
+@handle_errors
+def serve(
+    out: Path = typer.Argument(..., help="A folder written by 'heritage-ld build'."),
+    port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="TCP port (0 picks a free one)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0 exposes it to the network)."),
+    keep_base_url: bool = typer.Option(
+        False, "--keep-base-url", help="Serve files as built, without replacing the base URL by this server's."
+    ),
+    page_size: int = typer.Option(100, "--oai-page-size", min=1, help="OAI-PMH records per page."),
+    timeout: float = typer.Option(10.0, "--sparql-timeout", min=0.1, help="Seconds a SPARQL query may take."),
+    max_rows: int = typer.Option(10_000, "--sparql-max-rows", min=1, help="Largest SPARQL result, in rows."),
+) -> None:
+    """Serve OUT: the exhibition site at /, SPARQL at /sparql, OAI-PMH at /oai, item IRIs at /object/ID.
+
+    Stop with Ctrl-C.
+    """
+    import uvicorn
+
+    from heritage_ld.publish.server import make_app
+
+    application = make_app(
+        out, rewrite_urls=not keep_base_url, page_size=page_size, sparql_timeout=timeout, max_rows=max_rows
+    )
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    console.print(
+        f"serving {out} at http://{shown}:{port}/  (SPARQL: /sparql, OAI-PMH: /oai?verb=Identify; Ctrl-C stops)",
+        highlight=False,
+    )
+    uvicorn.run(application, host=host, port=port, log_level="warning", lifespan="off")
