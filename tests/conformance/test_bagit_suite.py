@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from heritage_ld.bags import validate_bag
 from conftest import conformance_root, require_conformance  # tests/conftest.py
+from heritage_ld.bags import validate_bag
 
 pytestmark = pytest.mark.conformance
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import bagit
 import pytest
 
-from heritage_ld.bags import BagWriteError, validate_bag, write_bag
-from heritage_ld.bags import fixity
+from heritage_ld.bags import BagWriteError, fixity, validate_bag, write_bag
 from heritage_ld.errors import UsageError
 
 from .conftest import snapshot
