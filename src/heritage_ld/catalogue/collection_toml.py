@@ -157,6 +157,8 @@ class _Reader:
                 entries[lang] = text.strip()
         if required and not entries:
             self.add("C010", where, field=self.field(where))
+        elif value and not entries:  # `summary.en = ""`: given, but nothing in it
+            self.add("C025", where, field=self.field(where))
         return MultilingualText.of(entries)
 
     def iri(self, table: Mapping[str, Any], key: str, path: tuple[str | int, ...]) -> str | None:

@@ -123,3 +123,10 @@ def test_locator_handles_quoted_keys_tables_and_multiline_strings() -> None:
     assert loc.line_of(("agents", "quoted key", "fake")) == loc.line_of(("agents", "quoted key"))
     assert lines[loc.line_of(("sections", 1, "title", "en")) - 1] == 'title.en = "Peace"'
     assert loc.line_of(("nothing",)) is None
+
+
+def test_text_given_but_empty_in_every_language_is_a_warning(mini: MiniCatalogue) -> None:
+    mini.toml = mini.toml.replace('credit.en = "Photo: Hanoi Museum"', 'credit.en = "  "')
+    result = check_catalogue(mini.write())
+    assert result.ok
+    assert [location(p) for p in result.warnings] == [("C025", "collection.toml", mini.toml_line("credit.en"), None)]
