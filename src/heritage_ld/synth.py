@@ -129,13 +129,14 @@ def write_synthetic_catalogue(
     root.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     (root / "collection.toml").write_text(_collection_toml(items, rng), encoding="utf-8")
-    rows = list(_rows(items, media, random.Random(seed + 1)))
+    rows = _rows(items, media, random.Random(seed + 1))
+    tally = [0, 0]  # files, bytes
     with (root / "items.csv").open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
-    files, total = (0, 0) if media == "none" else _write_media(root, rows, size, media, seed)
-    return SyntheticCatalogue(root, items, files, total)
+        # one pass: each row's media are written as the row is, so memory stays flat at any size
+        writer.writerows(rows if media == "none" else _with_media(root, rows, size, media, seed, tally))
+    return SyntheticCatalogue(root, items, tally[0], tally[1])
 
 
 # -- collection.toml ----------------------------------------------------------------------------------------
@@ -316,12 +317,14 @@ def _personalise_tiff(base: bytes, accession: str) -> bytes:
     return base.replace(_TIFF_TAG, label, 1)
 
 
-def _write_media(root: Path, rows: list[dict[str, str]], size: int, media: str, seed: int) -> tuple[int, int]:
+def _with_media(
+    root: Path, rows: Iterator[dict[str, str]], size: int, media: str, seed: int, tally: list[int]
+) -> Iterator[dict[str, str]]:
+    """Yield each row after writing its media files; count files and bytes in ``tally``."""
     fmt = "jpeg" if media == "jpeg" else "tiff"
     bases = _fit_all(size, fmt, seed)
     access_size = max(size // 4, 2000)
     access = _fit_all(access_size, "jpeg", seed) if media == "tiff+jpeg" else []
-    files = total = 0
     made: set[Path] = set()
     for n, row in enumerate(rows):
         base = bases[n % _BASE_IMAGES]
@@ -335,6 +338,6 @@ def _write_media(root: Path, rows: list[dict[str, str]], size: int, media: str, 
                 path.parent.mkdir(parents=True, exist_ok=True)
                 made.add(path.parent)
             path.write_bytes(blob)
-            files += 1
-            total += len(blob)
-    return files, total
+            tally[0] += 1
+            tally[1] += len(blob)
+        yield row
