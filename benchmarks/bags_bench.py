@@ -1,0 +1,181 @@
+"""Bags: our writer and validator against bagit-python, side by side, plus the hash ceiling and peak memory.
+
+    python -m benchmarks bags            # "exhibition" (300 files, 50 KB-40 MB, ~1.7 GB), "many small" (20,000 x 1-16 KB)
+    python -m benchmarks bags --quick    # 30 files up to 4 MB, 2,000 small files
+
+Corpora are generated once into ``bench-data/bags/`` (gitignored). Both tools use sha256+sha512 and two
+workers: bagit-python copies the sources then runs ``make_bag(processes=2)``; validation is
+``Bag.validate(processes=2)`` against ``validate_bag(jobs=2)``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "bench-data" / "bags"
+ALGORITHMS = ("sha256", "sha512")
+MB = 1_000_000
+
+
+def _block(seed: int, size: int = 1 << 20) -> bytes:
+    return random.Random(seed).randbytes(size)
+
+
+def _generate(name: str, sizes: list[int]) -> Path:
+    folder = DATA / name
+    marker = folder / ".complete"
+    if marker.is_file() and marker.read_text() == str(sum(sizes)):
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    block = _block(len(sizes))
+    for i, size in enumerate(sizes):
+        sub = folder / f"part-{i % 20:02d}"
+        sub.mkdir(exist_ok=True)
+        with open(sub / f"file-{i:05d}.bin", "wb") as f:
+            f.write(i.to_bytes(8, "big"))
+            left = size - 8
+            while left > 0:
+                chunk = block[: min(left, len(block))]
+                f.write(chunk)
+                left -= len(chunk)
+    marker.write_text(str(sum(sizes)))
+    return folder
+
+
+def corpora(quick: bool) -> dict[str, Path]:
+    rng = random.Random(1972)
+    n, top = (30, 4 * MB) if quick else (300, 40 * MB)
+    low = 50_000
+    exhibition = [int(math.exp(rng.uniform(math.log(low), math.log(top)))) for _ in range(n)]
+    small = [rng.randint(1_000, 16_000) for _ in range(2_000 if quick else 20_000)]
+    return {"exhibition": _generate(f"exhibition{'-quick' if quick else ''}", exhibition),
+            "many small": _generate(f"many-small{'-quick' if quick else ''}", small)}
+
+
+def hash_ceiling(workers: int) -> float:
+    """MB/s of sha256+sha512 in one pass over an in-memory buffer, on ``workers`` threads."""
+    buf = _block(7, 64 << 20)
+    view = memoryview(buf)
+
+    def one(_: int) -> int:
+        for _ in range(2):
+            a, b = hashlib.sha256(), hashlib.sha512()
+            for i in range(0, len(buf), 4 << 20):
+                chunk = view[i: i + (4 << 20)]
+                a.update(chunk)
+                b.update(chunk)
+        return 2 * len(buf)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        total = sum(pool.map(one, range(workers)))
+    return total / MB / (time.perf_counter() - started)
+
+
+def _timed(fn: object) -> float:
+    started = time.perf_counter()
+    fn()  # type: ignore[operator]
+    return time.perf_counter() - started
+
+
+def compare(name: str, corpus: Path, work: Path) -> dict[str, float]:
+    import bagit
+
+    from heritage_ld.bags import validate_bag, write_bag
+
+    size = sum(f.stat().st_size for f in corpus.rglob("*") if f.is_file() and f.name != ".complete")
+    ours_bag, theirs_bag = work / f"{name}-ours", work / f"{name}-theirs"
+
+    def ours_write() -> None:
+        write_bag([p for p in sorted(corpus.iterdir()) if p.name != ".complete"], ours_bag, algorithms=ALGORITHMS,
+                  jobs=2, replace=True)
+
+    def theirs_write() -> None:
+        shutil.copytree(corpus, theirs_bag, ignore=shutil.ignore_patterns(".complete"))
+        bagit.make_bag(str(theirs_bag), checksums=list(ALGORITHMS), processes=2)
+
+    def ours_validate() -> None:
+        assert validate_bag(ours_bag, jobs=2).valid
+
+    def theirs_validate() -> None:
+        bagit.Bag(str(theirs_bag)).validate(processes=2)
+
+    r = {"bytes": size}
+    r["ours_write"] = _timed(ours_write)
+    r["bagit_write"] = _timed(theirs_write)
+    r["ours_validate"] = _timed(ours_validate)
+    r["bagit_validate"] = _timed(theirs_validate)
+    for kind in ("write", "validate"):
+        r[f"{kind}_ratio"] = r[f"bagit_{kind}"] / r[f"ours_{kind}"]
+        r[f"ours_{kind}_MBps"] = size / MB / r[f"ours_{kind}"]
+    shutil.rmtree(ours_bag, ignore_errors=True)
+    shutil.rmtree(theirs_bag, ignore_errors=True)
+    return r
+
+
+_PEAK = """
+import resource, sys
+from heritage_ld.bags import write_bag
+write_bag([sys.argv[1]], sys.argv[2], jobs=2)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def peak_memory(size: int, work: Path) -> float:
+    """Peak resident memory (MB) of a process writing a bag of one ``size``-byte file."""
+    big = work / "single" / "big.bin"
+    big.parent.mkdir(parents=True, exist_ok=True)
+    block = _block(3, 8 << 20)
+    with open(big, "wb") as f:
+        for _ in range(size // len(block)):
+            f.write(block)
+    out = subprocess.run([sys.executable, "-c", _PEAK, str(big.parent), str(work / "single-bag")],
+                         check=True, capture_output=True, text=True)
+    shutil.rmtree(work / "single-bag", ignore_errors=True)
+    big.unlink()
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def main(argv: list[str]) -> int:
+    quick = "--quick" in argv
+    results: dict[str, object] = {"quick": quick}
+    ceiling1, ceiling2 = hash_ceiling(1), hash_ceiling(2)
+    results["hash_ceiling_MBps"] = {"1 core": ceiling1, "2 cores": ceiling2}
+    print(f"hash ceiling sha256+sha512, one pass: {ceiling1:.0f} MB/s on 1 core, {ceiling2:.0f} MB/s on 2")
+    with tempfile.TemporaryDirectory(dir=ROOT / "bench-data") as tmp:
+        work = Path(tmp)
+        for name, corpus in corpora(quick).items():
+            r = compare(name, corpus, work)
+            results[name] = r
+            print(f"{name:>11}: {r['bytes'] / MB:8.0f} MB | write ours {r['ours_write']:6.2f} s, bagit "
+                  f"{r['bagit_write']:6.2f} s ({r['write_ratio']:.2f}x) | validate ours {r['ours_validate']:6.2f} s,"
+                  f" bagit {r['bagit_validate']:6.2f} s ({r['validate_ratio']:.2f}x) | ours "
+                  f"{r['ours_write_MBps']:.0f}/{r['ours_validate_MBps']:.0f} MB/s = "
+                  f"{100 * r['ours_write_MBps'] / ceiling2:.0f}%/{100 * r['ours_validate_MBps'] / ceiling2:.0f}%"
+                  " of the 2-core ceiling")
+        size = (256 << 20) if quick else (4 << 30)
+        peak = peak_memory(size, work)
+        results["peak_memory_MB"] = {"file_bytes": size, "peak_rss_MB": peak}
+        print(f"peak memory writing a bag of one {size >> 20} MiB file: {peak:.0f} MB")
+    out = ROOT / "build" / "bench" / "bags.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"self peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; results in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
