@@ -156,15 +156,15 @@ def _iso_end(d: EDTFDate) -> str | None:
     return f"{d.latest.isoformat()}T23:59:59Z" if d.latest else None
 
 
-def timespan_node(owner: str, date: EDTFDate, urls: UrlScheme) -> Node:
+def timespan_node(owner: str, date: EDTFDate, urls: UrlScheme, *parts: str) -> Node:
     """A TimeSpan: begin of the begin / end of the end from the EDTF bounds, the EDTF text as its Name.
 
     Uncertain or approximate dates keep their widest bounds (EDTF §5.1, Linked Art model/base#time-span-details);
     an open or unknown end has no bound at all.
     """
-    iri = urls.node(owner, "timespan")
+    iri = urls.node(owner, *parts, "timespan")
     ts = Node(iri, "TimeSpan", date.text)
-    n = Node(urls.node(owner, "timespan", "name"), "Name", None)
+    n = Node(urls.node(owner, *parts, "timespan", "name"), "Name", None)
     n.add("content", date.text)
     ts.add("identified_by", n)
     start, end = _iso_start(date), _iso_end(date)
@@ -206,7 +206,7 @@ def _production(item: Item, iri: str, urls: UrlScheme) -> Node | None:
     prod_iri = urls.node(iri, "production")
     prod = Node(prod_iri, "Production", None)
     if item.date:
-        prod.add("timespan", timespan_node(prod_iri, item.date, urls))
+        prod.add("timespan", timespan_node(iri, item.date, urls, "production"))
     if item.place_made:
         prod.add("took_place_at", place_ref(item.place_made, urls))
     for t in item.techniques:

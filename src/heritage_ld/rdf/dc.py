@@ -65,8 +65,8 @@ def item_dc(item: Item, collection: Collection, urls: UrlScheme | None = None) -
         out.append((s, DCTERMS + "medium", urls.concept(m.key)))
     for mt in sorted({m.media_type for m in item.media}):
         out.append((s, DCTERMS + "format", Literal(mt)))
-    for d in item.dimensions:
-        out.append((s, DCTERMS + "extent", Literal(f"{d.kind} {d.value} {d.unit}")))
+    for dim in item.dimensions:
+        out.append((s, DCTERMS + "extent", Literal(f"{dim.kind} {dim.value} {dim.unit}")))
     if item.source is not None:
         out.append((s, DCTERMS + "source", urls.agent(item.source.key)))
     _text(s, "provenance", item.provenance, out)

@@ -21,7 +21,7 @@ from heritage_ld.formats import JSON_LD, N_QUADS, N_TRIPLES, RDF_XML, TURTLE, Fo
 from heritage_ld.model import Collection, Item, UrlScheme
 from heritage_ld.rdf.crm import item_node
 from heritage_ld.rdf.exhibition import collection_nodes
-from heritage_ld.rdf.graph import collection_triples, dataset_triples, item_triples
+from heritage_ld.rdf.graph import collection_triples, dataset_triples, item_triples, position_of
 from heritage_ld.rdf.node import CONTEXT_URL, node_json
 from heritage_ld.rdf.serialize import dumps_json, jsonld_flat, nquads, ntriples, rdfxml, sort_triples, turtle
 from heritage_ld.rdf.terms import Triple
@@ -29,9 +29,15 @@ from heritage_ld.rdf.terms import Triple
 __all__ = ["item_document", "item_jsonld", "serialize", "triples_document", "write_collection"]
 
 
-def item_jsonld(item: Item, collection: Collection, *, urls: UrlScheme | None = None, position: int = 0) -> dict[str, Any]:
-    """The Linked Art JSON-LD document of one item (compacted, Linked Art key order)."""
-    return node_json(item_node(item, collection, urls or UrlScheme(collection.base_url), position=position))
+def item_jsonld(
+    item: Item, collection: Collection, *, urls: UrlScheme | None = None, position: int | None = None
+) -> dict[str, Any]:
+    """The Linked Art JSON-LD document of one item (compacted, Linked Art key order).
+
+    ``position`` is the item's 1-based place in the catalogue (default: looked up in ``collection``).
+    """
+    pos = position_of(collection, item) if position is None else position
+    return node_json(item_node(item, collection, urls or UrlScheme(collection.base_url), position=pos))
 
 
 def triples_document(triples: list[Triple], fmt: Format, *, graph: str = "") -> bytes:
@@ -48,7 +54,7 @@ def triples_document(triples: list[Triple], fmt: Format, *, graph: str = "") -> 
 
 
 def item_document(
-    item: Item, collection: Collection, fmt: Format, *, urls: UrlScheme | None = None, position: int = 0
+    item: Item, collection: Collection, fmt: Format, *, urls: UrlScheme | None = None, position: int | None = None
 ) -> bytes:
     """One item's file: Linked Art JSON-LD for ``jsonld``, both profiles in every other format."""
     urls = urls or UrlScheme(collection.base_url)
@@ -72,7 +78,7 @@ def write_collection(
         if fmt is TURTLE:
             stream.write(turtle([]).encode())
         graphs = [urls.set(collection.key)] + [urls.object(i.accession) for i in collection.items]
-        for graph, chunk in zip(graphs, dataset_triples(collection, profile=profile, urls=urls)):
+        for graph, chunk in zip(graphs, dataset_triples(collection, profile=profile, urls=urls), strict=False):
             chunk = sort_triples(chunk)
             count += len(chunk)
             if fmt is N_TRIPLES:

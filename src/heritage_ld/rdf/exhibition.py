@@ -9,7 +9,7 @@ described here once; items only reference them.
 
 from __future__ import annotations
 
-from heritage_ld.model import Agent, AgentKind, Collection, CollectionKind, Concept, Place, UrlScheme
+from heritage_ld.model import Agent, Collection, CollectionKind, Concept, Place, UrlScheme
 from heritage_ld.rdf.crm import (
     _classified_brief,
     agent_ref,
@@ -148,7 +148,7 @@ def collection_nodes(collection: Collection, urls: UrlScheme | None = None) -> l
         if collection.date is not None:
             ex.add("timespan", timespan_node(ex_iri, collection.date, urls))
         ex.add("used_specific_object", Node(set_iri, "Set", collection.title.best()))
-        for n, sec in enumerate(collection.sections, 1):
+        for sec in collection.sections:
             part = Node(urls.node(ex_iri, "section", sec.key), "Activity", sec.title.best())
             part.add("classified_as", type_ref("activity:exhibition"))
             part.add("used_specific_object", Node(urls.section(sec.key), "Set", sec.title.best()))

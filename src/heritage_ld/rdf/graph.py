@@ -32,6 +32,7 @@ __all__ = [
     "dataset_triples",
     "item_graph",
     "item_triples",
+    "position_of",
     "to_rdflib",
 ]
 
@@ -44,7 +45,8 @@ def _check_profile(profile: str) -> None:
         raise UsageError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
 
 
-def _position(collection: Collection, item: Item) -> int:
+def position_of(collection: Collection, item: Item) -> int:
+    """The 1-based place of ``item`` in the collection (0 when it is not in it)."""
     for n, i in enumerate(collection.items, 1):
         if i is item or i.accession == item.accession:
             return n
@@ -59,7 +61,7 @@ def item_triples(
     urls = urls or UrlScheme(collection.base_url)
     out: list[Triple] = []
     if profile in ("crm", "all"):
-        pos = _position(collection, item) if position is None else position
+        pos = position_of(collection, item) if position is None else position
         node_triples(item_node(item, collection, urls, position=pos), out)
     if profile in ("dc", "all"):
         out += item_dc(item, collection, urls)

@@ -21,7 +21,7 @@ from rdflib.term import Node as RNode
 
 from heritage_ld import vocab
 from heritage_ld.errors import CatalogueError, FormatError
-from heritage_ld.formats import JSON_LD, Format
+from heritage_ld.formats import JSON_LD, N_QUADS, Format
 from heritage_ld.model import (
     Agent,
     AgentKind,
@@ -89,6 +89,11 @@ def read_graph(source: str | Path | bytes | rdflib.Graph, *, format: str | Forma
         if fmt is JSON_LD:
             doc = _replace_context(json.loads(data))
             g.parse(data=json.dumps(doc), format="json-ld")
+        elif fmt is N_QUADS:  # every named graph merged into one
+            ds = rdflib.Dataset()
+            ds.parse(data=data, format="nquads")
+            for s, p, o, _g in ds.quads((None, None, None, None)):
+                g.add((s, p, o))
         else:
             g.parse(data=data, format=fmt.rdflib_name)
     except Exception as exc:  # rdflib raises many parser-specific classes
@@ -242,7 +247,8 @@ def _item(r: _Reader, obj: RNode, set_iri: RNode) -> Item:
         elif aat("identifier:local").iri in nt:
             identifiers.append((str(n), str(content)))
     if not accession:
-        raise CatalogueError([report("R003", Location(str(obj)), focus=str(obj), what="accession number")])
+        raise CatalogueError([report("R003", Location(str(obj)), focus=str(obj), what="accession number")],
+                             f"{obj} has no accession number")
     section = None
     for s in r.objs(obj, MEMBER_OF):
         if s != set_iri:
@@ -264,7 +270,7 @@ def _item(r: _Reader, obj: RNode, set_iri: RNode) -> Item:
     masters = [m for m in media if m.role is MediaRole.MASTER]
     access = [m for m in media if m.role is MediaRole.ACCESS]
     if access and len(access) == len(masters):  # one access copy per master, in order (catalogue C029)
-        derived = {id(a): m.path for a, m in zip(access, masters)}
+        derived = {id(a): m.path for a, m in zip(access, masters, strict=False)}
         media = [
             MediaFile(m.path, m.role, derived.get(id(m)), m.width, m.height) if m.role is MediaRole.ACCESS else m
             for m in media
@@ -298,7 +304,9 @@ def _item(r: _Reader, obj: RNode, set_iri: RNode) -> Item:
             h = g.value(right, _p("P75i_is_possessed_by"))
             holder = r.agent(h) if h is not None else None
     prod = g.value(obj, _p("P108i_was_produced_by"))
-    creators, contributors, techniques = [], [], []
+    creators: list[Attribution] = []
+    contributors: list[Attribution] = []
+    techniques: list[Concept] = []
     place_made = None
     if prod is not None:
         pm = g.value(prod, _p("P7_took_place_at"))
@@ -308,18 +316,18 @@ def _item(r: _Reader, obj: RNode, set_iri: RNode) -> Item:
             agent = g.value(part, _p("P14_carried_out_by"))
             if agent is None:
                 continue
-            role = None
+            role_name: str | None = None
             contribution = False
             for t in r.objs(part, P2):
                 k = aat_key(str(t))
                 if k and k.startswith("role:"):
-                    role = k.split(":", 1)[1]
+                    role_name = k.split(":", 1)[1]
                 elif str(t).endswith("/contribution"):
                     contribution = True
                 else:
                     label = g.value(t, LABEL)
-                    role = str(label) if label is not None else role
-            (contributors if contribution else creators).append(Attribution(r.agent(agent), role))
+                    role_name = str(label) if label is not None else role_name
+            (contributors if contribution else creators).append(Attribution(r.agent(agent), role_name))
     source = source_type = None
     acq = g.value(obj, _p("P24i_changed_ownership_through"))
     if acq is not None:
@@ -374,13 +382,14 @@ def load(source: str | Path | bytes | rdflib.Graph, *, format: str | Format | No
     g = read_graph(source, format=format)
     r = _Reader(g)
     coll_type = URIRef(aat("set:collection").iri)
-    sets = sorted(s for s in g.subjects(P2, coll_type) if (s, RDF_TYPE, URIRef(LA + "Set")) in g)
+    sets = sorted((s for s in g.subjects(P2, coll_type) if (s, RDF_TYPE, URIRef(LA + "Set")) in g), key=str)
     if not sets:
-        raise CatalogueError([report("R003", Location("rdf"), focus="the data", what="la:Set classified as a collection")])
+        raise CatalogueError([report("R003", Location("rdf"), focus="the data", what="la:Set classified as a collection")],
+                             "no collection (a la:Set classified as AAT 300025976) in the RDF")
     set_iri = sets[0]
     base_url = str(set_iri).rsplit("/set/", 1)[0]
     key = next((str(g.value(n, P190)) for n in r.objs(set_iri, P1) if not r.typed(n)), _key(set_iri))
-    exhibition = next(iter(sorted(g.subjects(_p("P16_used_specific_object"), set_iri))), None)
+    exhibition = next(iter(sorted(g.subjects(_p("P16_used_specific_object"), set_iri), key=str)), None)
     sections_nodes = sorted(
         (s for s in g.subjects(MEMBER_OF, set_iri) if (s, RDF_TYPE, URIRef(LA + "Set")) in g),
         key=lambda s: (r.position(s), str(s)),

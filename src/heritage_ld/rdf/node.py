@@ -139,7 +139,7 @@ def node_json(node: Node, *, context: bool = True) -> dict[str, Any]:
     if node.label is not None:
         doc["_label"] = node.label
     for key, values in node.props.items():
-        _pred, kind = term(node.type, key)
+        _pred, _kind = term(node.type, key)
         items = [node_json(v, context=False) if isinstance(v, Node) else v for v in values]
         # Linked Art: properties declared "@container": "@set" are arrays; the others hold one value.
         single = _is_single(node.type, key)

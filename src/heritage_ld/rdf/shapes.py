@@ -76,7 +76,10 @@ def validate(data: Collection | rdflib.Graph, *, profile: str = "all") -> list[P
         focus = str(results.value(r, SH.focusNode))
         path = _short(results.value(r, SH.resultPath))
         message = str(results.value(r, SH.resultMessage) or "does not conform")
-        shape = _short(results.value(r, SH.sourceShape))
+        source = results.value(r, SH.sourceShape)
+        if isinstance(source, rdflib.BNode):  # a property shape: name the node shape it belongs to
+            source = shapes_graph(profile).value(None, SH.property, source) or source
+        shape = _short(source).rsplit("/", 1)[-1]
         code = "R001" if results.value(r, SH.resultSeverity) == SH.Violation else "R005"
         problems.append(report(code, Location("rdf"), focus=focus, path=path, message=message, shape=shape))
     return sorted(problems, key=lambda p: (p.location.file, str(p.get("path")), str(p.get("message"))))

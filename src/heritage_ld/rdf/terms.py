@@ -9,7 +9,7 @@ Literal(value='Hà Nội', language='vi', datatype='')
 
 from __future__ import annotations
 
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 __all__ = [
     "CRM",
@@ -73,6 +73,6 @@ class Literal(NamedTuple):
     datatype: str = ""
 
 
-Object = Union[str, Literal]
+Object = str | Literal
 #: (subject IRI, predicate IRI, object IRI or literal); there are no blank nodes.
 Triple = tuple[str, str, Object]

@@ -15,7 +15,13 @@ from pathlib import Path
 from heritage_ld.formats import FORMATS, TURTLE
 from heritage_ld.model import Item
 from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
-from heritage_ld.rdf import collection_triples, dataset_description, item_document, item_triples, triples_document
+from heritage_ld.rdf import (
+    collection_triples,
+    dataset_description,
+    item_document,
+    item_triples,
+    triples_document,
+)
 from heritage_ld.rdf.serialize import ntriples, sort_triples
 from heritage_ld.rdf.terms import Triple
 
@@ -41,7 +47,8 @@ def run(ctx: BuildContext) -> StepResult:
             path = ctx.out / urls.path(urls.rdf_file(item.accession, fmt.extension))
             _write(path, item_document(item, c, fmt, urls=urls, position=pos))
         iri = urls.object(item.accession)
-        own, shared = [], []
+        own: list[Triple] = []
+        shared: list[Triple] = []
         for t in sort_triples(item_triples(item, c, profile="all", urls=urls, position=pos)):
             (own if t[0] == iri or t[0].startswith(iri + "#") else shared).append(t)
         return ntriples(own).encode(), len(own), shared
