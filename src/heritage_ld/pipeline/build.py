@@ -89,7 +89,14 @@ def source_date(options: BuildOptions | None = None) -> int | None:
 
 def _load(name: str) -> Callable[[BuildContext], StepResult]:
     module, _, func = STEPS[name].partition(":")
-    fn: Callable[[BuildContext], StepResult] = getattr(importlib.import_module(module), func)
+    try:
+        loaded = importlib.import_module(module)
+    except ImportError as exc:  # an optional extra is missing: say which, no traceback
+        missing = exc.name or str(exc)
+        raise UsageError(
+            f"the {name!r} step needs the Python package {missing!r}: pip install 'heritage-ld[all]'"
+        ) from exc
+    fn: Callable[[BuildContext], StepResult] = getattr(loaded, func)
     return fn
 
 
