@@ -105,7 +105,7 @@ def write_rdf(out: Path, collection: Collection) -> None:
     for item in collection.items:
         g = Graph()
         s = URIRef(urls.object(item.accession))
-        g.add((s, RDF.type, crm.E22_Human_Made_Object))
+        g.add((s, RDF.type, crm["E22_Human-Made_Object"]))
         for lang, value in item.title:
             g.add((s, DCTERMS.title, Literal(value, lang=lang)))
         g.add((s, DCTERMS.identifier, Literal(item.accession)))

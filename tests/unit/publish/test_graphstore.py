@@ -23,7 +23,7 @@ from heritage_ld.publish.site import write_site
 from heritage_ld.publish.store import load_store
 
 COUNT = ("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g "
-         "{ ?s a <http://www.cidoc-crm.org/cidoc-crm/E22_Human_Made_Object> } }")
+         "{ ?s a <http://www.cidoc-crm.org/cidoc-crm/E22_Human-Made_Object> } }")
 TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 

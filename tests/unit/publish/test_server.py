@@ -18,7 +18,7 @@ from heritage_ld.publish.store import load_store
 from .conftest import BASE
 
 ORIGIN = "http://testserver"
-COUNT = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a <http://www.cidoc-crm.org/cidoc-crm/E22_Human_Made_Object> }"
+COUNT = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a <http://www.cidoc-crm.org/cidoc-crm/E22_Human-Made_Object> }"
 
 
 @pytest.fixture()
