@@ -8,7 +8,9 @@ request that is declared and the canonical path (§4.7) of each one; :mod:`herit
   image fits in one tile. Tile ``(tx, ty)`` at factor ``s`` covers the region ``x = tx·512·s``, ``y = ty·512·s``,
   ``w = min(512·s, W − x)``, ``h = min(512·s, H − y)`` and is ``⌈w/s⌉ × ⌈h/s⌉`` pixels (the request a client
   such as OpenSeadragon makes).
-* ``sizes`` (§5.3): the whole image at every scale factor, ``⌈W/s⌉ × ⌈H/s⌉``.
+* ``sizes`` (§5.3): the whole image at the scale factors where its longest edge is at most 2048 pixels
+  (``⌈W/s⌉ × ⌈H/s⌉``), and at full size. Larger intermediate levels are left out: a viewer deep-zooms with the
+  tiles, and encoding them would cost a quarter more pixels per image.
 * Paths (§4.7): region ``full`` when it is the whole image, else ``x,y,w,h``; size ``max`` for the whole image
   at full size, else ``w,h`` (tiles at scale 1 too: clients ask for ``w,h`` there); rotation ``0``;
   ``default.jpg``. ``full/max/0/default.jpg`` is always written (some viewers ask for it).
@@ -20,10 +22,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["IMAGE_CONTEXT", "TILE_SIZE", "Pyramid", "Tile"]
+__all__ = ["IMAGE_CONTEXT", "MAX_REDUCED_SIZE", "TILE_SIZE", "Pyramid", "Tile"]
 
 #: The edge of a tile, in pixels of the scaled image (§5.4 ``tiles.width``).
 TILE_SIZE = 512
+#: The longest edge of the largest reduced size declared in ``sizes`` (the full size is always declared too).
+MAX_REDUCED_SIZE = 2048
 IMAGE_CONTEXT = "http://iiif.io/api/image/3/context.json"
 
 
@@ -52,12 +56,12 @@ class Pyramid:
     >>> p = Pyramid(6000, 4000)
     >>> p.scale_factors
     (1, 2, 4, 8, 16)
-    >>> p.sizes[:2]
-    ((375, 250), (750, 500))
+    >>> p.sizes
+    ((375, 250), (750, 500), (1500, 1000), (6000, 4000))
     >>> p.size_path(375, 250), p.size_path(6000, 4000)
     ('full/375,250/0/default.jpg', 'full/max/0/default.jpg')
-    >>> next(iter(p.tiles())).path
-    '0,0,512,512/512,512/0/default.jpg'
+    >>> [t.path for t in p.tiles()][-1]
+    '5632,3584,368,416/368,416/0/default.jpg'
     """
 
     width: int
@@ -82,8 +86,10 @@ class Pyramid:
 
     @property
     def sizes(self) -> tuple[tuple[int, int], ...]:
-        """The whole image at every scale factor, smallest first (§5.3 lists ``sizes`` in ascending order)."""
-        return tuple(self.level_size(s) for s in reversed(self.scale_factors))
+        """The declared whole-image sizes, smallest first (as in the §5.3 example): every level whose longest
+        edge is at most :data:`MAX_REDUCED_SIZE`, and the full size."""
+        levels = [self.level_size(s) for s in reversed(self.scale_factors)]
+        return tuple(size for size in levels if max(size) <= MAX_REDUCED_SIZE or size == levels[-1])
 
     def size_path(self, w: int, h: int) -> str:
         """The canonical path of the whole image at ``w`` × ``h``."""

@@ -131,6 +131,7 @@ def _write_pillow(source: Path, tmp: Path, pyramid: Pyramid, workers: int) -> in
     try:
         tiles = _by_scale(pyramid)
         declared = {t.path for t in pyramid.tiles()}
+        sizes = set(pyramid.sizes)
         for scale in pyramid.scale_factors:
             if scale > 1:
                 writer.wait()  # tiles of the previous level are encoded before it is dropped
@@ -142,7 +143,7 @@ def _write_pillow(source: Path, tmp: Path, pyramid: Pyramid, workers: int) -> in
                 x, y = tile.x // scale, tile.y // scale
                 writer.save(level.crop((x, y, x + tile.out_w, y + tile.out_h)), tile.path)
             size_path = pyramid.size_path(*want)
-            if scale > 1 and size_path not in declared:
+            if scale > 1 and want in sizes and size_path not in declared:
                 writer.save(level, size_path)
         writer.wait()
         full = "full/max/0/default.jpg"
@@ -198,8 +199,9 @@ def _write_pyvips(source: Path, tmp: Path, pyramid: Pyramid, workers: int) -> in
         if w % 2 or h % 2:  # pad odd edges so the 2×2 shrink rounds up: ⌈w/2⌉ × ⌈h/2⌉
             level = level.embed(0, 0, w + w % 2, h + h % 2, extend="copy")
         level = level.shrink(2, 2).copy_memory()
-        size_path = pyramid.size_path(*pyramid.level_size(scale))
-        if size_path not in declared:
+        want = pyramid.level_size(scale)
+        size_path = pyramid.size_path(*want)
+        if want in pyramid.sizes and size_path not in declared:
             level.jpegsave(str(writer.path(size_path)), Q=QUALITY, strip=True)
     full = "full/max/0/default.jpg"
     if full not in declared:
