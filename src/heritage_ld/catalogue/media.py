@@ -46,9 +46,10 @@ def refusal(value: str) -> str | None:
         return "it is a Windows drive path"
     if value.startswith("/"):
         return "it is absolute"
-    if ".." in PurePosixPath(value).parts:
+    parts = value.split("/")
+    if ".." in parts:
         return "it goes up with .."
-    if PurePosixPath(value) == PurePosixPath("."):
+    if all(p in ("", ".") for p in parts):
         return "it names the catalogue folder itself"
     return None
 
@@ -65,8 +66,9 @@ class MediaChecker:
     """
 
     def __init__(self, root: Path) -> None:
-        self._root = Path(os.path.realpath(root))
+        self._root = os.path.realpath(root)
         self._seen: dict[str, MediaCheck] = {}
+        self._folders: dict[str, str] = {}  # folder as written -> its real path (symbolic links resolved)
 
     def check(self, value: str) -> MediaCheck:
         """Check one path (text as written in the catalogue)."""
@@ -74,21 +76,33 @@ class MediaChecker:
             self._seen[value] = self._check(value)
         return self._seen[value]
 
+    def _inside(self, real: str) -> bool:
+        return real == self._root or real.startswith(self._root.rstrip(os.sep) + os.sep)
+
     def _check(self, value: str) -> MediaCheck:
         reason = refusal(value)
         if reason is not None:
             return MediaCheck(None, "C019", reason)
         relative = PurePosixPath(value)
-        # realpath resolves symbolic links with lstat/readlink only: nothing is opened before the check below.
-        real = Path(os.path.realpath(self._root.joinpath(*relative.parts)))
-        if real != self._root and self._root not in real.parents:
-            return MediaCheck(None, "C019", "a symbolic link leads outside the folder")
+        folder, name = str(relative.parent), relative.name
+        # realpath resolves symbolic links with lstat/readlink only: nothing is opened before the checks below.
+        # Folders are resolved once each; the file itself is then looked at with lstat.
+        if folder not in self._folders:
+            self._folders[folder] = os.path.realpath(os.path.join(self._root, folder))
+        real = os.path.join(self._folders[folder], name)
         try:
-            info = os.stat(real)
+            info = os.lstat(real)
+            if stat.S_ISLNK(info.st_mode):
+                real = os.path.realpath(real)
+                info = os.stat(real) if self._inside(real) else info
         except FileNotFoundError:
+            if not self._inside(real):
+                return MediaCheck(None, "C019", "a symbolic link leads outside the folder")
             return MediaCheck(None, "C017")
         except OSError as exc:
             return MediaCheck(None, "C018", exc.strerror or str(exc))
+        if not self._inside(real):
+            return MediaCheck(None, "C019", "a symbolic link leads outside the folder")
         if not stat.S_ISREG(info.st_mode):
             return MediaCheck(None, "C027")
         try:  # a regular file inside the folder: opening it cannot block or leak

@@ -128,14 +128,17 @@ class RowReader:
         self._errors = 0
 
     # -- cell access ------------------------------------------------------------------------------
-    def _cell(self, row: RawRow, name: str) -> tuple[str, Location]:
+    def _cell(self, row: RawRow, name: str) -> tuple[str, tuple[int, str]]:
+        """A cell's value and where it is (made into a Location only when a problem is reported)."""
         pos = self.header.plain.get(name)
-        if pos is None:
-            return "", Location(self.header.file, row.line, None, name)
-        return row.cells[pos], Location(self.header.file, row.line, pos + 1, name)
+        return ("" if pos is None else row.cells[pos]), (row.line, name)
 
-    def _add(self, code: str, loc: Location, **params: Any) -> None:
-        problem = report(code, loc, **params)
+    def _add(self, code: str, at: Location | tuple[int, str], /, **params: Any) -> None:
+        if isinstance(at, tuple):
+            line, name = at
+            pos = self.header.plain.get(name)
+            at = Location(self.header.file, line, None if pos is None else pos + 1, name)
+        problem = report(code, at, **params)
         self.problems.append(problem)
         if problem.is_error:
             self._errors += 1
