@@ -71,13 +71,17 @@ def _image_body(urls: UrlScheme, item: Item, index: int, media: MediaFile, size:
             "width": width, "height": height}
 
 
-def build_canvases(item: Item, *, urls: UrlScheme, sizes: ImageSizes, tiles: bool = True) -> list[dict[str, Any]]:
-    """One Canvas per image of the item, each painted by one Image annotation of the image's real size (§5.3)."""
+def build_canvases(item: Item, *, urls: UrlScheme, sizes: ImageSizes, tiles: bool = True,
+                   images: tuple[MediaFile, ...] | None = None) -> list[dict[str, Any]]:
+    """One Canvas per image of the item, each painted by one Image annotation of the image's real size (§5.3).
+
+    ``images`` is ``item.images`` when the caller has it already (it is computed, not stored).
+    """
     canvases = []
-    for n, media in enumerate(item.images, start=1):
+    base = _base(urls, item.accession)
+    for n, media in enumerate(item.images if images is None else images, start=1):
         size = sizes[media.path] if media.path in sizes else known_size(media, None)
-        cid = canvas_id(urls, item.accession, n)
-        base = _base(urls, item.accession)
+        cid = f"{base}/canvas/{n}"
         annotation = {"id": f"{base}/annotation/{n}", "type": "Annotation", "motivation": "painting",
                       "body": _image_body(urls, item, n, media, size, tiles), "target": cid}
         canvases.append({"id": cid, "type": "Canvas", "label": plain_map(str(n)), "width": size[0],
@@ -86,11 +90,13 @@ def build_canvases(item: Item, *, urls: UrlScheme, sizes: ImageSizes, tiles: boo
     return canvases
 
 
-def thumbnail(item: Item, *, urls: UrlScheme, sizes: ImageSizes, tiles: bool = True) -> list[dict[str, Any]]:
+def thumbnail(item: Item, *, urls: UrlScheme, sizes: ImageSizes, tiles: bool = True,
+              images: tuple[MediaFile, ...] | None = None) -> list[dict[str, Any]]:
     """The item's ``thumbnail`` (§3.2): the first image at the largest declared size that fits 512 pixels."""
-    if not item.images:
+    images = item.images if images is None else images
+    if not images:
         return []
-    media = item.images[0]
+    media = images[0]
     width, height = sizes[media.path] if media.path in sizes else known_size(media, None)
     if not tiles:
         return [{"id": media_url(urls, item.accession, media), "type": "Image", "format": media.media_type,
@@ -172,7 +178,8 @@ def build_manifest(item: Item, collection: Collection, *, urls: UrlScheme, sizes
     >>> m["id"], m["items"][0]["width"], list(m)[:4]
     ('https://example.org/h/iiif/HN.1/manifest.json', 600, ['@context', 'id', 'type', 'label'])
     """
-    if not has_manifest(item):
+    images = item.images
+    if not images:
         raise ValueError(f"item {item.accession!r} has no image; a IIIF Manifest needs at least one Canvas")
     sizes = sizes if sizes is not None else {}
     nav_place = _nav_place(item, urls)
@@ -210,18 +217,18 @@ def build_manifest(item: Item, collection: Collection, *, urls: UrlScheme, sizes
         doc["rendering"] = rendering
     doc["partOf"] = [{"id": urls.iiif_collection(), "type": "Collection",
                       "label": language_map(collection.title) or plain_map(collection.key)}]
-    doc["thumbnail"] = thumbnail(item, urls=urls, sizes=sizes, tiles=tiles)
+    doc["thumbnail"] = thumbnail(item, urls=urls, sizes=sizes, tiles=tiles, images=images)
     nav_date = _nav_date(item)
     if nav_date:
         doc["navDate"] = nav_date
     if nav_place:
         doc["navPlace"] = nav_place
-    if len(item.images) > 1:  # §3.3 behavior, §3.4 viewingDirection: only meaningful with several canvases
+    if len(images) > 1:  # §3.3 behavior, §3.4 viewingDirection: only meaningful with several canvases
         if item.kind is ItemKind.DOCUMENT:
             doc["behavior"] = ["paged"]
             doc["viewingDirection"] = "left-to-right"
         else:
             doc["behavior"] = ["individuals"]
-    doc["items"] = build_canvases(item, urls=urls, sizes=sizes, tiles=tiles)
+    doc["items"] = build_canvases(item, urls=urls, sizes=sizes, tiles=tiles, images=images)
     return doc
 
