@@ -117,7 +117,8 @@ def make_app(
         return Response(body, status_code=status, media_type=media, headers=hdrs)
 
     async def home(request: Request) -> Response:
-        return RedirectResponse("/site/index.html", status_code=302)
+        query = f"?{request.url.query}" if request.url.query else ""  # keeps ?lang=
+        return RedirectResponse(f"/site/index.html{query}", status_code=302)
 
     async def robots(request: Request) -> Response:
         return await static(request, "site/robots.txt")

@@ -8,6 +8,7 @@
   if (preview) { preview.remove(); }
   window.heritageViewer = window.OpenSeadragon({
     element: el,
+    drawer: "canvas",
     prefixUrl: el.getAttribute("data-prefix"),
     tileSources: tiles,
     sequenceMode: tiles.length > 1,
