@@ -24,8 +24,15 @@ def iri_segment(value: str) -> str:
 
     >>> iri_segment("HN 1972/001")
     'HN%201972%2F001'
+    >>> iri_segment("..")   # never a path step upwards, in a URL or under the output folder
+    '%2E%2E'
     """
-    return quote(unicodedata.normalize("NFC", value), safe="-._~")
+    if not value:
+        raise ValueError("an empty key or accession number cannot name a resource")
+    seg = quote(unicodedata.normalize("NFC", value), safe="-._~")
+    if seg in (".", ".."):  # RFC 3986 §5.2.4 removes dot-segments on resolution: encode them
+        seg = "".join(f"%{ord(c):02X}" for c in value)
+    return seg
 
 
 def slugify(value: str) -> str:

@@ -55,3 +55,17 @@ def test_url_scheme_mints_every_url_from_one_base() -> None:
     assert u.path(u.manifest(acc)) == f"iiif/{seg}/manifest.json"
     with pytest.raises(ValueError):
         u.path("https://elsewhere.org/object/x")
+
+
+def test_dot_segments_never_step_out_of_the_output_folder() -> None:
+    import pytest as _pytest
+
+    from heritage_ld.model import UrlScheme, iri_segment
+
+    assert iri_segment("..") == "%2E%2E"
+    assert iri_segment(".") == "%2E"
+    assert iri_segment("a..b") == "a..b"
+    u = UrlScheme("https://example.org/x")
+    assert u.path(u.manifest("..")) == "iiif/%2E%2E/manifest.json"
+    with _pytest.raises(ValueError, match="empty"):
+        iri_segment("")
