@@ -162,3 +162,14 @@ def test_snapshot_is_deterministic(collection: Collection, out: Path, urls: UrlS
     assert (out / "site/data/exhibition.json").read_bytes() == first
     assert {p: p.read_bytes() for p in (out / "site").rglob("*.html")} == pages
     assert json.loads(first)["datestamp"] is None
+
+
+def test_serve_command_refuses_a_folder_that_is_not_a_build(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from heritage_ld.cli import app
+
+    result = CliRunner().invoke(app, ["serve", str(tmp_path), "--port", "0"])
+    assert result.exit_code == 2 and "heritage-ld build" in result.output
+    assert "Traceback" not in result.output
+    assert CliRunner().invoke(app, ["serve", "--help"]).exit_code == 0

@@ -1,0 +1,114 @@
+"""The static site: escaping, relative links, languages, pictures from IIIF or Pillow, JSON-LD, sitemap."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+from lxml import etree, html
+
+from heritage_ld.model import Collection, UrlScheme
+from heritage_ld.publish.site import escape_json_for_script, relative, write_site
+
+from .conftest import make_collection, write_media
+
+
+def page(out: Path, path: str) -> html.HtmlElement:
+    return html.fromstring((out / path).read_bytes())
+
+
+def test_catalogue_values_are_escaped_everywhere(tmp_path: Path, urls: UrlScheme) -> None:
+    c = make_collection(tmp_path / "cat", evil_title=True)
+    write_media(tmp_path / "cat", c)
+    write_site(c, tmp_path / "out", urls)
+    for path in ("site/object/HNM.1972.005.html", "site/section/peace.html", "site/index.html"):
+        text = (tmp_path / "out" / path).read_text()
+        assert "<script>window" not in text and "<b>Hà Nội" not in text
+        assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in text
+    doc = page(tmp_path / "out", "site/object/HNM.1972.005.html")
+    scripts = doc.xpath("//script[@type='application/ld+json']")
+    assert len(scripts) == 1
+    data = json.loads(scripts[0].text)  # parses back to the original value
+    assert "<script>window.__xss = 1</script>Map & plan" in json.dumps(data, ensure_ascii=False)
+    assert "</" not in scripts[0].text
+
+
+def test_links_are_relative_and_resolve_to_files(collection: Collection, out: Path, urls: UrlScheme) -> None:
+    write_site(collection, out, urls)
+    for path in ("site/index.html", "site/section/silence.html", "site/object/HNM.1972.001.html"):
+        doc = page(out, path)
+        for ref in doc.xpath("//a/@href | //img/@src | //script/@src | //link/@href"):
+            if ref.startswith(("http://", "https://", "?", "#")):
+                continue
+            target = (out / path).parent / unquote(ref.split("?")[0])
+            assert target.exists(), f"{path}: {ref} does not exist"
+    doc = page(out, "site/object/HNM.1972.001.html")
+    links = doc.xpath("//ul[@class='links']//a/@href")
+    assert "../../iiif/HNM.1972.001/manifest.json" in links
+    assert "../../rdf/object/HNM.1972.001.ttl" in links and "../../rdf/object/HNM.1972.001.jsonld" in links
+    assert json.loads(doc.get_element_by_id("viewer").get("data-tiles")) == [
+        "../../iiif/image/HNM.1972.001-1/info.json"]
+
+
+def test_no_page_loads_anything_from_outside(collection: Collection, out: Path, urls: UrlScheme) -> None:
+    write_site(collection, out, urls)
+    for path in (out / "site").rglob("*.html"):
+        doc = html.fromstring(path.read_bytes())
+        for ref in doc.xpath("//img/@src | //script/@src | //link[@rel='stylesheet']/@href | //iframe/@src"):
+            assert not re.match(r"^(https?:)?//", ref), f"{path} loads {ref}"
+
+
+def test_every_value_is_given_in_both_languages_with_lang_attributes(
+    collection: Collection, out: Path, urls: UrlScheme
+) -> None:
+    write_site(collection, out, urls)
+    doc = page(out, "site/object/HNM.1972.001.html")
+    assert doc.get("lang") == "vi"
+    h1 = doc.xpath("//h1//*[@lang]")
+    assert {e.get("lang"): e.text for e in h1} == {
+        "vi": "Phố Khâm Thiên sau trận bom", "en": "Kham Thien Street after the bombing"}
+    assert doc.xpath("//a[@data-set-lang]/@href") == ["?lang=vi", "?lang=en"]
+    assert doc.xpath("//img/@alt")  # the preview has alt text from the title
+
+
+def test_home_has_the_sections_in_order_with_thumbnails(collection: Collection, out: Path, urls: UrlScheme) -> None:
+    write_site(collection, out, urls)
+    doc = page(out, "site/index.html")
+    assert [s.get("id") for s in doc.xpath("//section[@class='section']")] == [
+        "section-silence", "section-confront", "section-peace"]
+    thumbs = doc.xpath("//li[@class='card']//img/@src")
+    assert thumbs[0] == "../iiif/image/HNM.1972.001-1/full/300,200/0/default.jpg"  # a pre-rendered IIIF size
+    assert len(thumbs) == 5
+
+
+def test_thumbnails_are_made_with_pillow_without_iiif(collection: Collection, tmp_path: Path,
+                                                      urls: UrlScheme) -> None:
+    from PIL import Image
+
+    out = tmp_path / "bare"
+    paths = write_site(collection, out, urls)
+    assert "site/thumbs/HNM.1972.001.jpg" in paths
+    with Image.open(out / "site/thumbs/HNM.1972.001.jpg") as im:
+        assert im.size == (320, 213)
+    doc = page(out, "site/object/HNM.1972.001.html")
+    assert not doc.xpath("//*[@id='viewer']") and doc.xpath("//figure[@class='still']/img")
+    assert not doc.xpath("//ul[@class='links']//a[contains(@href, 'manifest')]")  # nothing links to missing files
+
+
+def test_sitemap_and_robots(collection: Collection, out: Path, urls: UrlScheme) -> None:
+    write_site(collection, out, urls)
+    tree = etree.parse(str(out / "site/sitemap.xml"))
+    locs = tree.xpath("//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"})
+    assert urls.home_page() in locs and urls.page("HNM.1972.005") in locs
+    assert f"{urls.base_url}/rdf/dataset.nt.gz" in locs
+    assert (out / "site/robots.txt").read_text().endswith(f"Sitemap: {urls.base_url}/site/sitemap.xml\n")
+    assert (out / "site/vendor/openseadragon/openseadragon.min.js").is_file()
+    assert (out / "site/vendor/openseadragon/LICENSE.txt").is_file()
+
+
+def test_helpers() -> None:
+    assert relative("site/object/A.html", "bags/A", folder=True) == "../../bags/A/"
+    assert relative("site/index.html", "site/object/HN%201.html") == "object/HN%25201.html"
+    assert escape_json_for_script("</script>&") == '"\\u003c/script\\u003e\\u0026"'
