@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from heritage_ld.cli._app import app, console, handle_errors
+from heritage_ld.errors import UsageError
 
 
 @app.command("serve")
@@ -26,7 +27,11 @@ def serve(
 
     Stop with Ctrl-C.
     """
-    import uvicorn
+    try:
+        import starlette  # noqa: F401
+        import uvicorn
+    except ImportError:
+        raise UsageError("serving needs the optional extra: pip install 'heritage-ld[serve]'") from None
 
     from heritage_ld.publish.server import make_app
 
