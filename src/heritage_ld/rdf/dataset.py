@@ -11,7 +11,7 @@ True
 from __future__ import annotations
 
 from heritage_ld.model import Collection, UrlScheme
-from heritage_ld.rdf.terms import DCAT, DCTERMS, FOAF, RDF_TYPE, VOID, XSD, Literal, Triple
+from heritage_ld.rdf.terms import DCAT, DCTERMS, RDF_TYPE, VOID, XSD, Literal, Triple
 
 __all__ = ["dataset_description"]
 
@@ -50,7 +50,7 @@ def dataset_description(
     if issued:
         out.append((ds, DCTERMS + "issued", Literal(issued, "", XSD + "date")))
     if collection.homepage:
-        out.append((ds, FOAF + "homepage", collection.homepage))
+        out.append((ds, DCAT + "landingPage", collection.homepage))
     out.append((ds, VOID + "triples", Literal(str(triples), "", XSD + "integer")))
     out.append((ds, VOID + "entities", Literal(str(len(collection.items) if entities is None else entities), "", XSD + "integer")))
     out.append((ds, VOID + "dataDump", dump))
