@@ -82,3 +82,27 @@ def test_reader_reports_presentation_2_documents() -> None:
             load(path)
         assert info.value.problem.code == "I001"
         assert "Presentation 2" in str(info.value) and path.name in str(info.value)
+
+
+@pytest.mark.conformance
+def test_presentation_2_documents_upgrade_to_valid_presentation_3() -> None:
+    from jsonschema import Draft7Validator
+
+    from heritage_ld.iiif import upgrade
+
+    root = require_conformance("iiif")
+    validator = Draft7Validator(json.loads((root / "schema" / "iiif_3_0.json").read_text("utf-8")))
+    for path in sorted((root / "presentation-2.1").glob("*.json")):
+        old = _render(json.loads(path.read_text("utf-8")), "0057-publishing-v2-and-v3", "manifest-v2.json")
+        new = upgrade(old)
+        assert new["type"] == old["@type"].removeprefix("sc:")
+        errors = list(validator.iter_errors(new))
+        assert not errors, f"{path.name}: {errors[0].message[:300]}"
+        record = load(old, upgrade=True)
+        assert record.id == old["@id"]
+        if isinstance(record, ManifestRecord):
+            canvases = old["sequences"][0]["canvases"]
+            assert [(c.width, c.height) for c in record.canvases] == [(c["width"], c["height"]) for c in canvases]
+            assert all(c.content for c in record.canvases)
+        else:
+            assert [i.id for i in record.items] == [m["@id"] for m in old.get("manifests", [])]

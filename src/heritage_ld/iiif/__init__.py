@@ -16,6 +16,7 @@ from heritage_ld.iiif.media import image_size, read_sizes
 from heritage_ld.iiif.pyramid import Pyramid
 from heritage_ld.iiif.serialize import dumps, order_keys, write_json
 from heritage_ld.iiif.tiles import TileResult, available_backends, write_tiles
+from heritage_ld.iiif.upgrade import upgrade
 
 __all__ = [
     "CanvasRecord",
@@ -35,6 +36,7 @@ __all__ = [
     "load",
     "order_keys",
     "read_sizes",
+    "upgrade",
     "write_json",
     "write_tiles",
 ]

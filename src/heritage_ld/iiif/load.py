@@ -233,14 +233,16 @@ def _read(source: Path | str | bytes | Mapping[str, Any]) -> tuple[Mapping[str, 
     return doc, name
 
 
-def load(source: Path | str | bytes | Mapping[str, Any]) -> ManifestRecord | CollectionRecord:
+def load(source: Path | str | bytes | Mapping[str, Any], *, upgrade: bool = False
+         ) -> ManifestRecord | CollectionRecord:
     """Read a IIIF Presentation 3.0 Manifest or Collection.
 
     Args:
         source: a file path, the JSON bytes, or the parsed document.
+        upgrade: read a Presentation 2.x document too, upgraded with :func:`heritage_ld.iiif.upgrade.upgrade`.
 
     Raises:
-        PresentationVersionError: a Presentation 2.x or 1.x document (``I001``).
+        PresentationVersionError: a Presentation 2.x or 1.x document (``I001``), unless ``upgrade`` for 2.x.
         FormatError: not JSON, or not a Manifest or Collection (``I002``).
 
     >>> m = load({"@context": "http://iiif.io/api/presentation/3/context.json", "id": "https://example.org/m",
@@ -251,6 +253,11 @@ def load(source: Path | str | bytes | Mapping[str, Any]) -> ManifestRecord | Col
     """
     doc, name = _read(source)
     version = presentation_version(doc)
+    if upgrade and (version == 2 or ("type" not in doc and "@type" in doc)):
+        from heritage_ld.iiif.upgrade import upgrade as upgrade_document
+
+        doc = upgrade_document(doc)
+        version = 3
     if version is not None and version < 3:
         raise PresentationVersionError(report("I001", Location(name), value=name, version=f"{version}.x"))
     kind = doc.get("type")
