@@ -33,6 +33,7 @@ from heritage_ld.publish.negotiation import choose, is_rewritable, rewrite
 from heritage_ld.publish.oai import OaiProvider
 from heritage_ld.publish.snapshot import read_snapshot
 from heritage_ld.publish.sparql import SparqlAnswer, SparqlService
+from heritage_ld.publish.store import STORE_DIR, open_store
 
 if TYPE_CHECKING:
     from starlette.responses import Response
@@ -93,16 +94,21 @@ def make_app(
     urls = UrlScheme(base)
     oai = OaiProvider(snapshot, page_size=page_size)
     root = out.resolve()
-    state: dict[str, SparqlService] = {}
+    state: dict[str, Any] = {}
     lock = threading.Lock()
 
     def sparql_service() -> SparqlService:
+        # A rebuild replaces OUT/store by renaming a new folder into place: reopen when its inode changes.
+        try:
+            ino = (out / STORE_DIR).stat().st_ino
+        except OSError:
+            ino = None
         with lock:
-            if "s" not in state:
-                from heritage_ld.publish.store import open_store
-
+            if "s" not in state or state["ino"] != ino:
                 state["s"] = SparqlService(open_store(out), timeout=sparql_timeout, max_rows=max_rows)
-            return state["s"]
+                state["ino"] = ino
+            service: SparqlService = state["s"]
+            return service
 
     def origin(request: Request) -> str:
         return f"{request.url.scheme}://{request.url.netloc}"

@@ -63,7 +63,7 @@ def load_store(
     try:
         for acc, path in present:
             with path.open("rb") as f:
-                store.bulk_load(f, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(urls.object(acc)))
+                store.load(f, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(urls.object(acc)))
             graphs += 1
             if advance is not None:
                 advance()
@@ -73,7 +73,7 @@ def load_store(
         description = out / "rdf" / "dataset.ttl"
         if description.is_file():
             with description.open("rb") as f:
-                store.bulk_load(f, format=RdfFormat.TURTLE, to_graph=dataset_graph, base_iri=urls.dataset())
+                store.load(f, format=RdfFormat.TURTLE, to_graph=dataset_graph, base_iri=urls.dataset())
             graphs += 1
         store.flush()
         quads = sum(1 for _ in store.quads_for_pattern(None, None, None, None))

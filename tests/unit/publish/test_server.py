@@ -173,3 +173,12 @@ def test_serve_command_refuses_a_folder_that_is_not_a_build(tmp_path: Path) -> N
     assert result.exit_code == 2 and "heritage-ld build" in result.output
     assert "Traceback" not in result.output
     assert CliRunner().invoke(app, ["serve", "--help"]).exit_code == 0
+
+
+def test_sparql_follows_a_rebuilt_store(built: Path, collection: Collection, urls: UrlScheme) -> None:
+    client = TestClient(make_app(built))
+    ask = {"query": "ASK { ?s <urn:x:added> ?o }"}
+    assert client.get("/sparql", params=ask).json()["boolean"] is False
+    (built / "rdf/object/HNM.1972.001.nt").open("a").write("<urn:x:a> <urn:x:added> <urn:x:b> .\n")
+    load_store(built, urls, collection.key, [i.accession for i in collection.items])  # what a rebuild does
+    assert client.get("/sparql", params=ask).json()["boolean"] is True
