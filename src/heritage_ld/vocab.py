@@ -15,10 +15,15 @@ import csv
 import functools
 import io
 import json
+import sys
 from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
+
+if sys.version_info >= (3, 11):
+    from importlib.resources.abc import Traversable
+else:  # pragma: no cover - Python 3.10
+    from importlib.abc import Traversable
 
 __all__ = ["read_bytes", "read_json", "read_table", "read_text", "vocab_dir"]
 
@@ -47,7 +52,8 @@ def _file(name: str) -> Traversable:
 @functools.cache
 def read_bytes(name: str) -> bytes:
     """The bytes of ``vocab/{name}``."""
-    return _file(name).read_bytes()
+    data: bytes = _file(name).read_bytes()
+    return data
 
 
 def read_text(name: str) -> str:
