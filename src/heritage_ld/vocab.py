@@ -5,7 +5,7 @@
 row; lines starting with ``#`` are comments.
 
 >>> rows = read_table("aat.tsv")
->>> any(r["key"] == "photograph" for r in rows)
+>>> any(r["key"] == "name:primary" for r in rows)
 True
 """
 
