@@ -1,0 +1,61 @@
+"""``heritage-ld publish`` pushes the built Hanoi example to a real Graph Store (the oxigraph server from PyPI)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from typer.testing import CliRunner
+
+from heritage_ld.catalogue import read_catalogue
+from heritage_ld.cli import app
+
+pytestmark = pytest.mark.slow
+
+ITEMS = ("SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE { GRAPH ?item "
+         "{ ?item a <http://www.cidoc-crm.org/cidoc-crm/E22_Human-Made_Object> } }")
+
+
+@pytest.fixture()
+def graph_store(tmp_path: Path) -> Iterator[str]:
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(binary).exists():
+        pytest.skip("the oxigraph server is not installed (pip install 'heritage-ld[test]')")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([binary, "serve", "--location", str(tmp_path / "oxi"), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1)
+                break
+            except requests.ConnectionError:
+                assert proc.poll() is None and time.monotonic() < deadline, "oxigraph did not start"
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_every_item_lands_in_its_own_graph(tmp_path: Path, example_dir: Path, graph_store: str) -> None:
+    out = tmp_path / "out"
+    built = CliRunner().invoke(app, ["build", str(example_dir), "-o", str(out), "--only", "rdf,site,store", "-q"])
+    assert built.exit_code == 0, built.output
+    for _ in range(2):  # idempotent
+        result = CliRunner().invoke(app, ["publish", str(out), "--graph-store", f"{graph_store}/store", "-q"])
+        assert result.exit_code == 0, result.output
+    r = requests.get(f"{graph_store}/query", params={"query": ITEMS}, timeout=30,
+                     headers={"Accept": "application/sparql-results+json"})
+    assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == len(read_catalogue(example_dir).items)
