@@ -5,7 +5,26 @@ Publishing reads the build output folder (``OUT``) and knows nothing of how the 
 
 from __future__ import annotations
 
+from heritage_ld.publish.graphstore import PushReport, push_graphs
+from heritage_ld.publish.oai import OaiProvider
+from heritage_ld.publish.server import make_app, running
 from heritage_ld.publish.site import write_site
 from heritage_ld.publish.snapshot import Snapshot, make_snapshot, read_snapshot, write_snapshot
+from heritage_ld.publish.sparql import SparqlService
+from heritage_ld.publish.store import load_store, open_store
 
-__all__ = ["Snapshot", "make_snapshot", "read_snapshot", "write_site", "write_snapshot"]
+__all__ = [
+    "OaiProvider",
+    "PushReport",
+    "Snapshot",
+    "SparqlService",
+    "load_store",
+    "make_app",
+    "make_snapshot",
+    "open_store",
+    "push_graphs",
+    "read_snapshot",
+    "running",
+    "write_site",
+    "write_snapshot",
+]

@@ -311,6 +311,8 @@ def write_site(
     run: Mapper[Any, Any] = mapper or map
     writer = _SiteWriter(collection, out, urls)
     snapshot = make_snapshot(collection, urls, datestamp=datestamp)
+    for generated in ("object", "section", "thumbs"):  # no stale page survives an item's removal
+        shutil.rmtree(out / "site" / generated, ignore_errors=True)
     written = [write_snapshot(snapshot, out).relative_to(out).as_posix()]
     _copy_static(out)
     entries = {e["accession"]: e for e in snapshot["items"]}

@@ -112,3 +112,13 @@ def test_helpers() -> None:
     assert relative("site/object/A.html", "bags/A", folder=True) == "../../bags/A/"
     assert relative("site/index.html", "site/object/HN%201.html") == "object/HN%25201.html"
     assert escape_json_for_script("</script>&") == '"\\u003c/script\\u003e\\u0026"'
+
+
+def test_a_removed_item_leaves_no_page(collection: Collection, out: Path, urls: UrlScheme) -> None:
+    from dataclasses import replace
+
+    write_site(collection, out, urls)
+    assert (out / "site/object/HNM.1972.005.html").is_file()
+    write_site(replace(collection, items=collection.items[:4]), out, urls)
+    assert not (out / "site/object/HNM.1972.005.html").exists()
+    assert (out / "site/object/HNM.1972.004.html").is_file()
