@@ -23,7 +23,15 @@ from heritage_ld.rdf.crm import item_node
 from heritage_ld.rdf.exhibition import collection_nodes
 from heritage_ld.rdf.graph import collection_triples, dataset_triples, item_triples, position_of
 from heritage_ld.rdf.node import CONTEXT_URL, node_json
-from heritage_ld.rdf.serialize import dumps_json, jsonld_flat, nquads, ntriples, rdfxml, sort_triples, turtle
+from heritage_ld.rdf.serialize import (
+    canonical_ntriples,
+    dumps_json,
+    jsonld_flat,
+    nquads,
+    rdfxml,
+    sort_triples,
+    turtle,
+)
 from heritage_ld.rdf.terms import Triple
 
 __all__ = ["item_document", "item_jsonld", "serialize", "triples_document", "write_collection"]
@@ -43,7 +51,7 @@ def item_jsonld(
 def triples_document(triples: list[Triple], fmt: Format, *, graph: str = "") -> bytes:
     """Triples in ``fmt`` (JSON-LD is written flattened with prefixes); sorted, UTF-8."""
     if fmt is N_TRIPLES:
-        return ntriples(sort_triples(triples)).encode()
+        return canonical_ntriples(triples).encode()
     if fmt is N_QUADS:
         return nquads(sort_triples(triples), graph).encode()
     if fmt is TURTLE:
@@ -82,7 +90,7 @@ def write_collection(
             chunk = sort_triples(chunk)
             count += len(chunk)
             if fmt is N_TRIPLES:
-                stream.write(ntriples(chunk).encode())
+                stream.write(canonical_ntriples(chunk).encode())
             elif fmt is N_QUADS:
                 stream.write(nquads(chunk, graph).encode())
             else:

@@ -62,10 +62,10 @@ def item_triples(
     out: list[Triple] = []
     if profile in ("crm", "all"):
         pos = position_of(collection, item) if position is None else position
-        node_triples(item_node(item, collection, urls, position=pos), out)
+        node_triples(item_node(item, collection, urls, position=pos), out)  # unique by construction
     if profile in ("dc", "all"):
-        out += item_dc(item, collection, urls)
-    return list(dict.fromkeys(out))
+        out += dict.fromkeys(item_dc(item, collection, urls))  # CRM and DC share no predicate
+    return out
 
 
 def collection_triples(collection: Collection, *, profile: str = "all", urls: UrlScheme | None = None) -> list[Triple]:
@@ -78,7 +78,7 @@ def collection_triples(collection: Collection, *, profile: str = "all", urls: Ur
             node_triples(node, out)
     if profile in ("dc", "all"):
         out += collection_dc(collection, urls)
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(out))  # records repeat what references to them already said
 
 
 def dataset_triples(collection: Collection, *, profile: str = "all", urls: UrlScheme | None = None) -> Iterator[list[Triple]]:

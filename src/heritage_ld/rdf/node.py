@@ -111,9 +111,17 @@ def _number(value: int | float) -> Literal:
     return Literal(f"{mantissa}E{int(exp)}", "", "http://www.w3.org/2001/XMLSchema#double")
 
 
-def node_triples(node: Node, out: list[Triple] | None = None) -> list[Triple]:
-    """The triples of ``node`` and every node under it, in tree order (may repeat shared references)."""
+def node_triples(
+    node: Node, out: list[Triple] | None = None, seen: set[tuple[str, str, str | None]] | None = None
+) -> list[Triple]:
+    """The triples of ``node`` and every node under it, in tree order.
+
+    A reference met again (a Type or Language used by several names: same id, class and label) is only
+    linked, not described again; ``seen`` remembers them. Embedded nodes have their own hash IRIs, so within
+    one tree no triple repeats and callers need no de-duplication pass.
+    """
     out = [] if out is None else out
+    seen = set() if seen is None else seen
     s = node.id
     out.append((s, RDF_TYPE, class_iri(node.type)))
     if node.label is not None:
@@ -123,7 +131,11 @@ def node_triples(node: Node, out: list[Triple] | None = None) -> list[Triple]:
         for v in values:
             if isinstance(v, Node):
                 out.append((s, pred, v.id))
-                node_triples(v, out)
+                if "#" in v.id:  # an embedded node: its own hash IRI, met once
+                    node_triples(v, out, seen)
+                elif (ref := (v.id, v.type, v.label)) not in seen:
+                    seen.add(ref)
+                    node_triples(v, out, seen)
             elif isinstance(v, str):
                 out.append((s, pred, v if kind == "@id" else Literal(v, "", kind)))
             else:

@@ -22,7 +22,7 @@ from heritage_ld.rdf import (
     item_triples,
     triples_document,
 )
-from heritage_ld.rdf.serialize import ntriples, sort_triples
+from heritage_ld.rdf.serialize import canonical_ntriples, ntriples, sort_triples
 from heritage_ld.rdf.terms import Triple
 
 __all__ = ["run"]
@@ -51,7 +51,7 @@ def run(ctx: BuildContext) -> StepResult:
         shared: list[Triple] = []
         for t in sort_triples(item_triples(item, c, profile="all", urls=urls, position=pos)):
             (own if t[0] == iri or t[0].startswith(iri + "#") else shared).append(t)
-        return ntriples(own).encode(), len(own), shared
+        return canonical_ntriples(own).encode(), len(own), shared
 
     ctx.progress.start("rdf", len(c.items))
     coll = sort_triples(collection_triples(c, profile="all", urls=urls))
