@@ -2,7 +2,8 @@
 
 Checks that the sections and items appear, the deep-zoom viewer draws tiles (a non-blank canvas), the language
 switch works (and is remembered), no request leaves 127.0.0.1, and a catalogue title containing ``<script>``
-shows as text and runs nothing. Saves ``docs/img/home.png`` and ``docs/img/item.png``.
+shows as text and runs nothing. Saves ``docs/img/home.png`` and ``docs/img/item.png`` when they are missing
+or ``HERITAGE_LD_UPDATE_SCREENSHOTS=1`` (so that test runs do not churn the committed images).
 
 Needs ``/usr/bin/chromium`` (``scripts/install-system-deps.sh``); skipped without it unless
 ``HERITAGE_LD_REQUIRE_BROWSER=1`` (CI), which makes its absence a failure.
@@ -34,6 +35,15 @@ DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 EVIL = "HNM.1972.036"
 EVIL_TITLE = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">Evil & title'
 SHOWN = "HNM.1972.001"
+
+
+def _screenshot(tab: Any, name: str, scratch: Path) -> None:
+    shot = scratch / name
+    tab.screenshot(path=str(shot))
+    target = DOCS_IMG / name
+    if not target.exists() or os.environ.get("HERITAGE_LD_UPDATE_SCREENSHOTS") == "1":
+        DOCS_IMG.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, target)
 
 
 def _require_browser() -> None:
@@ -121,7 +131,7 @@ def page(browser: Any) -> Iterator[tuple[Any, Watch]]:
 
 
 def test_home_shows_the_sections_in_order_with_their_items(server: str, page: tuple[Any, Watch],
-                                                            catalogue: Path) -> None:
+                                                            catalogue: Path, tmp_path: Path) -> None:
     tab, watch = page
     collection = read_catalogue(catalogue)
     tab.goto(f"{server}/?lang=en")
@@ -133,8 +143,7 @@ def test_home_shows_the_sections_in_order_with_their_items(server: str, page: tu
     for img in tab.locator("li.card img").all()[:6]:
         assert img.get_attribute("alt")
     tab.wait_for_load_state("networkidle")
-    DOCS_IMG.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(DOCS_IMG / "home.png"))
+    _screenshot(tab, "home.png", tmp_path)
     assert watch.failed == []
 
 
@@ -164,7 +173,7 @@ def test_without_script_every_language_is_shown(browser: Any, server: str, catal
     context.close()
 
 
-def test_the_viewer_draws_tiles(server: str, page: tuple[Any, Watch]) -> None:
+def test_the_viewer_draws_tiles(server: str, page: tuple[Any, Watch], tmp_path: Path) -> None:
     tab, watch = page
     tab.goto(f"{server}/site/object/{SHOWN}.html?lang=en")
     tab.wait_for_function(
@@ -180,7 +189,7 @@ def test_the_viewer_draws_tiles(server: str, page: tuple[Any, Watch]) -> None:
     assert distinct > 10, "the viewer canvas is blank"
     assert any("/iiif/image/" in u and u.endswith("/default.jpg") for u in watch.local)
     assert tab.locator("script[type='application/ld+json']").count() == 1
-    tab.screenshot(path=str(DOCS_IMG / "item.png"))
+    _screenshot(tab, "item.png", tmp_path)
 
 
 def test_a_script_in_a_title_is_text(server: str, page: tuple[Any, Watch]) -> None:
