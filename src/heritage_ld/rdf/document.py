@@ -48,14 +48,17 @@ def item_jsonld(
     return node_json(item_node(item, collection, urls or UrlScheme(collection.base_url), position=pos))
 
 
-def triples_document(triples: list[Triple], fmt: Format, *, graph: str = "") -> bytes:
-    """Triples in ``fmt`` (JSON-LD is written flattened with prefixes); sorted, UTF-8."""
+def triples_document(triples: list[Triple], fmt: Format, *, graph: str = "", main: str = "") -> bytes:
+    """Triples in ``fmt`` (JSON-LD is written flattened with prefixes); sorted, UTF-8.
+
+    ``graph`` names the N-Quads graph; in Turtle the subjects under ``main`` come first.
+    """
     if fmt is N_TRIPLES:
         return canonical_ntriples(triples).encode()
     if fmt is N_QUADS:
         return nquads(sort_triples(triples), graph).encode()
     if fmt is TURTLE:
-        return turtle(triples).encode()
+        return turtle(triples, main=main or graph).encode()
     if fmt is RDF_XML:
         return rdfxml(triples).encode()
     return dumps_json(jsonld_flat(triples)).encode()

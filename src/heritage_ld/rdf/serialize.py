@@ -112,13 +112,17 @@ def _prefix_block() -> str:
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES)
 
 
-def turtle(triples: Iterable[Triple], *, prefixes: bool = True) -> str:
-    """Turtle: prefixes, then one block per subject (``a`` first, then predicates sorted), sorted."""
+def turtle(triples: Iterable[Triple], *, prefixes: bool = True, main: str = "") -> str:
+    """Turtle: prefixes, then one block per subject (``a`` first, then predicates sorted), sorted.
+
+    Subjects starting with ``main`` (a document's resource and its hash nodes) come first, for a reader.
+    """
     parts = [_prefix_block() + "\n"] if prefixes else []
     by_subject: dict[str, dict[str, set[str]]] = {}
     for s, p, o in triples:
         by_subject.setdefault(s, {}).setdefault(p, set()).add(_ttl(o))
-    for s in sorted(by_subject):
+    order = sorted(by_subject, key=lambda s: (not (main and s.startswith(main)), s))
+    for s in order:
         preds = by_subject[s]
         lines = []
         if RDF_TYPE in preds:
