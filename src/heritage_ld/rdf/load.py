@@ -41,9 +41,10 @@ from heritage_ld.model import (
     parse_edtf,
 )
 from heritage_ld.problems import Location, report
+from heritage_ld.rdf._crm import crm
 from heritage_ld.rdf.concepts import aat, aat_key
 from heritage_ld.rdf.node import CONTEXT_URL
-from heritage_ld.rdf.terms import CRM, LA, RDFS
+from heritage_ld.rdf.terms import LA, RDFS
 
 __all__ = ["load", "read_graph"]
 
@@ -51,7 +52,7 @@ RDF_TYPE = rdflib.RDF.type
 
 
 def _p(name: str) -> URIRef:
-    return URIRef(CRM + name)
+    return URIRef(crm(name))  # closed namespace: a typo fails at import
 
 
 P1, P2, P190, P72 = _p("P1_is_identified_by"), _p("P2_has_type"), _p("P190_has_symbolic_content"), _p("P72_has_language")
