@@ -40,9 +40,9 @@ def dataset_description(
         (ds, RDF_TYPE, DCAT + "Dataset"),
     ]
     for lang, value in collection.title:
-        out.append((ds, DCTERMS + "title", Literal(value, lang)))
+        out.append((ds, DCTERMS + "title", Literal(value, lang.lower())))
     for lang, value in collection.summary:
-        out.append((ds, DCTERMS + "description", Literal(value, lang)))
+        out.append((ds, DCTERMS + "description", Literal(value, lang.lower())))
     if collection.publisher is not None:
         out.append((ds, DCTERMS + "publisher", urls.agent(collection.publisher.key)))
     if collection.rights:

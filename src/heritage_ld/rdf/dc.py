@@ -31,8 +31,10 @@ DCMI_TYPE: dict[ItemKind, str] = {
 
 
 def _text(s: str, p: str, text: MultilingualText, out: list[Triple]) -> None:
+    # Language tags are case-insensitive (RDF 1.1 Concepts §3.3); lower case is their canonical form in
+    # N-Triples (as pyoxigraph writes them), so every format carries the same literal.
     for lang, value in text:
-        out.append((s, DCTERMS + p, Literal(value, lang)))
+        out.append((s, DCTERMS + p, Literal(value, lang.lower())))
 
 
 def item_dc(item: Item, collection: Collection, urls: UrlScheme | None = None) -> list[Triple]:
