@@ -22,7 +22,6 @@ import pytest
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from conftest import EXAMPLE, require_conformance  # tests/conftest.py
 from heritage_ld.catalogue import read_catalogue
 from heritage_ld.rdf import item_jsonld
 
@@ -46,8 +45,8 @@ def _allow_ids(node: Any) -> Any:
     return node
 
 
-def _registry(relaxed: bool) -> tuple[Registry, dict[str, dict[str, Any]]]:
-    folder = require_conformance("vocab/linked-art/schema")
+def _registry(conformance: Path, relaxed: bool) -> tuple[Registry, dict[str, dict[str, Any]]]:
+    folder = conformance / "vocab/linked-art/schema"
     schemas = {}
     registry: Registry = Registry()
     for path in sorted(Path(folder).glob("*.json")):
@@ -81,17 +80,17 @@ def _strip_embedded_ids(node: Any, top: bool = True) -> Any:
     return node
 
 
-def _docs() -> list[dict[str, Any]]:
-    c = read_catalogue(EXAMPLE)
+def _docs(example_dir: Path) -> list[dict[str, Any]]:
+    c = read_catalogue(example_dir)
     return [item_jsonld(i, c) for i in c.items]
 
 
 @pytest.mark.parametrize("relaxed", [True, False], ids=["with-embedded-ids", "embedded-ids-stripped"])
-def test_every_item_validates(relaxed: bool) -> None:
-    registry, schemas = _registry(relaxed)
+def test_every_item_validates(conformance: Path, example_dir: Path, relaxed: bool) -> None:
+    registry, schemas = _registry(conformance, relaxed)
     failures = []
     checked = set()
-    for doc in _docs():
+    for doc in _docs(example_dir):
         for record in _split(doc):
             if record["type"] not in SCHEMA_FOR:
                 continue
@@ -105,9 +104,9 @@ def test_every_item_validates(relaxed: bool) -> None:
     assert checked == {"HumanMadeObject", "VisualItem"}
 
 
-def test_the_unrelaxed_schema_rejects_embedded_ids() -> None:
+def test_the_unrelaxed_schema_rejects_embedded_ids(conformance: Path, example_dir: Path) -> None:
     """The relaxation is needed, and the schemas really are applied: an embedded id fails the official schema."""
-    registry, schemas = _registry(False)
-    obj = _split(_docs()[0])[0]
+    registry, schemas = _registry(conformance, False)
+    obj = _split(_docs(example_dir)[0])[0]
     validator = jsonschema.Draft202012Validator(schemas["object.json"], registry=registry)
     assert any("id" in e.message for e in validator.iter_errors(obj))

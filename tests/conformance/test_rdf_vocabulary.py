@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from conftest import EXAMPLE, require_conformance  # tests/conftest.py
 from heritage_ld.catalogue import read_catalogue
 from heritage_ld.rdf import collection_triples, dataset_description, item_triples
 from heritage_ld.rdf.terms import CRM, DC, DCAT, DCMITYPE, DCTERMS, DIG, LA, RDF, RDF_TYPE, RDFS, VOID
@@ -32,8 +31,7 @@ def _declared(path: Path, fmt: str) -> frozenset[str]:
     return frozenset(str(s) for s in g.subjects(rdflib.RDF.type, None))
 
 
-def _references() -> dict[str, frozenset[str]]:
-    v = require_conformance("vocab")
+def _references(v: Path) -> dict[str, frozenset[str]]:
     ctx = json.loads((v / "linked-art/linked-art.json").read_text())["@context"]
     la_terms: set[str] = set()
 
@@ -60,8 +58,8 @@ def _references() -> dict[str, frozenset[str]]:
     }
 
 
-def _used_terms() -> set[str]:
-    c = read_catalogue(EXAMPLE)
+def _used_terms(example_dir: Path) -> set[str]:
+    c = read_catalogue(example_dir)
     triples = list(collection_triples(c))
     for item in c.items:
         triples += item_triples(item, c)
@@ -72,9 +70,9 @@ def _used_terms() -> set[str]:
     return used
 
 
-def test_every_term_is_in_its_official_vocabulary() -> None:
-    refs = _references()
-    used = _used_terms()
+def test_every_term_is_in_its_official_vocabulary(conformance: Path, example_dir: Path) -> None:
+    refs = _references(conformance / "vocab")
+    used = _used_terms(example_dir)
     unknown = []
     for term in sorted(used):
         ns = next((n for n in sorted(refs, key=len, reverse=True) if term.startswith(n)), None)
@@ -85,16 +83,15 @@ def test_every_term_is_in_its_official_vocabulary() -> None:
     assert {n for n in refs if any(t.startswith(n) for t in used)} >= {CRM, LA, DIG, DCTERMS, DCMITYPE, DCAT, VOID}
 
 
-def test_crm_references_are_7x_names() -> None:
-    used = _used_terms()
+def test_crm_references_are_7x_names(example_dir: Path) -> None:
+    used = _used_terms(example_dir)
     assert CRM + "E22_Human-Made_Object" in used and CRM + "E33_E41_Linguistic_Appellation" in used
     assert not any("Man-Made" in t for t in used)
 
 
-def test_rights_iris_are_rightsstatements_terms() -> None:
-    v = require_conformance("vocab")
-    g = rdflib.Graph().parse(v / "rightsstatements/rights-statements.ttl", format="turtle")
+def test_rights_iris_are_rightsstatements_terms(conformance: Path, example_dir: Path) -> None:
+    g = rdflib.Graph().parse(conformance / "vocab/rightsstatements/rights-statements.ttl", format="turtle")
     statements = {str(s) for s in g.subjects()}
-    c = read_catalogue(EXAMPLE)
+    c = read_catalogue(example_dir)
     used = {i.rights for i in c.items if i.rights and "rightsstatements" in i.rights} | {c.rights}
     assert used and used <= statements
