@@ -138,6 +138,14 @@ class _Reader:
                     values[self.lang(n)] = str(content)
         return MultilingualText.of(values)
 
+    def names(self, s: RNode) -> MultilingualText:
+        """Primary names by language; a bare reference (only ``_label``) gives its label, with no language."""
+        text = self.texts(s, P1, "name:primary")
+        if not text:
+            label = self.g.value(s, LABEL)
+            text = MultilingualText.plain(str(label)) if label is not None else text
+        return text
+
     def access_points(self, s: RNode, p: URIRef) -> list[str]:
         out = []
         for lo in self.objs(s, p):
@@ -165,7 +173,7 @@ class _Reader:
             self.agents[key] = Agent(
                 key=key,
                 kind=kind,
-                name=self.texts(iri, P1, "name:primary"),
+                name=self.names(iri),
                 same_as=tuple(str(x) for x in self.objs(iri, EQUIV)),
                 homepage=pages[0] if pages else None,
                 logo=logo,
@@ -184,7 +192,7 @@ class _Reader:
                 lon, lat = float(lon_s), float(lat_s)
             self.places[key] = Place(
                 key=key,
-                name=self.texts(iri, P1, "name:primary"),
+                name=self.names(iri),
                 latitude=lat,
                 longitude=lon,
                 same_as=tuple(str(x) for x in self.objs(iri, EQUIV)),
@@ -196,7 +204,7 @@ class _Reader:
         if key not in self.concepts:
             self.concepts[key] = Concept(
                 key=key,
-                label=self.texts(iri, P1, "name:primary"),
+                label=self.names(iri),
                 same_as=tuple(str(x) for x in self.objs(iri, EQUIV)),
             )
         return self.concepts[key]
@@ -313,6 +321,8 @@ def _item(r: _Reader, obj: RNode, set_iri: RNode) -> Item:
         pm = g.value(prod, _p("P7_took_place_at"))
         place_made = r.place(pm) if pm is not None else None
         techniques = [r.concept(t) for t in r.objs(prod, _p("P32_used_general_technique"))]
+        # a peer may name the producers on the production itself instead of on parts (model/object/production)
+        creators += [Attribution(r.agent(a), None) for a in r.objs(prod, _p("P14_carried_out_by"))]
         for part in _by_suffix(g.objects(prod, _p("P9_consists_of"))):
             agent = g.value(part, _p("P14_carried_out_by"))
             if agent is None:
@@ -373,11 +383,42 @@ def _by_suffix_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda kv: order[kv[0]])
 
 
+def _objects_only(r: _Reader) -> Collection:
+    """A collection made of the objects in RDF that has no collection set (a peer's object records)."""
+    g = r.g
+    objects = sorted(
+        (o for o in g.subjects(RDF_TYPE, _p("E22_Human-Made_Object"))
+         if (None, EQUIV, o) not in g and (o, P1, None) in g),
+        key=lambda o: (r.position(o), str(o)),
+    )
+    if not objects:
+        raise CatalogueError(
+            [report("R003", Location("rdf"), focus="the data", what="E22_Human-Made_Object with an identifier")],
+            "no object (an E22_Human-Made_Object with an identifier) in the RDF",
+        )
+    first = str(objects[0])
+    base_url = first.rsplit("/object/", 1)[0] if "/object/" in first else first.rsplit("/", 1)[0]
+    items = tuple(_item(r, o, URIRef("")) for o in objects)
+    return Collection(
+        key=_key(URIRef(base_url)),
+        title=MultilingualText(),
+        base_url=base_url,
+        kind=CollectionKind.COLLECTION,
+        items=items,
+        agents=tuple(r.agents[k] for k in sorted(r.agents)),
+        places=tuple(r.places[k] for k in sorted(r.places)),
+        concepts=tuple(r.concepts[k] for k in sorted(r.concepts)),
+    )
+
+
 def load(source: str | Path | bytes | rdflib.Graph, *, format: str | Format | None = None) -> Collection:
     """Read a collection (the collection graph and its objects, in Linked Art) back into the model.
 
+    RDF without a collection set (a peer's object records) gives a collection of its objects, with no
+    title and kind ``collection``.
+
     Raises:
-        CatalogueError: the RDF cannot be parsed (R002) or has no collection set / an object without an
+        CatalogueError: the RDF cannot be parsed (R002), has no object at all, or an object without an
             accession number (R003).
     """
     g = read_graph(source, format=format)
@@ -385,8 +426,7 @@ def load(source: str | Path | bytes | rdflib.Graph, *, format: str | Format | No
     coll_type = URIRef(aat("set:collection").iri)
     sets = sorted((s for s in g.subjects(P2, coll_type) if (s, RDF_TYPE, URIRef(LA + "Set")) in g), key=str)
     if not sets:
-        raise CatalogueError([report("R003", Location("rdf"), focus="the data", what="la:Set classified as a collection")],
-                             "no collection (a la:Set classified as AAT 300025976) in the RDF")
+        return _objects_only(r)
     set_iri = sets[0]
     base_url = str(set_iri).rsplit("/set/", 1)[0]
     key = next((str(g.value(n, P190)) for n in r.objs(set_iri, P1) if not r.typed(n)), _key(set_iri))
