@@ -7,13 +7,15 @@ Writes ``OUT/rdf/object/{seg}.{ttl,jsonld,nt,rdf,nq}`` (in parallel with ``ctx.e
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import os
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from heritage_ld.formats import FORMATS, TURTLE
-from heritage_ld.model import Item
+from heritage_ld.model import Collection, Item, UrlScheme
 from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
 from heritage_ld.rdf import (
     collection_triples,
@@ -34,24 +36,46 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+#: Items per task: tasks are module-level and carry a slim collection, so every executor (threads,
+#: processes, dask) can run them without shipping the whole catalogue each time.
+_BATCH = 32
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    collection: Collection  # without items, agents, places, concepts: what an item's graph needs
+    urls: UrlScheme
+    out: Path
+    items: tuple[tuple[int, Item], ...]
+
+
+def _write_batch(batch: _Batch) -> list[tuple[bytes, int, list[Triple]]]:
+    """Write the files of a batch of items; return each item's own N-Triples, count and shared triples."""
+    c, urls = batch.collection, batch.urls
+    results = []
+    for pos, item in batch.items:
+        for fmt in FORMATS:
+            path = batch.out / urls.path(urls.rdf_file(item.accession, fmt.extension))
+            _write(path, item_document(item, c, fmt, urls=urls, position=pos))
+        iri = urls.object(item.accession)
+        own: list[Triple] = []
+        shared: list[Triple] = []
+        for t in item_triples(item, c, profile="all", urls=urls, position=pos):
+            (own if t[0] == iri or t[0].startswith(iri + "#") else shared).append(t)
+        results.append((canonical_ntriples(own).encode(), len(own), sort_triples(shared)))
+    return results
+
+
 def run(ctx: BuildContext) -> StepResult:
     """Write the ``rdf/`` folder of the build."""
     c, urls = ctx.collection, ctx.urls
     rdf_dir = ctx.out / "rdf"
     (rdf_dir / "object").mkdir(parents=True, exist_ok=True)
-    positions = {i.accession: n for n, i in enumerate(c.items, 1)}
-
-    def write_item(item: Item) -> tuple[bytes, int, list[Triple]]:
-        pos = positions[item.accession]
-        for fmt in FORMATS:
-            path = ctx.out / urls.path(urls.rdf_file(item.accession, fmt.extension))
-            _write(path, item_document(item, c, fmt, urls=urls, position=pos))
-        iri = urls.object(item.accession)
-        own: list[Triple] = []
-        shared: list[Triple] = []
-        for t in sort_triples(item_triples(item, c, profile="all", urls=urls, position=pos)):
-            (own if t[0] == iri or t[0].startswith(iri + "#") else shared).append(t)
-        return canonical_ntriples(own).encode(), len(own), shared
+    slim = dataclasses.replace(c, items=(), agents=(), places=(), concepts=(), root=None)
+    numbered = list(enumerate(c.items, 1))
+    batches = [
+        _Batch(slim, urls, ctx.out, tuple(numbered[i : i + _BATCH])) for i in range(0, len(numbered), _BATCH)
+    ]
 
     ctx.progress.start("rdf", len(c.items))
     coll = sort_triples(collection_triples(c, profile="all", urls=urls))
@@ -63,12 +87,13 @@ def run(ctx: BuildContext) -> StepResult:
     tmp = rdf_dir / "dataset.nt.gz.tmp"
     with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
         gz.write(ntriples(coll).encode())
-        for own, n, shared in ctx.executor.map(write_item, c.items):
-            new = [t for t in shared if t not in seen]
-            seen.update(new)
-            gz.write(own + ntriples(new).encode())
-            count += n + len(new)
-            ctx.progress.advance("rdf")
+        for results in ctx.executor.map(_write_batch, batches):
+            for own, n, shared in results:
+                new = [t for t in shared if t not in seen]
+                seen.update(new)
+                gz.write(own + ntriples(new).encode())
+                count += n + len(new)
+            ctx.progress.advance("rdf", len(results))
     os.replace(tmp, rdf_dir / "dataset.nt.gz")
     epoch = source_date(ctx.options)
     issued = datetime.fromtimestamp(epoch, timezone.utc).date().isoformat() if epoch is not None else None
