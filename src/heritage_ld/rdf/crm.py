@@ -119,7 +119,7 @@ def names(owner: str, text: MultilingualText, urls: UrlScheme, kind: str, part: 
     """One Name per language (Linked Art: each primary name has a unique language, or none)."""
     out = []
     for lang, value in text:
-        n = Node(urls.node(owner, part, lang or "none"), "Name", value)
+        n = Node(urls.node(owner, part, lang or "none"), "Name", None)  # content says it: no _label
         n.add("classified_as", type_ref(kind))
         n.add("content", value)
         if lang:
@@ -298,7 +298,7 @@ def item_node(item: Item, collection: Collection, urls: UrlScheme | None = None,
     >>> c = Collection("c", MultilingualText.of(en="C"), "https://example.org")
     >>> i = Item("A1", ItemKind.PHOTOGRAPH, MultilingualText.of(en="Hanoi", vi="Hà Nội"))
     >>> n = item_node(i, c)
-    >>> n.id, n.type, [x.label for x in n.props["identified_by"]][:2]
+    >>> n.id, n.type, [x.first("content") for x in n.props["identified_by"]][:2]
     ('https://example.org/object/A1', 'HumanMadeObject', ['Hanoi', 'Hà Nội'])
     """
     urls = urls or UrlScheme(collection.base_url)
