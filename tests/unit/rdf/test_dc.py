@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import rdflib
-from rdflib import URIRef
 from rdflib import Literal as L
+from rdflib import URIRef
 
 from heritage_ld.model import Collection, UrlScheme
 from heritage_ld.rdf import collection_graph, dataset_description, item_graph, to_rdflib
