@@ -8,10 +8,13 @@ manifests, a fixed bag-info order, dates from an option or ``SOURCE_DATE_EPOCH``
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -130,6 +133,45 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _load_syncfs() -> Callable[[int], int] | None:
+    """Linux ``syncfs(2)`` through libc, or ``None`` where it is not available."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        fn: Callable[[int], int] = libc.syncfs
+    except (OSError, AttributeError):
+        return None
+    return fn
+
+
+_SYNCFS = _load_syncfs()
+
+
+def _sync_tree(root: Path) -> None:
+    """Make everything written under ``root`` durable before the bag is renamed into place.
+
+    One ``syncfs`` of the file system holding ``root`` costs one journal commit, where an ``fdatasync`` per
+    file costs one each: on 20,000 small files that is the difference between seconds and a fraction of one
+    (measured in ``benchmarks/bags_bench.py``). Elsewhere every file and folder is ``fsync``-ed.
+    """
+    if _SYNCFS is not None:
+        fd = os.open(root, os.O_RDONLY)
+        try:
+            if _SYNCFS(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(folder))
+
+
 def _copy_payload(payload: dict[str, Path], tmp: Path, algorithms: tuple[str, ...], jobs: int,
                   progress: ProgressSink | None, task: str, durable: bool) -> dict[str, Digests]:
     for folder in sorted({str(PurePosixPath(rel).parent) for rel in payload}):
@@ -178,7 +220,8 @@ def write_bag(
         date: the bagging date (default: ``SOURCE_DATE_EPOCH``, else now).
         events: write a PREMIS event log (:data:`EVENTS_FILE`).
         events_base: the base IRI of the event log.
-        durable: ``fsync`` every file before the bag is renamed into place.
+        durable: make every file durable (one ``syncfs``, or an ``fsync`` per file where that is missing)
+            before the bag is renamed into place.
 
     Raises:
         UsageError: ``target`` exists (without ``replace``), bad sources, names or algorithms.
@@ -212,7 +255,8 @@ def write_bag(
         if progress is not None:
             progress.start(task, len(payload))
         (tmp / "data").mkdir()
-        digests = _copy_payload(payload, tmp, names, jobs or default_jobs(), progress, task, durable)
+        # Durability comes from one _sync_tree before the rename, not from a sync per file.
+        digests = _copy_payload(payload, tmp, names, jobs or default_jobs(), progress, task, False)
         total = sum(d.size for d in digests.values())
         if events:
             log = [Event("creation", when, note=f"{len(digests)} payload files, {total} bytes"),
@@ -220,14 +264,13 @@ def write_bag(
             pairs = info.items() if isinstance(info, Mapping) else (info or ())
             label = next((v for k, v in pairs if k.lower() == "external-identifier"), target.name)
             tags[EVENTS_FILE] = format_events(log, label=label, base=events_base)
-        written = _write_tag_side(tmp, digests, names, info, tags, when, durable)
+        written = _write_tag_side(tmp, digests, names, info, tags, when, False)
         verdict = validate_bag(tmp, completeness_only=True)
         if not verdict.valid:
             raise BagWriteError(f"{target}: the new bag failed its check: "
                                 + "; ".join(p.message for p in verdict.errors))
         if durable:
-            for folder in {tmp, tmp / "data"}:
-                _fsync_dir(folder)
+            _sync_tree(tmp)
         _move_into_place(tmp, target)
         if durable:
             _fsync_dir(parent)
