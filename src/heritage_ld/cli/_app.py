@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from heritage_ld._version import __version__
 from heritage_ld.errors import CatalogueError, HeritageLDError
+from heritage_ld.pipeline.progress import NullProgress
 from heritage_ld.problems import Problem
 
 __all__ = ["app", "console", "err_console", "handle_errors", "print_problems", "progress_reporter"]
@@ -102,22 +103,11 @@ class RichProgress:
             self._progress.update(t, completed=total)
 
 
-class _Quiet:
-    def start(self, task: str, total: int) -> None:
-        return None
-
-    def advance(self, task: str, amount: int = 1) -> None:
-        return None
-
-    def finish(self, task: str) -> None:
-        return None
-
-
 @contextmanager
-def progress_reporter(quiet: bool = False) -> Iterator[RichProgress | _Quiet]:
+def progress_reporter(quiet: bool = False) -> Iterator[RichProgress | NullProgress]:
     """Progress bars on stderr when it is a terminal and not ``quiet``; silent otherwise (pipes, CI, cron)."""
     if quiet or not sys.stderr.isatty():
-        yield _Quiet()
+        yield NullProgress()
         return
     with Progress(
         TextColumn("{task.description:<12}"),
