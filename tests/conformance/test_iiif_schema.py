@@ -19,6 +19,7 @@ from heritage_ld.iiif import (
     build_manifest,
     dumps,
     has_manifest,
+    read_page_sizes,
     read_sizes,
 )
 from heritage_ld.model import Collection, UrlScheme
@@ -43,20 +44,24 @@ def _check(validator: Draft7Validator, doc: dict[str, Any], kind: str) -> None:
 
 def _all(collection: Collection, validator: Draft7Validator, *, tiles: bool) -> int:
     urls = UrlScheme(collection.base_url)
-    sizes = read_sizes(collection)
+    sizes, pages = read_sizes(collection), read_page_sizes(collection)
     count = 0
     for item in collection.items:
         if has_manifest(item):
-            _check(validator, build_manifest(item, collection, urls=urls, sizes=sizes, tiles=tiles), "Manifest")
+            doc = build_manifest(item, collection, urls=urls, sizes=sizes, pages=pages, tiles=tiles)
+            _check(validator, doc, "Manifest")
             count += 1
-    _check(validator, build_collection(collection, urls=urls, sizes=sizes, tiles=tiles), "Collection")
-    _check(validator, build_exhibition_manifest(collection, urls=urls, sizes=sizes, tiles=tiles), "Manifest")
+    _check(validator, build_collection(collection, urls=urls, sizes=sizes, pages=pages, tiles=tiles), "Collection")
+    _check(validator, build_exhibition_manifest(collection, urls=urls, sizes=sizes, pages=pages, tiles=tiles),
+           "Manifest")
     return count
 
 
 @pytest.mark.parametrize("tiles", [True, False])
 def test_hanoi_example_manifests_validate(validator: Draft7Validator, tiles: bool) -> None:
     collection = read_catalogue(EXAMPLE)
+    assert all(has_manifest(i) for i in collection.items if i.pdfs)  # the archive documents that are PDFs only
+    assert {"HNM.1972.007", "HNM.1972.032"} <= {i.accession for i in collection.items if i.pdfs and not i.images}
     assert _all(collection, validator, tiles=tiles) == sum(1 for i in collection.items if has_manifest(i)) > 30
 
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from heritage_ld.catalogue import read_catalogue
 from heritage_ld.cli import app
-from heritage_ld.iiif import Pyramid, has_manifest, load
+from heritage_ld.iiif import Pyramid, has_manifest, load, page_sizes
 from heritage_ld.model import UrlScheme
 
 BASE = "https://example.org/hanoi-1972"
@@ -25,17 +25,26 @@ def built(tmp_path_factory: pytest.TempPathFactory, example_dir: Path) -> Path:
     return out
 
 
-def test_every_item_with_an_image_has_a_manifest_with_real_canvas_sizes(built: Path, example_dir: Path) -> None:
+def test_every_item_with_an_image_or_a_pdf_has_a_manifest_with_real_canvas_sizes(
+    built: Path, example_dir: Path
+) -> None:
     collection = read_catalogue(example_dir)
     urls = UrlScheme(BASE)
     shown = [i for i in collection.items if has_manifest(i)]
-    assert len(shown) >= 30
+    assert len(shown) == 36
+    assert {"HNM.1972.007", "HNM.1972.032"} <= {i.accession for i in shown}  # archive documents: PDFs only
     for item in shown:
         record = load(built / urls.path(urls.manifest(item.accession)))
-        assert len(record.canvases) == len(item.images)
-        for canvas, media in zip(record.canvases, item.images, strict=True):
+        real = []
+        for media in item.images:
             with Image.open(example_dir / media.path) as im:
-                assert (canvas.width, canvas.height) == im.size
+                real.append(im.size)
+        for pdf in item.pdfs:  # then a canvas per page, at the size it is rendered
+            real.extend(page_sizes(example_dir / pdf.path))
+        assert [(c.width, c.height) for c in record.canvases] == real
+        for n, canvas in enumerate(record.canvases, start=1):  # every canvas is tiled
+            info = json.loads((built / urls.path(urls.image_service(item.accession, n)) / "info.json").read_bytes())
+            assert (info["width"], info["height"]) == (canvas.width, canvas.height)
     for item in shown:
         for doc in item.documents:  # PDFs of the items with a manifest are published for ``rendering``
             assert (built / "iiif" / "media" / item.accession / doc.path.name).is_file()
@@ -47,10 +56,11 @@ def test_exhibition_ranges_follow_the_sections(built: Path, example_dir: Path) -
     assert [r["label"]["en"][0] for r in doc["structures"]] == ["The Silence Moment", "Confront", "Peace"]
     for section, rng in zip(collection.sections, doc["structures"], strict=True):
         accessions = [c["id"].split("/iiif/")[1].split("/canvas/")[0] for c in rng["items"]]
-        expected = [i.accession for i in collection.items_in(section) if has_manifest(i) for _ in i.images]
+        expected = [i.accession for i in collection.items_in(section) if has_manifest(i)
+                    for _ in (*i.images, *(p for pdf in i.pdfs for p in page_sizes(example_dir / pdf.path)))]
         assert accessions == expected
     listed = json.loads((built / "iiif" / "collection.json").read_text("utf-8"))["items"]
-    assert len(listed) == sum(1 for i in collection.items if has_manifest(i))
+    assert len(listed) == sum(1 for i in collection.items if has_manifest(i)) == 36
 
 
 def test_declared_tiles_exist_with_their_size_on_a_sample(built: Path) -> None:
@@ -73,7 +83,9 @@ def test_rebuild_is_byte_identical_and_skips_tiling(built: Path, example_dir: Pa
     before = {p: p.read_bytes() for p in (built / "iiif").rglob("*.json")}
     result = CliRunner().invoke(app, ["iiif", str(example_dir), "-o", str(built), "--base-url", BASE])
     assert result.exit_code == 0, result.output
-    assert "(0 files written)" in " ".join(result.output.split())
+    summary = " ".join(result.output.split())
+    assert "(0 files written)" in summary
+    assert "36 manifests" in summary and "PDF pages" in summary and "no manifest" not in summary
     assert {p: p.read_bytes() for p in (built / "iiif").rglob("*.json")} == before
 
 

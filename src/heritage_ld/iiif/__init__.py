@@ -12,7 +12,8 @@ from heritage_ld.iiif.load import (
     load,
 )
 from heritage_ld.iiif.manifest import build_manifest, has_manifest
-from heritage_ld.iiif.media import image_size, read_sizes
+from heritage_ld.iiif.media import View, image_size, read_page_sizes, read_sizes, views
+from heritage_ld.iiif.pdf import page_sizes, render_page
 from heritage_ld.iiif.pyramid import Pyramid
 from heritage_ld.iiif.serialize import dumps, order_keys, write_json
 from heritage_ld.iiif.tiles import TileResult, available_backends, write_tiles
@@ -26,6 +27,7 @@ __all__ = [
     "Pyramid",
     "Reference",
     "TileResult",
+    "View",
     "available_backends",
     "build_collection",
     "build_exhibition_manifest",
@@ -35,8 +37,12 @@ __all__ = [
     "image_size",
     "load",
     "order_keys",
+    "page_sizes",
+    "read_page_sizes",
     "read_sizes",
+    "render_page",
     "upgrade",
+    "views",
     "write_json",
     "write_tiles",
 ]

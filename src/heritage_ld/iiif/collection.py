@@ -17,7 +17,7 @@ from heritage_ld.iiif.manifest import (
     has_manifest,
     thumbnail,
 )
-from heritage_ld.iiif.media import ImageSizes
+from heritage_ld.iiif.media import ImageSizes, PageSizes, views
 from heritage_ld.model import Collection, UrlScheme, iri_segment
 
 __all__ = ["build_collection", "build_exhibition_manifest", "range_id"]
@@ -44,10 +44,10 @@ def _title(collection: Collection) -> dict[str, list[str]]:
 
 
 def build_collection(collection: Collection, *, urls: UrlScheme, sizes: ImageSizes | None = None,
-                     tiles: bool = True) -> dict[str, Any]:
+                     pages: PageSizes | None = None, tiles: bool = True) -> dict[str, Any]:
     """The IIIF Collection listing every item manifest in catalogue order (§5.5).
 
-    Items without an image have no manifest and are not listed.
+    Items without an image or a PDF have no manifest and are not listed.
 
     >>> from heritage_ld.model import MultilingualText
     >>> c = Collection("h", MultilingualText.of(en="Hanoi 1972"), "https://example.org/h")
@@ -62,7 +62,7 @@ def build_collection(collection: Collection, *, urls: UrlScheme, sizes: ImageSiz
     doc["items"] = [
         {"id": urls.manifest(item.accession), "type": "Manifest",
          "label": language_map(item.title) or plain_map(item.accession),
-         "thumbnail": thumbnail(item, urls=urls, sizes=sizes, tiles=tiles)}
+         "thumbnail": thumbnail(item, urls=urls, sizes=sizes, pages=pages, tiles=tiles)}
         for item in collection.items if has_manifest(item)
     ]
     return doc
@@ -78,31 +78,34 @@ def range_id(urls: UrlScheme, section_key: str) -> str:
 
 
 def build_exhibition_manifest(collection: Collection, *, urls: UrlScheme, sizes: ImageSizes | None = None,
-                              tiles: bool = True) -> dict[str, Any]:
+                              pages: PageSizes | None = None, tiles: bool = True) -> dict[str, Any]:
     """One Manifest of the whole exhibition: every item's canvases in catalogue order, and a Range per section
     (curator's order) listing the canvases of that section's items in catalogue order (§5.6).
 
-    The canvases keep the IRIs they have in the items' own manifests. A section with no image gets no Range
-    (a Range needs at least one item).
+    The canvases keep the IRIs they have in the items' own manifests (a PDF's pages included). A section with
+    no image or PDF gets no Range (a Range needs at least one item).
     """
     sizes = sizes if sizes is not None else {}
+    pages = pages if pages is not None else {}
     doc: dict[str, Any] = {"@context": PRESENTATION_CONTEXT, "id": urls.exhibition_manifest(), "type": "Manifest",
                            "label": _title(collection)}
     doc.update(_common(collection, urls))
-    shown = [item for item in collection.items if has_manifest(item)]
-    if shown:
-        doc["thumbnail"] = thumbnail(shown[0], urls=urls, sizes=sizes, tiles=tiles)
+    shown = {item.accession: views(item, sizes=sizes, pages=pages)
+             for item in collection.items if has_manifest(item)}
+    items = [item for item in collection.items if item.accession in shown]
+    if items:
+        doc["thumbnail"] = thumbnail(items[0], urls=urls, sizes=sizes, tiles=tiles, shown=shown[items[0].accession])
     canvases: list[dict[str, Any]] = []
-    for item in shown:
-        for canvas in build_canvases(item, urls=urls, sizes=sizes, tiles=tiles):
+    for item in items:
+        for canvas in build_canvases(item, urls=urls, sizes=sizes, tiles=tiles, shown=shown[item.accession]):
             canvas["label"] = language_map(item.title) or plain_map(item.accession)
             canvases.append(canvas)
     doc["items"] = canvases
     ranges = []
     for section in collection.sections:
         members = [{"id": canvas_id(urls, item.accession, n), "type": "Canvas"}
-                   for item in collection.items_in(section) if has_manifest(item)
-                   for n in range(1, len(item.images) + 1)]
+                   for item in collection.items_in(section) if item.accession in shown
+                   for n in range(1, len(shown[item.accession]) + 1)]
         if members:
             ranges.append({"id": range_id(urls, section.key), "type": "Range",
                            "label": language_map(section.title) or plain_map(section.key), "items": members})

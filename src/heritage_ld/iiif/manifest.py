@@ -12,10 +12,10 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from heritage_ld.iiif.language import language_map, plain_map
-from heritage_ld.iiif.media import ImageSizes, known_size, media_url
+from heritage_ld.iiif.media import ImageSizes, PageSizes, View, media_url, page_image_path, views
 from heritage_ld.iiif.metadata import build_metadata
 from heritage_ld.iiif.pyramid import Pyramid
-from heritage_ld.model import Agent, Collection, Item, ItemKind, MediaFile, Place, UrlScheme, is_absolute_iri
+from heritage_ld.model import Agent, Collection, Item, ItemKind, Place, UrlScheme, is_absolute_iri
 
 __all__ = [
     "JSONLD_PROFILE",
@@ -39,8 +39,9 @@ _CREDIT_LABEL = {"en": ["Attribution"], "vi": ["Ghi công"]}
 
 
 def has_manifest(item: Item) -> bool:
-    """An item gets a manifest when it has an image to show (a Manifest needs at least one Canvas, §3.4)."""
-    return bool(item.images)
+    """An item gets a manifest when it has an image or a PDF to show (a Manifest needs at least one Canvas,
+    §3.4): :attr:`heritage_ld.model.Item.has_manifest`, the rule every output follows."""
+    return item.has_manifest
 
 
 def _base(urls: UrlScheme, accession: str) -> str:
@@ -60,47 +61,60 @@ def _service(urls: UrlScheme, accession: str, index: int) -> list[dict[str, Any]
     return [{"id": urls.image_service(accession, index), "type": "ImageService3", "profile": "level0"}]
 
 
-def _image_body(urls: UrlScheme, item: Item, index: int, media: MediaFile, size: tuple[int, int],
-                tiles: bool) -> dict[str, Any]:
-    width, height = size
+def _direct(urls: UrlScheme, item: Item, view: View) -> tuple[str, str]:
+    """The URL and format of a view's own file when no tiles are written (a PDF page: its rendered JPEG)."""
+    if view.page is None:
+        return media_url(urls, item.accession, view.media), view.media.media_type
+    return media_url(urls, item.accession, page_image_path(view.media, view.page)), "image/jpeg"
+
+
+def _image_body(urls: UrlScheme, item: Item, index: int, view: View, tiles: bool) -> dict[str, Any]:
     if tiles:  # the level-0 service's full-size JPEG, with the service for deep zoom (§3.2 "service")
         service = urls.image_service(item.accession, index)
         return {"id": f"{service}/full/max/0/default.jpg", "type": "Image", "format": "image/jpeg",
-                "width": width, "height": height, "service": _service(urls, item.accession, index)}
-    return {"id": media_url(urls, item.accession, media), "type": "Image", "format": media.media_type,
-            "width": width, "height": height}
+                "width": view.width, "height": view.height, "service": _service(urls, item.accession, index)}
+    url, fmt = _direct(urls, item, view)
+    return {"id": url, "type": "Image", "format": fmt, "width": view.width, "height": view.height}
 
 
-def build_canvases(item: Item, *, urls: UrlScheme, sizes: ImageSizes, tiles: bool = True,
-                   images: tuple[MediaFile, ...] | None = None) -> list[dict[str, Any]]:
-    """One Canvas per image of the item, each painted by one Image annotation of the image's real size (§5.3).
+def _canvas_label(n: int, view: View) -> dict[str, list[str]]:
+    if view.page is None:
+        return plain_map(str(n))
+    return {"en": [f"p. {view.page}"], "vi": [f"tr. {view.page}"]}  # page of its PDF ("trang" in Vietnamese)
 
-    ``images`` is ``item.images`` when the caller has it already (it is computed, not stored).
+
+def build_canvases(item: Item, *, urls: UrlScheme, sizes: ImageSizes, pages: PageSizes | None = None,
+                   tiles: bool = True, shown: tuple[View, ...] | None = None) -> list[dict[str, Any]]:
+    """One Canvas per image of the item, then one per page of each of its PDFs, each painted by one Image
+    annotation of the image's real (or the page's rendered) size (§5.3).
+
+    ``shown`` is :func:`~heritage_ld.iiif.media.views` of the item when the caller has it already.
     """
     canvases = []
     base = _base(urls, item.accession)
-    for n, media in enumerate(item.images if images is None else images, start=1):
-        size = sizes[media.path] if media.path in sizes else known_size(media, None)
+    shown = views(item, sizes=sizes, pages=pages or {}) if shown is None else shown
+    for n, view in enumerate(shown, start=1):
         cid = f"{base}/canvas/{n}"
         annotation = {"id": f"{base}/annotation/{n}", "type": "Annotation", "motivation": "painting",
-                      "body": _image_body(urls, item, n, media, size, tiles), "target": cid}
-        canvases.append({"id": cid, "type": "Canvas", "label": plain_map(str(n)), "width": size[0],
-                         "height": size[1], "items": [{"id": f"{base}/page/{n}", "type": "AnnotationPage",
-                                                       "items": [annotation]}]})
+                      "body": _image_body(urls, item, n, view, tiles), "target": cid}
+        canvases.append({"id": cid, "type": "Canvas", "label": _canvas_label(n, view), "width": view.width,
+                         "height": view.height, "items": [{"id": f"{base}/page/{n}", "type": "AnnotationPage",
+                                                           "items": [annotation]}]})
     return canvases
 
 
-def thumbnail(item: Item, *, urls: UrlScheme, sizes: ImageSizes, tiles: bool = True,
-              images: tuple[MediaFile, ...] | None = None) -> list[dict[str, Any]]:
-    """The item's ``thumbnail`` (§3.2): the first image at the largest declared size that fits 512 pixels."""
-    images = item.images if images is None else images
-    if not images:
+def thumbnail(item: Item, *, urls: UrlScheme, sizes: ImageSizes, pages: PageSizes | None = None,
+              tiles: bool = True, shown: tuple[View, ...] | None = None) -> list[dict[str, Any]]:
+    """The item's ``thumbnail`` (§3.2): its first image (or first PDF page) at the largest declared size that
+    fits 512 pixels."""
+    shown = views(item, sizes=sizes, pages=pages or {}) if shown is None else shown
+    if not shown:
         return []
-    media = images[0]
-    width, height = sizes[media.path] if media.path in sizes else known_size(media, None)
+    view = shown[0]
+    width, height = view.size
     if not tiles:
-        return [{"id": media_url(urls, item.accession, media), "type": "Image", "format": media.media_type,
-                 "width": width, "height": height}]
+        url, fmt = _direct(urls, item, view)
+        return [{"id": url, "type": "Image", "format": fmt, "width": width, "height": height}]
     pyramid = Pyramid(width, height)
     w, h = pyramid.sizes[0]
     service = urls.image_service(item.accession, 1)
@@ -154,23 +168,25 @@ def _rendering(item: Item, urls: UrlScheme) -> list[dict[str, Any]]:
 
 
 def build_manifest(item: Item, collection: Collection, *, urls: UrlScheme, sizes: ImageSizes | None = None,
-                   tiles: bool = True) -> dict[str, Any]:
+                   pages: PageSizes | None = None, tiles: bool = True) -> dict[str, Any]:
     """The Presentation 3.0 Manifest of one item.
 
     Args:
-        item: the item; it must have an image (see :func:`has_manifest`).
+        item: the item; it must have an image or a PDF (see :func:`has_manifest`).
         collection: its collection (default rights and credit line, publisher, the Collection it is part of).
         urls: the IRI scheme.
         sizes: pixel sizes by media path (:func:`heritage_ld.iiif.media.read_sizes`); sizes set on the media
             files are used otherwise.
+        pages: rendered page sizes by PDF path (:func:`heritage_ld.iiif.media.read_page_sizes`); needed for
+            an item with a PDF. Each page is a Canvas after the item's images, its ``rendering`` the PDF.
         tiles: whether level-0 tiles are published (images are then served by an ``ImageService3``; without
-            tiles the manifest points at copies of the image files themselves).
+            tiles the manifest points at copies of the image files themselves, and at one JPEG per PDF page).
 
     Raises:
-        ValueError: the item has no image.
-        FormatError: an image's size is unknown.
+        ValueError: the item has no image and no PDF.
+        FormatError: an image's size or a PDF's pages are unknown (``I003``).
 
-    >>> from heritage_ld.model import MultilingualText
+    >>> from heritage_ld.model import MediaFile, MultilingualText
     >>> item = Item("HN.1", ItemKind.PHOTOGRAPH, MultilingualText.of(en="Kham Thien"),
     ...             media=(MediaFile(PurePosixPath("media/1.jpg"), width=600, height=400),))
     >>> c = Collection("h", MultilingualText.of(en="Hanoi 1972"), "https://example.org/h", items=(item,))
@@ -178,10 +194,9 @@ def build_manifest(item: Item, collection: Collection, *, urls: UrlScheme, sizes
     >>> m["id"], m["items"][0]["width"], list(m)[:4]
     ('https://example.org/h/iiif/HN.1/manifest.json', 600, ['@context', 'id', 'type', 'label'])
     """
-    images = item.images
-    if not images:
-        raise ValueError(f"item {item.accession!r} has no image; a IIIF Manifest needs at least one Canvas")
-    sizes = sizes if sizes is not None else {}
+    if not item.has_manifest:
+        raise ValueError(f"item {item.accession!r} has no image or PDF; a IIIF Manifest needs at least one Canvas")
+    shown = views(item, sizes=sizes or {}, pages=pages or {})
     nav_place = _nav_place(item, urls)
     doc: dict[str, Any] = {
         "@context": [NAVPLACE_CONTEXT, PRESENTATION_CONTEXT] if nav_place else PRESENTATION_CONTEXT,
@@ -217,18 +232,18 @@ def build_manifest(item: Item, collection: Collection, *, urls: UrlScheme, sizes
         doc["rendering"] = rendering
     doc["partOf"] = [{"id": urls.iiif_collection(), "type": "Collection",
                       "label": language_map(collection.title) or plain_map(collection.key)}]
-    doc["thumbnail"] = thumbnail(item, urls=urls, sizes=sizes, tiles=tiles, images=images)
+    doc["thumbnail"] = thumbnail(item, urls=urls, sizes={}, tiles=tiles, shown=shown)
     nav_date = _nav_date(item)
     if nav_date:
         doc["navDate"] = nav_date
     if nav_place:
         doc["navPlace"] = nav_place
-    if len(images) > 1:  # §3.3 behavior, §3.4 viewingDirection: only meaningful with several canvases
+    if len(shown) > 1:  # §3.3 behavior, §3.4 viewingDirection: only meaningful with several canvases
         if item.kind is ItemKind.DOCUMENT:
             doc["behavior"] = ["paged"]
             doc["viewingDirection"] = "left-to-right"
         else:
             doc["behavior"] = ["individuals"]
-    doc["items"] = build_canvases(item, urls=urls, sizes=sizes, tiles=tiles, images=images)
+    doc["items"] = build_canvases(item, urls=urls, sizes={}, tiles=tiles, shown=shown)
     return doc
 

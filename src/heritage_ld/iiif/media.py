@@ -10,21 +10,52 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from PIL import Image, UnidentifiedImageError
 
 from heritage_ld.errors import FormatError
-from heritage_ld.model import Collection, MediaFile, UrlScheme, iri_segment
+from heritage_ld.model import Collection, Item, MediaFile, UrlScheme, iri_segment
 from heritage_ld.problems import Location, report
 
-__all__ = ["COLLECTION_SEGMENT", "ImageSizes", "image_size", "media_path", "media_url", "publish_media", "read_sizes"]
+__all__ = [
+    "COLLECTION_SEGMENT",
+    "ImageSizes",
+    "PageSizes",
+    "View",
+    "image_size",
+    "media_path",
+    "media_url",
+    "page_image_path",
+    "publish_media",
+    "read_page_sizes",
+    "read_sizes",
+    "views",
+]
 
 #: The media folder of files that belong to the collection rather than an item (the publisher's logo).
 COLLECTION_SEGMENT = "_collection"
 
 #: Pixel sizes of image files, by their path in the catalogue.
 ImageSizes = Mapping[PurePosixPath, tuple[int, int]]
+#: The rendered pixel size of every page of PDF files, by their path in the catalogue
+#: (:func:`heritage_ld.iiif.pdf.page_sizes`).
+PageSizes = Mapping[PurePosixPath, tuple[tuple[int, int], ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What one Canvas shows: an image, or one page (1-based) of a PDF rendered at ``width`` × ``height``."""
+
+    media: MediaFile
+    page: int | None
+    width: int
+    height: int
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.width, self.height
 
 
 def image_size(path: Path) -> tuple[int, int]:
@@ -59,6 +90,62 @@ def read_sizes(collection: Collection) -> dict[PurePosixPath, tuple[int, int]]:
         for media in item.images:
             sizes[media.path] = known_size(media, collection.root)
     return sizes
+
+
+def read_page_sizes(collection: Collection) -> dict[PurePosixPath, tuple[tuple[int, int], ...]]:
+    """The rendered size of every page of every PDF an item shows, read from the files (no page is rendered).
+
+    Raises:
+        FormatError: a PDF cannot be opened, or ``collection.root`` is unset (problem ``I003``).
+    """
+    pages: dict[PurePosixPath, tuple[tuple[int, int], ...]] = {}
+    for item in collection.items:
+        for media in item.pdfs:
+            pages[media.path] = known_pages(media, collection.root)
+    return pages
+
+
+def known_pages(media: MediaFile, root: Path | None) -> tuple[tuple[int, int], ...]:
+    """The rendered page sizes of one PDF, read from the file under ``root``."""
+    from heritage_ld.iiif.pdf import page_sizes  # imports pypdfium2 only when there is a PDF
+
+    if root is None:
+        problem = report("I003", Location(str(media.path)), value=str(media.path),
+                         reason="its pages are not given and there is no catalogue folder to read them from")
+        raise FormatError(problem.render())
+    return page_sizes(media.resolve(root))
+
+
+def views(item: Item, *, sizes: ImageSizes, pages: PageSizes,
+          images: tuple[MediaFile, ...] | None = None) -> tuple[View, ...]:
+    """What the item's canvases show, in order: its images, then every page of its PDFs (catalogue order).
+
+    Sizes come from ``sizes`` and ``pages``, else from the media files' own ``width``/``height``.
+
+    Raises:
+        FormatError: an image's size or a PDF's pages are unknown (problem ``I003``).
+
+    >>> pdf = MediaFile(PurePosixPath("m/a.pdf"))
+    >>> from heritage_ld.model import ItemKind, MultilingualText
+    >>> item = Item("A", ItemKind.DOCUMENT, MultilingualText.of(en="A"), media=(pdf,))
+    >>> [(v.page, v.size) for v in views(item, sizes={}, pages={pdf.path: ((1414, 2000), (2000, 1414))})]
+    [(1, (1414, 2000)), (2, (2000, 1414))]
+    """
+    out = [View(m, None, *(sizes[m.path] if m.path in sizes else known_size(m, None)))
+           for m in (item.images if images is None else images)]
+    for media in item.pdfs:
+        page_list = pages[media.path] if media.path in pages else known_pages(media, None)
+        out.extend(View(media, n, w, h) for n, (w, h) in enumerate(page_list, start=1))
+    return tuple(out)
+
+
+def page_image_path(media: MediaFile, page: int) -> PurePosixPath:
+    """The name of a rendered page's JPEG when tiles are not written (published beside the PDF).
+
+    >>> page_image_path(MediaFile(PurePosixPath("media/HN.7.pdf")), 2)
+    PurePosixPath('media/HN.7-p2.jpg')
+    """
+    return media.path.with_name(f"{media.path.stem}-p{page}.jpg")
 
 
 def known_size(media: MediaFile, root: Path | None) -> tuple[int, int]:

@@ -122,11 +122,15 @@ def _by_scale(pyramid: Pyramid) -> dict[int, list[Tile]]:
     return tiles
 
 
-def _write_pillow(source: Path, tmp: Path, pyramid: Pyramid, workers: int) -> int:
-    with Image.open(source) as opened:
-        plain_jpeg = opened.format == "JPEG" and opened.mode in ("RGB", "L")
-        opened.load()
-        level = _to_jpeg_mode(opened)
+def _write_pillow(source: Path | Image.Image, tmp: Path, pyramid: Pyramid, workers: int) -> int:
+    if isinstance(source, Image.Image):  # already decoded (a rendered PDF page)
+        plain_jpeg = False
+        level = _to_jpeg_mode(source)
+    else:
+        with Image.open(source) as opened:
+            plain_jpeg = opened.format == "JPEG" and opened.mode in ("RGB", "L")
+            opened.load()
+            level = _to_jpeg_mode(opened)
     writer = _Writer(tmp, workers)
     try:
         tiles = _by_scale(pyramid)
@@ -148,9 +152,11 @@ def _write_pillow(source: Path, tmp: Path, pyramid: Pyramid, workers: int) -> in
         writer.wait()
         full = "full/max/0/default.jpg"
         if full not in declared:
-            if plain_jpeg:  # the source already is the full-size JPEG: copy its bytes
+            if isinstance(source, Image.Image):
+                writer.save(_to_jpeg_mode(source), full)
+            elif plain_jpeg:  # the source already is the full-size JPEG: copy its bytes
                 shutil.copyfile(source, writer.path(full))
-            else:
+            else:  # decoded again rather than kept: memory stays at one full-size image
                 with Image.open(source) as opened:
                     writer.save(_to_jpeg_mode(opened), full)
     finally:
@@ -212,12 +218,13 @@ def _write_pyvips(source: Path, tmp: Path, pyramid: Pyramid, workers: int) -> in
     return writer.count
 
 
-def write_tiles(source: Path, directory: Path, service_id: str, *, backend: str | None = None,
+def write_tiles(source: Path | Image.Image, directory: Path, service_id: str, *, backend: str | None = None,
                 rights: str | None = None, workers: int = 1) -> TileResult:
     """Write the level-0 ``info.json``, tiles and sizes of one image into ``directory`` (replacing it).
 
     Args:
-        source: the image (JPEG, TIFF, PNG … anything the backend reads). Never written to.
+        source: the image (JPEG, TIFF, PNG … anything the backend reads; never written to), or an image
+            already in memory (a rendered PDF page: :func:`heritage_ld.iiif.pdf.render_page`), tiled by Pillow.
         directory: the service folder, ``OUT/iiif/image/{seg}-{n}``.
         service_id: the ``id`` of the service (``urls.image_service(accession, n)``), without ``/info.json``.
         backend: ``pillow`` (default) or ``pyvips`` (needs ``heritage-ld[images]``).
@@ -237,20 +244,27 @@ def write_tiles(source: Path, directory: Path, service_id: str, *, backend: str 
     backend = backend or DEFAULT_BACKEND
     if backend not in BACKENDS:
         raise FormatError(f"unknown tile backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-    try:
-        with Image.open(source) as im:
-            width, height = im.size
-    except (OSError, ValueError) as exc:
-        problem = report("I003", Location(str(source)), value=str(source), reason=str(exc) or type(exc).__name__)
-        raise FormatError(problem.render()) from exc
+    if isinstance(source, Image.Image):
+        backend = "pillow"
+        width, height = source.size
+    else:
+        try:
+            with Image.open(source) as im:
+                width, height = im.size
+        except (OSError, ValueError) as exc:
+            problem = report("I003", Location(str(source)), value=str(source),
+                             reason=str(exc) or type(exc).__name__)
+            raise FormatError(problem.render()) from exc
     pyramid = Pyramid(width, height)
     tmp = directory.with_name(directory.name + ".part")
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     try:
-        writer = _write_pyvips if backend == "pyvips" else _write_pillow
-        files = writer(source, tmp, pyramid, max(1, workers))
+        if backend == "pyvips" and isinstance(source, Path):
+            files = _write_pyvips(source, tmp, pyramid, max(1, workers))
+        else:
+            files = _write_pillow(source, tmp, pyramid, max(1, workers))
         (tmp / "info.json").write_bytes(dumps(pyramid.info(service_id, rights=rights), ordered=True))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -71,6 +71,10 @@ class MediaFile:
         return self.media_type.startswith("image/")
 
     @property
+    def is_pdf(self) -> bool:
+        return self.media_type == "application/pdf"
+
+    @property
     def stem(self) -> str:
         return self.path.stem
 
@@ -149,3 +153,26 @@ class Item:
     def documents(self) -> tuple[MediaFile, ...]:
         """Non-image files such as PDFs (rendered as IIIF ``rendering``)."""
         return tuple(m for m in self.masters if not m.is_image)
+
+    @property
+    def pdfs(self) -> tuple[MediaFile, ...]:
+        """The PDF masters whose pages are shown (those without an image access copy), in catalogue order."""
+        return tuple(m for m in self.masters if m.is_pdf and not self._shown_by_access_copy(m))
+
+    def _shown_by_access_copy(self, master: MediaFile) -> bool:
+        access = self.access_copy_of(master)
+        return access is not None and access.is_image
+
+    @property
+    def has_manifest(self) -> bool:
+        """Whether the item has a IIIF manifest: it has an image or a PDF master to show (a Manifest needs at
+        least one Canvas). The one rule every output (RDF links, manifests, site, bags) follows.
+
+        >>> from heritage_ld.model.text import MultilingualText
+        >>> pdf = MediaFile(PurePosixPath("media/HN.7.pdf"))
+        >>> Item("HN.7", ItemKind.DOCUMENT, MultilingualText.of(en="Notice"), media=(pdf,)).has_manifest
+        True
+        >>> Item("HN.8", ItemKind.ARTIFACT, MultilingualText.of(en="Helmet")).has_manifest
+        False
+        """
+        return bool(self.images) or any(m.is_pdf for m in self.masters)

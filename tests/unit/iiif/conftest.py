@@ -1,4 +1,5 @@
-"""An in-memory collection with real image files (odd sizes, JPEG, 16-bit TIFF, PNG with alpha) and a PDF."""
+"""An in-memory collection with real image files (odd sizes, JPEG, 16-bit TIFF, PNG with alpha) and PDFs
+(two pages each, written by Pillow's PDF writer: a page of ``w`` × ``h`` pixels is ``w`` × ``h`` points)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,14 @@ def _image(root: Path, name: str, size: tuple[int, int], mode: str = "RGB", fmt:
     return MediaFile(PurePosixPath("media") / name)
 
 
+def _pdf(root: Path, name: str, pages: list[tuple[int, int]]) -> MediaFile:
+    path = root / "media" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    images = [Image.radial_gradient("L").resize(size).convert("RGB") for size in pages]
+    images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=72.0)
+    return MediaFile(PurePosixPath("media") / name)
+
+
 @pytest.fixture(scope="session")
 def catalogue_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("iiif-catalogue")
@@ -59,8 +68,8 @@ def collection(catalogue_root: Path) -> Collection:
     tif_access = _image(root, "HN.002.jpg", (700, 1100), mode="L")
     png = _image(root, "HN.003-1.png", (513, 512), mode="RGBA")
     png2 = _image(root, "HN.003-2.png", (300, 200))
-    pdf = root / "media" / "HN.003.pdf"
-    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    pdf = _pdf(root, "HN.003.pdf", [(420, 595), (595, 420)])
+    notice = _pdf(root, "HN.006.pdf", [(595, 842), (842, 595)])
     items = (
         Item("HN.001", ItemKind.PHOTOGRAPH, T(vi="Trẻ em trên phố Khâm Thiên", en="Children on Kham Thien Street"),
               section="silence", description=T(en="After the bombing of 26 December 1972."),
@@ -70,10 +79,12 @@ def collection(catalogue_root: Path) -> Collection:
               date=parse_edtf("1972-12-18/1972-12-29"),
               media=(tif_master, MediaFile(tif_access.path, MediaRole.ACCESS, derived_from=tif_master.path))),
         Item("HN.003", ItemKind.DOCUMENT, T(vi="Lá thư", en="A letter"), section="silence",
-              media=(png, png2, MediaFile(PurePosixPath("media/HN.003.pdf")))),
+              media=(png, png2, pdf)),
         Item("HN.004", ItemKind.ARTIFACT, T(en="A helmet without photographs"), section="peace"),
         Item("HN.005", ItemKind.PHOTOGRAPH, T(vi="Hòa bình", en="Peace"), section="peace",
               date=parse_edtf("1973~"), media=(_image(root, "HN.005.jpg", (2000, 1333)),)),
+        Item("HN.006", ItemKind.DOCUMENT, T(vi="Thông báo sơ tán", en="Evacuation notice"), section="confront",
+              media=(notice,)),
     )
     return Collection(
         key="hanoi-1972", title=T(vi="Hà Nội 1972 – Khát vọng hòa bình", en="Hanoi 1972 – Aspiration for Peace"),

@@ -13,30 +13,35 @@ from heritage_ld.iiif import (
     build_manifest,
     dumps,
     load,
+    read_page_sizes,
     read_sizes,
+    views,
 )
 from heritage_ld.model import Collection, UrlScheme
 
 
 def test_round_trip_of_our_manifest(collection: Collection, urls: UrlScheme, tmp_path: Path, hostile: str) -> None:
-    sizes = read_sizes(collection)
-    for accession in ("HN.002", "HN.003"):
+    sizes, pages = read_sizes(collection), read_page_sizes(collection)
+    for accession in ("HN.002", "HN.003", "HN.006"):
         path = tmp_path / f"{accession}.json"
-        path.write_bytes(dumps(build_manifest(collection.item(accession), collection, urls=urls, sizes=sizes)))
+        item = collection.item(accession)
+        path.write_bytes(dumps(build_manifest(item, collection, urls=urls, sizes=sizes, pages=pages)))
         record = load(path)
         assert isinstance(record, ManifestRecord)
         assert record.id == urls.manifest(accession)
-        item = collection.item(accession)
-        assert [(c.width, c.height) for c in record.canvases] == [sizes[m.path] for m in item.images]
+        assert [(c.width, c.height) for c in record.canvases] == [
+            v.size for v in views(item, sizes=sizes, pages=pages)]
         assert record.canvases[0].services == (urls.image_service(accession, 1),)
         assert record.rights == collection.rights
         assert [r.format for r in record.see_also] == ["text/turtle", "application/ld+json"]
     assert load(tmp_path / "HN.002.json").label == {"en": (hostile,)}
     assert load(tmp_path / "HN.003.json").behavior == ("paged",)
+    assert load(tmp_path / "HN.006.json").behavior == ("paged",)
 
 
 def test_collection_round_trip(collection: Collection, urls: UrlScheme) -> None:
-    record = load(dumps(build_collection(collection, urls=urls, sizes=read_sizes(collection))))
+    record = load(dumps(build_collection(collection, urls=urls, sizes=read_sizes(collection),
+                                         pages=read_page_sizes(collection))))
     assert isinstance(record, CollectionRecord)
     assert [r.id for r in record.items][:2] == [urls.manifest("HN.001"), urls.manifest("HN.002")]
 

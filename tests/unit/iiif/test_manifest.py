@@ -4,13 +4,22 @@ import json
 
 from PIL import Image
 
-from heritage_ld.iiif import build_manifest, dumps, has_manifest, order_keys, read_sizes
+from heritage_ld.iiif import (
+    build_manifest,
+    dumps,
+    has_manifest,
+    order_keys,
+    read_page_sizes,
+    read_sizes,
+    render_page,
+)
 from heritage_ld.iiif.manifest import NAVPLACE_CONTEXT, PRESENTATION_CONTEXT
 from heritage_ld.model import Collection, UrlScheme
 
 
 def _manifest(collection: Collection, urls: UrlScheme, accession: str, tiles: bool = True) -> dict:
-    return build_manifest(collection.item(accession), collection, urls=urls, sizes=read_sizes(collection), tiles=tiles)
+    return build_manifest(collection.item(accession), collection, urls=urls, sizes=read_sizes(collection),
+                          pages=read_page_sizes(collection), tiles=tiles)
 
 
 def test_canvas_sizes_are_the_real_image_sizes(collection: Collection, urls: UrlScheme) -> None:
@@ -19,10 +28,15 @@ def test_canvas_sizes_are_the_real_image_sizes(collection: Collection, urls: Url
         if not has_manifest(item):
             continue
         m = _manifest(collection, urls, item.accession)
-        assert len(m["items"]) == len(item.images)
-        for canvas, media in zip(m["items"], item.images, strict=True):
-            with Image.open(media.resolve(collection.root)) as im:
-                real = im.size
+        shown = [(media, None) for media in item.images]
+        shown += [(pdf, page) for pdf in item.pdfs for page in (1, 2)]  # the test PDFs have two pages
+        assert len(m["items"]) == len(shown)
+        for canvas, (media, page) in zip(m["items"], shown, strict=True):
+            if page is None:
+                with Image.open(media.resolve(collection.root)) as im:
+                    real = im.size
+            else:
+                real = render_page(media.resolve(collection.root), page).size
             body = canvas["items"][0]["items"][0]["body"]
             assert (canvas["width"], canvas["height"]) == real
             assert (body["width"], body["height"]) == real
@@ -82,7 +96,10 @@ def test_document_is_paged_with_pdf_rendering(collection: Collection, urls: UrlS
     assert m["behavior"] == ["paged"] and m["viewingDirection"] == "left-to-right"
     assert m["rendering"] == [{"id": f"{urls.base_url}/iiif/media/HN.003/HN.003.pdf", "type": "Text",
                                "label": {"none": ["HN.003.pdf"]}, "format": "application/pdf"}]
-    assert [c["id"] for c in m["items"]] == [f"{urls.base_url}/iiif/HN.003/canvas/{n}" for n in (1, 2)]
+    # two images, then the two pages of the PDF
+    assert [c["id"] for c in m["items"]] == [f"{urls.base_url}/iiif/HN.003/canvas/{n}" for n in (1, 2, 3, 4)]
+    assert [c["label"] for c in m["items"]] == [{"none": ["1"]}, {"none": ["2"]},
+                                                {"en": ["p. 1"], "vi": ["tr. 1"]}, {"en": ["p. 2"], "vi": ["tr. 2"]}]
     single = _manifest(collection, urls, "HN.001")
     assert "behavior" not in single and "viewingDirection" not in single
 
