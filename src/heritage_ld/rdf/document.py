@@ -96,8 +96,8 @@ def write_collection(
                 stream.write(canonical_ntriples(chunk).encode())
             elif fmt is N_QUADS:
                 stream.write(nquads(chunk, graph).encode())
-            else:
-                stream.write(turtle(chunk, prefixes=False).encode())
+            else:  # each chunk's own resource first: the set, then item by item
+                stream.write(turtle(chunk, prefixes=False, main=graph).encode())
         return count
     if fmt is JSON_LD and profile == "crm":
         nodes = collection_nodes(collection, urls)
