@@ -5,7 +5,7 @@ from __future__ import annotations
 from heritage_ld.model.agent import Agent, AgentKind, Attribution, Concept, Place
 from heritage_ld.model.collection import Collection, CollectionKind, Section
 from heritage_ld.model.edtf import EDTFDate, EDTFError, EDTFPoint, parse_edtf
-from heritage_ld.model.iri import UrlScheme, is_absolute_iri, iri_segment, slugify
+from heritage_ld.model.iri import UrlScheme, iri_segment, is_absolute_iri, slugify
 from heritage_ld.model.item import Dimension, Item, ItemKind, MediaFile, MediaRole, SourceType
 from heritage_ld.model.rights import is_rights_iri
 from heritage_ld.model.text import NO_LANGUAGE, MultilingualText, is_language_tag, normalize_text

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
 
-__all__ = ["UrlScheme", "is_absolute_iri", "iri_segment", "slugify"]
+__all__ = ["UrlScheme", "iri_segment", "is_absolute_iri", "slugify"]
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")

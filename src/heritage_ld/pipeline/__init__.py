@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from heritage_ld.pipeline.build import STEPS, BuildContext, BuildOptions, BuildReport, StepResult, build, source_date
+from heritage_ld.pipeline.build import (
+    STEPS,
+    BuildContext,
+    BuildOptions,
+    BuildReport,
+    StepResult,
+    build,
+    source_date,
+)
 from heritage_ld.pipeline.executor import EXECUTORS, Executor, default_jobs, make_executor
 from heritage_ld.pipeline.progress import NullProgress, Progress
 
