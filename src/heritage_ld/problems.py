@@ -100,14 +100,12 @@ _TABLE: tuple[Code, ...] = (
     Code("R004", E, "{field} {value!r} is not a valid absolute IRI ({reason})",
          "an IRI looks like https://www.wikidata.org/entity/Q1858", "https://www.rfc-editor.org/rfc/rfc3987"),
     Code("R005", W, "{focus}: {path} {message}", "see the shape {shape}"),
-    Code("R004", E, "{field} {value!r} is not a valid absolute IRI ({reason})",
-         "an IRI looks like https://www.wikidata.org/entity/Q1858", "https://www.rfc-editor.org/rfc/rfc3987"),
     # -- iiif ----------------------------------------------------------------------------------------
     Code("I001", E, "{value!r} is a IIIF Presentation {version} document; only Presentation 3 is read",
          "upgrade it (for example with the IIIF upgrader) or use a Presentation 3 manifest",
          "https://iiif.io/api/presentation/3.0/"),
     Code("I002", E, "{value!r} is not a IIIF manifest or collection: {reason}"),
-    Code("I003", E, "image {value!r} cannot be read: {reason}"),
+    Code("I003", E, "media file {value!r} cannot be read: {reason}"),
     # -- bags ----------------------------------------------------------------------------------------
     Code("B001", E, "{path}: checksum mismatch ({algorithm}: expected {expected}, found {found})", "",
          "https://www.rfc-editor.org/rfc/rfc8493#section-3"),

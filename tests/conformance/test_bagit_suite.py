@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import conformance_root, require_conformance  # tests/conftest.py
 from heritage_ld.bags import validate_bag
+from heritage_support import conformance_root, require_conformance
 
 pytestmark = pytest.mark.conformance
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from conftest import require_conformance  # tests/conftest.py
 from heritage_ld.errors import FormatError
 from heritage_ld.iiif import CollectionRecord, ManifestRecord, PresentationVersionError, load
+from heritage_support import require_conformance
 
 COOKBOOK_BASE = "https://iiif.io/api/cookbook/recipe"
 

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
-from conftest import EXAMPLE, require_conformance  # tests/conftest.py
 from heritage_ld.catalogue import read_catalogue
 from heritage_ld.iiif import (
     Pyramid,
@@ -24,6 +23,7 @@ from heritage_ld.iiif import (
 )
 from heritage_ld.model import Collection, UrlScheme
 from heritage_ld.synth import write_synthetic_catalogue
+from heritage_support import EXAMPLE, require_conformance
 
 pytestmark = pytest.mark.conformance
 

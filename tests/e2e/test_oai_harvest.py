@@ -12,10 +12,10 @@ from lxml import etree
 from sickle import Sickle
 from typer.testing import CliRunner
 
-from conftest import require_conformance
 from heritage_ld.catalogue import read_catalogue
 from heritage_ld.cli import app
 from heritage_ld.publish.server import make_app, running
+from heritage_support import require_conformance
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 

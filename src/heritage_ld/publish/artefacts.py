@@ -84,12 +84,16 @@ def _read_service(out: Path, root: str) -> ImageService | None:
 
 
 def find_image_services(out: Path, urls: UrlScheme, item: Item) -> list[ImageService]:
-    """The item's static IIIF image services present in OUT, in image order (empty when IIIF did not run)."""
+    """The item's static IIIF image services present in OUT, in canvas order (images, then PDF pages).
+
+    Numbering is dense from 1 (``UrlScheme.image_service``), so the first missing number ends the list; empty
+    when IIIF did not run.
+    """
     found = []
-    for n in range(1, len(item.images) + 1):
-        service = _read_service(out, urls.path(urls.image_service(item.accession, n)))
-        if service is not None:
-            found.append(service)
+    n = 1
+    while (service := _read_service(out, urls.path(urls.image_service(item.accession, n)))) is not None:
+        found.append(service)
+        n += 1
     return found
 
 

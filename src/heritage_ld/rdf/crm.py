@@ -274,18 +274,21 @@ def position_node(owner: str, position: int, urls: UrlScheme) -> Node:
 
 
 def _subject_of(item: Item, iri: str, urls: UrlScheme) -> list[Node]:
-    manifest = Node(urls.node(iri, "manifest"), "LinguisticObject", "IIIF manifest")
-    mdo = Node(urls.node(iri, "manifest", "file"), "DigitalObject", None)
-    mdo.add("access_point", Node(urls.manifest(item.accession), "DigitalObject", None))
-    mdo.add("format", IIIF_FORMAT)
-    mdo.add("conforms_to", Node(IIIF_PRESENTATION, "InformationObject", None))
-    manifest.add("digitally_carried_by", mdo)
+    """The item's web page, and its IIIF manifest when it has one (``Item.has_manifest``: no dangling link)."""
     page = Node(urls.node(iri, "page"), "LinguisticObject", "web page")
     pdo = Node(urls.node(iri, "page", "file"), "DigitalObject", None)
     pdo.add("classified_as", type_ref("digital:web-page"))
     pdo.add("access_point", Node(urls.page(item.accession), "DigitalObject", None))
     pdo.add("format", "text/html")
     page.add("digitally_carried_by", pdo)
+    if not item.has_manifest:
+        return [page]
+    manifest = Node(urls.node(iri, "manifest"), "LinguisticObject", "IIIF manifest")
+    mdo = Node(urls.node(iri, "manifest", "file"), "DigitalObject", None)
+    mdo.add("access_point", Node(urls.manifest(item.accession), "DigitalObject", None))
+    mdo.add("format", IIIF_FORMAT)
+    mdo.add("conforms_to", Node(IIIF_PRESENTATION, "InformationObject", None))
+    manifest.add("digitally_carried_by", mdo)
     return [manifest, page]
 
 

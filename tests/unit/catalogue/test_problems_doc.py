@@ -54,3 +54,10 @@ def test_catalogue_codes_exist_and_are_all_used() -> None:
     used = set(re.findall(r'"(C\d{3})"', source))
     assert used <= set(CODES), used - set(CODES)
     assert {c for c in CODES if c.startswith("C")} <= used, {c for c in CODES if c.startswith("C")} - used
+
+
+def test_every_code_is_defined_once() -> None:
+    from heritage_ld import problems
+
+    codes = [c.code for c in problems._TABLE]
+    assert len(codes) == len(set(codes)), sorted({c for c in codes if codes.count(c) > 1})

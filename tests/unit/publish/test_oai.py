@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import require_conformance  # tests/conftest.py
 from heritage_ld.model import Collection, UrlScheme
 from heritage_ld.publish.oai import OaiProvider
 from heritage_ld.publish.site import write_site
 from heritage_ld.publish.snapshot import read_snapshot
+from heritage_support import require_conformance
 
 from .oai_validation import load_oai_schema
 

@@ -1,0 +1,41 @@
+"""Where the conformance data and the Hanoi example are, importable from any test as ``heritage_support``.
+
+(A module of its own: ``from conftest import …`` picks whichever ``conftest.py`` was imported first.)
+Conformance data lives outside the project (``../shared/conformance`` or ``$HERITAGE_LD_CONFORMANCE``); tests
+that need it skip with a reason when it is absent, and fail instead when ``HERITAGE_LD_REQUIRE_CONFORMANCE=1``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "hanoi-1972"
+
+
+def conformance_root() -> Path | None:
+    """The conformance folder, or ``None`` when it cannot be found."""
+    env = os.environ.get("HERITAGE_LD_CONFORMANCE")
+    candidates = [Path(env)] if env else []
+    candidates += [ROOT.parent / "shared" / "conformance", ROOT.parents[1] / "shared" / "conformance"]
+    for c in candidates:
+        if (c / "README.md").is_file():
+            return c
+    return None
+
+
+def require_conformance(sub: str) -> Path:
+    """The conformance sub-folder ``sub``; skip (or fail under HERITAGE_LD_REQUIRE_CONFORMANCE=1) when absent."""
+    root = conformance_root()
+    path = root / sub if root else None
+    if path is None or not path.exists():
+        reason = (
+            f"conformance data {sub!r} not found (looked in $HERITAGE_LD_CONFORMANCE and ../shared/conformance)"
+        )
+        if os.environ.get("HERITAGE_LD_REQUIRE_CONFORMANCE") == "1":
+            pytest.fail(reason + " but HERITAGE_LD_REQUIRE_CONFORMANCE=1")
+        pytest.skip(reason)
+    return path
