@@ -151,3 +151,13 @@ def test_jsonld_key_order(collection: Collection) -> None:
     doc = item_jsonld(collection.items[0], collection)
     assert list(doc)[:6] == ["@context", "id", "type", "_label", "classified_as", "identified_by"]
     assert doc["type"] == "HumanMadeObject"
+
+
+def test_no_manifest_link_for_an_item_without_images_or_pdfs(collection: Collection) -> None:
+    item = dataclasses.replace(collection.items[0], media=())
+    assert not item.has_manifest
+    urls = UrlScheme(collection.base_url)
+    g = item_graph(item, collection)
+    iris = {str(t) for triple in g for t in triple}
+    assert urls.manifest(item.accession) not in iris  # no link to a manifest that is never written
+    assert urls.page(item.accession) in iris  # the web page is still linked
