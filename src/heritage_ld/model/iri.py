@@ -8,6 +8,7 @@ production, time-span, names …) are hash IRIs of that resource, so they resolv
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same keys are encoded for every node of an item: ~15% of RDF time
 def iri_segment(value: str) -> str:
     """One path segment made from a key or accession number: NFC, percent-encoded outside RFC 3986's unreserved.
 
