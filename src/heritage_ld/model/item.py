@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -46,6 +47,12 @@ class SourceType(str, Enum):
 _EXTRA_TYPES = {".tif": "image/tiff", ".tiff": "image/tiff", ".jp2": "image/jp2", ".webp": "image/webp"}
 
 
+@functools.cache
+def _media_type_of(suffix: str) -> str:
+    """The media type for a lower-case file suffix (cached: emitters ask for every file of every item)."""
+    return _EXTRA_TYPES.get(suffix) or mimetypes.guess_type("x" + suffix)[0] or "application/octet-stream"
+
+
 @dataclass(frozen=True, slots=True)
 class MediaFile:
     """A digital file of an item, by its path relative to the catalogue folder (POSIX separators).
@@ -63,8 +70,7 @@ class MediaFile:
 
     @property
     def media_type(self) -> str:
-        suffix = self.path.suffix.lower()
-        return _EXTRA_TYPES.get(suffix) or mimetypes.guess_type(self.path.name)[0] or "application/octet-stream"
+        return _media_type_of(self.path.suffix.lower())
 
     @property
     def is_image(self) -> bool:
