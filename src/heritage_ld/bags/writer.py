@@ -33,7 +33,7 @@ from heritage_ld.bags.tagfiles import (
     write_atomic,
     write_tag_manifests,
 )
-from heritage_ld.bags.validator import default_jobs, validate_bag
+from heritage_ld.bags.validator import batches, default_jobs, validate_bag
 from heritage_ld.errors import UsageError
 
 __all__ = ["EVENTS_FILE", "ProgressSink", "collect_sources", "write_bag"]
@@ -176,17 +176,19 @@ def _copy_payload(payload: dict[str, Path], tmp: Path, algorithms: tuple[str, ..
                   progress: ProgressSink | None, task: str, durable: bool) -> dict[str, Digests]:
     for folder in sorted({str(PurePosixPath(rel).parent) for rel in payload}):
         (tmp / folder).mkdir(parents=True, exist_ok=True)
-    order = sorted(payload, key=lambda rel: (-payload[rel].stat().st_size, rel))
+    sizes = {rel: src.stat().st_size for rel, src in payload.items()}
+    order = sorted(payload, key=lambda rel: (-sizes[rel], rel))
 
-    def copy(rel: str) -> tuple[str, Digests]:
-        return rel, copy_and_hash(payload[rel], tmp / rel, algorithms, durable=durable)
+    def copy(batch: list[str]) -> list[tuple[str, Digests]]:
+        return [(rel, copy_and_hash(payload[rel], tmp / rel, algorithms, durable=durable)) for rel in batch]
 
     results: dict[str, Digests] = {}
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="bag-write") as pool:
-        for rel, digests in pool.map(copy, order):
-            results[rel] = digests
+        for done in pool.map(copy, batches(order, sizes)):
+            for rel, digests in done:
+                results[rel] = digests
             if progress is not None:
-                progress.advance(task)
+                progress.advance(task, len(done))
     return results
 
 
