@@ -49,6 +49,8 @@ def merge_maps(texts: Sequence[MultilingualText], *, html_safe: bool = False) ->
     >>> merge_maps([a, b])
     {'en': ['Kham Thien Street', 'Hà Nội'], 'vi': ['Phố Khâm Thiên', 'Hà Nội']}
     """
+    if not texts:  # most items have no contributors, techniques …: the common case, kept cheap
+        return {}
     fix = as_html_safe if html_safe else _same
     languages = sorted({lang for t in texts for lang in t.languages if lang != NO_LANGUAGE})
     if not languages:

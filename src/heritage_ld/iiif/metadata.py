@@ -48,8 +48,12 @@ _KINDS: dict[str, dict[str, str]] = {
 _UNITS = {"cm": "cm", "g": "g"}
 
 
+#: The labels as (language, text) pairs in tag order, sorted once rather than per manifest.
+_SORTED_LABELS: dict[str, tuple[tuple[str, str], ...]] = {k: tuple(sorted(v.items())) for k, v in LABELS.items()}
+
+
 def _pair(key: str, value: dict[str, list[str]]) -> dict[str, Any]:
-    return {"label": {lang: [text] for lang, text in sorted(LABELS[key].items())}, "value": value}
+    return {"label": {lang: [text] for lang, text in _SORTED_LABELS[key]}, "value": value}
 
 
 def _agents(attributions: tuple[Attribution, ...]) -> list[MultilingualText]:
