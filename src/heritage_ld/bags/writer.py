@@ -12,6 +12,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -81,6 +82,10 @@ def collect_sources(sources: Sources) -> dict[str, Path]:
     >>> collect_sources({"media/a.tif": d / "a.tif"})
     {'data/media/a.tif': PosixPath('...a.tif')}
     """
+    return {rel: src for rel, (src, _size) in _checked(_gather(sources)).items()}
+
+
+def _gather(sources: Sources) -> dict[str, Path]:
     out: dict[str, Path] = {}
     if isinstance(sources, Mapping):
         for rel, src in sources.items():
@@ -98,12 +103,23 @@ def collect_sources(sources: Sources) -> dict[str, Path]:
                 out[key] = src
             else:
                 raise UsageError(f"{src}: no such file or folder")
-    for rel, src in out.items():
+    return out
+
+
+def _checked(payload: Mapping[str, Path]) -> dict[str, tuple[Path, int]]:
+    """Payload path -> (source, size), one ``lstat`` per source: safe names, regular files only."""
+    out: dict[str, tuple[Path, int]] = {}
+    for rel, src in payload.items():
         bad = unsafe_reason(rel)
         if bad:
             raise UsageError(f"{src}: cannot be stored as {rel!r} ({bad})")
-        if src.is_symlink() or not src.is_file():
+        try:
+            st = os.lstat(src)
+        except OSError:
+            st = None
+        if st is None or not stat.S_ISREG(st.st_mode):
             raise UsageError(f"{src}: not a regular file (symbolic links and special files are refused)")
+        out[rel] = (src, st.st_size)
     return out
 
 
@@ -172,11 +188,10 @@ def _sync_tree(root: Path) -> None:
         _fsync_dir(Path(folder))
 
 
-def _copy_payload(payload: dict[str, Path], tmp: Path, algorithms: tuple[str, ...], jobs: int,
-                  progress: ProgressSink | None, task: str, durable: bool) -> dict[str, Digests]:
+def _copy_payload(payload: dict[str, Path], sizes: Mapping[str, int], tmp: Path, algorithms: tuple[str, ...],
+                  jobs: int, progress: ProgressSink | None, task: str, durable: bool) -> dict[str, Digests]:
     for folder in sorted({str(PurePosixPath(rel).parent) for rel in payload}):
         (tmp / folder).mkdir(parents=True, exist_ok=True)
-    sizes = {rel: src.stat().st_size for rel, src in payload.items()}
     order = sorted(payload, key=lambda rel: (-sizes[rel], rel))
 
     def copy(batch: list[str]) -> list[tuple[str, Digests]]:
@@ -241,7 +256,9 @@ def write_bag(
         tags = {check_tag_name(k): v for k, v in (tag_files or {}).items()}
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    payload = collect_sources(sources)
+    checked = _checked(_gather(sources))
+    payload = {rel: src for rel, (src, _size) in checked.items()}
+    sizes = {rel: size for rel, (_src, size) in checked.items()}
     if target.exists() or target.is_symlink():
         if not replace:
             raise UsageError(f"{target}: already exists; choose another target or ask to replace it")
@@ -258,7 +275,7 @@ def write_bag(
             progress.start(task, len(payload))
         (tmp / "data").mkdir()
         # Durability comes from one _sync_tree before the rename, not from a sync per file.
-        digests = _copy_payload(payload, tmp, names, jobs or default_jobs(), progress, task, False)
+        digests = _copy_payload(payload, sizes, tmp, names, jobs or default_jobs(), progress, task, False)
         total = sum(d.size for d in digests.values())
         if events:
             log = [Event("creation", when, note=f"{len(digests)} payload files, {total} bytes"),
