@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,18 +15,9 @@ from heritage_ld.catalogue import read_catalogue
 from heritage_ld.cli import app
 from heritage_ld.publish.server import make_app, running
 from heritage_support import require_conformance
+from oai_validation import load_oai_schema
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
-
-
-def _oai_validation() -> object:
-    """The schema loader shared with the unit tests (tests/unit/publish/oai_validation.py)."""
-    path = Path(__file__).parents[1] / "unit" / "publish" / "oai_validation.py"
-    spec = importlib.util.spec_from_file_location("oai_validation", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +59,7 @@ def test_sickle_harvests_sets_and_rdf(server: str, example_dir: Path) -> None:
 
 
 def test_every_page_of_a_harvest_validates(server: str, tmp_path: Path) -> None:
-    schema = _oai_validation().load_oai_schema(require_conformance("oai-pmh"), tmp_path)  # type: ignore[attr-defined]
+    schema = load_oai_schema(require_conformance("oai-pmh"), tmp_path)
     params: dict[str, str] = {"verb": "ListRecords", "metadataPrefix": "rdf"}
     pages = 0
     while True:

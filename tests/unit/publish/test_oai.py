@@ -13,8 +13,7 @@ from heritage_ld.publish.oai import OaiProvider
 from heritage_ld.publish.site import write_site
 from heritage_ld.publish.snapshot import read_snapshot
 from heritage_support import require_conformance
-
-from .oai_validation import load_oai_schema
+from oai_validation import load_oai_schema
 
 NS = {"o": "http://www.openarchives.org/OAI/2.0/", "dc": "http://purl.org/dc/elements/1.1/",
       "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
