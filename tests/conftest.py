@@ -7,11 +7,16 @@ that need it skip with a reason when it is absent, and fail instead when ``HERIT
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 
-from heritage_support import EXAMPLE, ROOT, conformance_root, require_conformance
+from heritage_support import EXAMPLE, ROOT, conformance_root, free_port, require_conformance
 
 __all__ = ["EXAMPLE", "ROOT", "conformance_root", "require_conformance"]
 
@@ -34,3 +39,33 @@ def example_copy(tmp_path: Path) -> Path:
     dst = tmp_path / "hanoi-1972"
     shutil.copytree(EXAMPLE, dst)
     return dst
+
+
+def _oxigraph() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(found).exists():
+        pytest.skip("the oxigraph server is not installed (pip install 'heritage-ld[test]')")
+    return found
+
+
+@pytest.fixture()
+def graph_store(tmp_path: Path) -> Iterator[str]:
+    """A real oxigraph server on 127.0.0.1, stopped at the end; yields its base URL."""
+    port = free_port()
+    proc = subprocess.Popen([_oxigraph(), "serve", "--location", str(tmp_path / "oxi"), "--bind",
+                             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1)
+                break
+            except requests.ConnectionError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"oxigraph did not start: {proc.stderr.read() if proc.stderr else ''!r}")
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -8,6 +8,7 @@ that need it skip with a reason when it is absent, and fail instead when ``HERIT
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,10 @@ def require_conformance(sub: str) -> Path:
             pytest.fail(reason + " but HERITAGE_LD_REQUIRE_CONFORMANCE=1")
         pytest.skip(reason)
     return path
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now (for servers the tests start)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

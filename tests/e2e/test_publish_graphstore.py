@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,32 +15,6 @@ pytestmark = pytest.mark.slow
 
 ITEMS = ("SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE { GRAPH ?item "
          "{ ?item a <http://www.cidoc-crm.org/cidoc-crm/E22_Human-Made_Object> } }")
-
-
-@pytest.fixture()
-def graph_store(tmp_path: Path) -> Iterator[str]:
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(binary).exists():
-        pytest.skip("the oxigraph server is not installed (pip install 'heritage-ld[test]')")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([binary, "serve", "--location", str(tmp_path / "oxi"), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1)
-                break
-            except requests.ConnectionError:
-                assert proc.poll() is None and time.monotonic() < deadline, "oxigraph did not start"
-                time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def test_every_item_lands_in_its_own_graph(tmp_path: Path, example_dir: Path, graph_store: str) -> None:

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,46 +15,11 @@ from heritage_ld.model import Collection, UrlScheme
 from heritage_ld.publish.graphstore import push_graphs
 from heritage_ld.publish.site import write_site
 from heritage_ld.publish.store import load_store
+from heritage_support import free_port
 
 COUNT = ("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g "
          "{ ?s a <http://www.cidoc-crm.org/cidoc-crm/E22_Human-Made_Object> } }")
 TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-def _oxigraph() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(found).exists():
-        pytest.skip("the oxigraph server is not installed (pip install 'heritage-ld[test]')")
-    return found
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture()
-def graph_store(tmp_path: Path) -> Iterator[str]:
-    """A real oxigraph server on 127.0.0.1, stopped at the end; yields its base URL."""
-    port = _free_port()
-    proc = subprocess.Popen([_oxigraph(), "serve", "--location", str(tmp_path / "oxi"), "--bind",
-                             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1)
-                break
-            except requests.ConnectionError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"oxigraph did not start: {proc.stderr.read() if proc.stderr else ''!r}")
-                time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def count(url: str, query: str) -> int:
@@ -121,6 +80,6 @@ def test_client_errors_stop_at_once(built: Path) -> None:
 
 
 def test_unreachable_server_is_a_clear_error(built: Path) -> None:
-    result = CliRunner().invoke(app, ["publish", str(built), "--graph-store", f"http://127.0.0.1:{_free_port()}/store",
+    result = CliRunner().invoke(app, ["publish", str(built), "--graph-store", f"http://127.0.0.1:{free_port()}/store",
                                       "--retries", "0"])
     assert result.exit_code == 2 and "cannot reach the graph store" in result.output
