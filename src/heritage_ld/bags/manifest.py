@@ -20,6 +20,10 @@ __all__ = ["FetchEntry", "Manifest", "format_manifest", "parse_fetch", "parse_ma
 
 _LINE = re.compile(r"^(\S+)[ \t]+(.+)$")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
+_LOWER_HEX = re.compile(r"[0-9a-f]+")
+# What a path must not hold to skip the detailed checks: whitespace at either end, percent-escapes, leading
+# "./" or "*", and whatever unsafe_reason screens for.
+_NEEDS_CARE = re.compile(r"^(?:[\s*~/%]|\./|[A-Za-z]:|$)|\s$|[%\x00\\]|(?:^|/)\.\.(?:/|$)")
 _FETCH = re.compile(r"^(\S+)[ \t]+(\S+)[ \t]+(.+)$")
 
 
@@ -48,48 +52,61 @@ def parse_manifest(name: str, text: str, *, version: tuple[int, int], payload: b
     algorithm = name.split("-", 1)[1].rsplit(".", 1)[0].lower()
     manifest = Manifest(name, algorithm)
     length = ALGORITHMS[algorithm][1] if algorithm in ALGORITHMS else None
+    prefix = "data/" if payload else ""
+    entries = manifest.entries
     for number, line in enumerate(split_lines(text), start=1):
-        where = Location(name, number)
-        if not line.strip():
+        # The common line, "HEX  data/clean/path", takes the fast path; anything else the detailed checks.
+        checksum, sep, raw = line.partition("  ")
+        if (sep and len(checksum) == length and _LOWER_HEX.fullmatch(checksum) and raw.startswith(prefix)
+                and not _NEEDS_CARE.search(raw) and raw not in entries):
+            entries[raw] = checksum
             continue
-        m = _LINE.match(line)
-        if not m:
-            manifest.problems.append(report("B004", where, file=name, line=number,
-                                            reason="expected 'CHECKSUM PATH'"))
-            continue
-        checksum, raw = m.group(1), m.group(2)
-        if not _HEX.match(checksum) or (length is not None and len(checksum) != length):
-            manifest.problems.append(report("B004", where, file=name, line=number,
-                                            reason=f"{checksum!r} is not a {algorithm} checksum"))
-            continue
-        if raw.startswith("*"):
-            # md5sum -b writes "CHECKSUM *PATH"; the RFC has no such marker (§2.1.3).
-            manifest.problems.append(report("B009", where, file=name,
-                                            reason=f"line {number}: '*' before the path (md5sum binary mode)"))
-            raw = raw[1:]
-        path = decode_path(raw)
-        if path.startswith("./"):
-            manifest.problems.append(report("B009", where, file=name,
-                                            reason=f"line {number}: path {raw!r} starts with './'"))
-            path = path[2:]
-        bad = unsafe_reason(path)
-        if bad:
-            manifest.problems.append(report("B005", where, path=path, reason=bad))
-            continue
-        if payload and not path.startswith("data/"):
-            manifest.problems.append(report("B005", where, path=path, reason="outside the payload folder data/"))
-            continue
-        checksum = checksum.lower()
-        previous = manifest.entries.get(path)
-        if previous is not None:
-            if previous != checksum or version >= (1, 0):
-                manifest.problems.append(report("B011", where, path=path, manifest=name))
-            else:
-                manifest.problems.append(report("B009", where, file=name,
-                                                reason=f"line {number}: {path!r} is listed twice"))
-            continue
-        manifest.entries[path] = checksum
+        _parse_line(manifest, line, number, length, version, payload)
     return manifest
+
+
+def _parse_line(manifest: Manifest, line: str, number: int, length: int | None, version: tuple[int, int],
+                payload: bool) -> None:
+    name, algorithm = manifest.name, manifest.algorithm
+    where = Location(name, number)
+    if not line.strip():
+        return
+    m = _LINE.match(line)
+    if not m:
+        manifest.problems.append(report("B004", where, file=name, line=number, reason="expected 'CHECKSUM PATH'"))
+        return
+    checksum, raw = m.group(1), m.group(2)
+    if not _HEX.match(checksum) or (length is not None and len(checksum) != length):
+        manifest.problems.append(report("B004", where, file=name, line=number,
+                                        reason=f"{checksum!r} is not a {algorithm} checksum"))
+        return
+    if raw.startswith("*"):
+        # md5sum -b writes "CHECKSUM *PATH"; the RFC has no such marker (§2.1.3).
+        manifest.problems.append(report("B009", where, file=name,
+                                        reason=f"line {number}: '*' before the path (md5sum binary mode)"))
+        raw = raw[1:]
+    path = decode_path(raw)
+    if path.startswith("./"):
+        manifest.problems.append(report("B009", where, file=name,
+                                        reason=f"line {number}: path {raw!r} starts with './'"))
+        path = path[2:]
+    bad = unsafe_reason(path)
+    if bad:
+        manifest.problems.append(report("B005", where, path=path, reason=bad))
+        return
+    if payload and not path.startswith("data/"):
+        manifest.problems.append(report("B005", where, path=path, reason="outside the payload folder data/"))
+        return
+    checksum = checksum.lower()
+    previous = manifest.entries.get(path)
+    if previous is not None:
+        if previous != checksum or version >= (1, 0):
+            manifest.problems.append(report("B011", where, path=path, manifest=name))
+        else:
+            manifest.problems.append(report("B009", where, file=name,
+                                            reason=f"line {number}: {path!r} is listed twice"))
+        return
+    manifest.entries[path] = checksum
 
 
 def format_manifest(checksums: Mapping[str, str]) -> bytes:

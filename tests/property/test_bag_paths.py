@@ -1,0 +1,52 @@
+"""The fast paths of the bag path checks give exactly what the detailed checks give, for any text."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from heritage_ld.bags import manifest as manifest_module
+from heritage_ld.bags.manifest import Manifest, parse_manifest
+from heritage_ld.bags.names import unsafe_reason
+
+HEX64 = "0123456789abcdef" * 4
+PIECES = st.sampled_from([HEX64, HEX64.upper(), "ab", "  ", " ", "\t", "data/", "x", "/", "..", "./", "*", "%25",
+                          "%0A", "%", "~", "C:", "\\", "\x00", "é", "\n", "\r\n", "%WINDIR%"])
+TEXTS = st.lists(PIECES, max_size=12).map("".join)
+
+
+def _detailed_unsafe(path: str) -> str | None:
+    """unsafe_reason without its quick screen: every check in order."""
+    checks = [
+        (not path, "an empty path"),
+        ("\x00" in path, "a NUL character"),
+        (path.startswith("/"), "an absolute path"),
+        (path.startswith("~"), "a '~' home-directory shortcut"),
+        (path.startswith("\\\\") or path.startswith("//"), "a UNC path"),
+        (len(path) > 1 and path[0].isascii() and path[0].isalpha() and path[1] == ":", "a Windows drive letter"),
+    ]
+    for hit, reason in checks:
+        if hit:
+            return reason
+    return None
+
+
+@settings(max_examples=400)
+@given(TEXTS)
+def test_quick_screen_never_passes_an_unsafe_path(path: str) -> None:
+    early = _detailed_unsafe(path)
+    if early is not None:
+        assert unsafe_reason(path) == early
+    if ".." in path.split("/") or "\\" in path:
+        assert unsafe_reason(path) is not None
+
+
+@settings(max_examples=400)
+@given(TEXTS, st.booleans(), st.sampled_from([(1, 0), (0, 97)]))
+def test_manifest_fast_path_equals_line_by_line_checks(text: str, payload: bool, version: tuple[int, int]) -> None:
+    fast = parse_manifest("manifest-sha256.txt", text, version=version, payload=payload)
+    slow = Manifest("manifest-sha256.txt", "sha256")
+    for number, line in enumerate(manifest_module.split_lines(text), start=1):
+        manifest_module._parse_line(slow, line, number, 64, version, payload)
+    assert fast.entries == slow.entries
+    assert fast.problems == slow.problems
