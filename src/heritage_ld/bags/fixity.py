@@ -23,6 +23,8 @@ __all__ = [
     "SourceChanged",
     "check_algorithms",
     "copy_and_hash",
+    "copy_batch",
+    "hash_batch",
     "hash_bytes",
     "hash_file",
 ]
@@ -133,7 +135,7 @@ def hash_file(path: Path | str, algorithms: Iterable[str]) -> Digests:
     return Digests(size, tuple((a, h.hexdigest()) for a, h in zip(names, hashers, strict=True)))
 
 
-def copy_and_hash(source: Path, target: Path, algorithms: Iterable[str], *, durable: bool = True) -> Digests:
+def copy_and_hash(source: Path | str, target: Path | str, algorithms: Iterable[str], *, durable: bool = True) -> Digests:
     """Copy ``source`` to a new file ``target`` and hash it in the same pass; the source is only read.
 
     The source's size and modification time are compared before and after the copy: if they differ the file
@@ -169,3 +171,19 @@ def copy_and_hash(source: Path, target: Path, algorithms: Iterable[str], *, dura
         raise SourceChanged(f"{source} changed while it was being copied (size or modification time differs)")
     os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
     return Digests(size, tuple((a, h.hexdigest()) for a, h in zip(names, hashers, strict=True)))
+
+
+def copy_batch(tasks: list[tuple[str, str, str]], algorithms: tuple[str, ...]) -> list[tuple[str, Digests]]:
+    """:func:`copy_and_hash` over ``(name, source, target)`` tasks: one pool task (a thread or a process)."""
+    return [(name, copy_and_hash(source, target, algorithms, durable=False)) for name, source, target in tasks]
+
+
+def hash_batch(tasks: list[tuple[str, str, tuple[str, ...]]]) -> list[tuple[str, dict[str, str] | str]]:
+    """:func:`hash_file` over ``(name, file, algorithms)`` tasks: name -> digests, or why the file was unreadable."""
+    out: list[tuple[str, dict[str, str] | str]] = []
+    for name, path, algorithms in tasks:
+        try:
+            out.append((name, dict(hash_file(path, algorithms).hexdigests)))
+        except OSError as exc:
+            out.append((name, str(exc)))
+    return out

@@ -11,46 +11,23 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from heritage_ld.bags.fixity import ALGORITHMS, hash_file
+from heritage_ld.bags.fixity import ALGORITHMS, hash_batch
 from heritage_ld.bags.info import parse_declaration, parse_info
 from heritage_ld.bags.manifest import Manifest, parse_fetch, parse_manifest
+from heritage_ld.bags.pool import batches, map_batches, use_processes
 from heritage_ld.bags.report import ValidationReport
 from heritage_ld.bags.tree import BagTree, read_tag_bytes, scan_tree
 from heritage_ld.errors import UsageError
 from heritage_ld.problems import Location, Problem, report
 
-__all__ = ["BagCheck", "batches", "decode_tag_file", "default_jobs", "run_checks", "validate_bag"]
+__all__ = ["BagCheck", "decode_tag_file", "default_jobs", "run_checks", "validate_bag"]
 
 _MANIFEST = re.compile(r"^(tag)?manifest-([A-Za-z0-9]+)\.txt$")
 _OXUM = re.compile(r"^([0-9]+)\.([0-9]+)$")
 ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".zip")
-
-
-def batches(order: list[str], sizes: Mapping[str, int], *, max_bytes: int = 8 << 20,
-             max_files: int = 64) -> Iterator[list[str]]:
-    """Group small files into one pool task each (up to ``max_files`` or ``max_bytes``); a big file goes alone.
-
-    A task per file costs a future, a lock and a thread wake-up: on 20,000 small files that overhead was
-    larger than the hashing itself (profiled in ``benchmarks/bags_bench.py``'s "many small" corpus).
-
-    >>> list(batches(["big", "a", "b", "c"], {"big": 10 << 20, "a": 1, "b": 1, "c": 1}, max_files=2))
-    [['big'], ['a', 'b'], ['c']]
-    """
-    current: list[str] = []
-    total = 0
-    for path in order:
-        size = sizes[path]
-        if current and (total + size > max_bytes or len(current) >= max_files):
-            yield current
-            current, total = [], 0
-        current.append(path)
-        total += size
-    if current:
-        yield current
 
 
 def default_jobs() -> int:
@@ -99,20 +76,12 @@ class BagCheck:
     def digests(self, wanted: dict[str, list[str]], jobs: int) -> Iterator[tuple[str, dict[str, str] | str]]:
         """Hash each wanted file with its algorithms, largest first, in a bounded thread pool."""
         order = sorted(wanted, key=lambda p: (-self.tree.files[p], p))
-
-        def one(path: str) -> tuple[str, dict[str, str] | str]:
-            target = self.tree.links.get(path) or self.root / path
-            try:
-                return path, dict(hash_file(target, wanted[path]).hexdigests)
-            except OSError as exc:
-                return path, str(exc)
-
-        def batch(paths: list[str]) -> list[tuple[str, dict[str, str] | str]]:
-            return [one(p) for p in paths]
-
-        with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="bag-validate") as pool:
-            for results in pool.map(batch, batches(order, self.tree.files)):
-                yield from results
+        root = str(self.root)
+        tasks = [[(p, str(self.tree.links.get(p) or os.path.join(root, p)), tuple(wanted[p])) for p in batch]
+                 for batch in batches(order, self.tree.files)]
+        processes = use_processes((self.tree.files[p] for p in order), jobs)
+        for results in map_batches(hash_batch, tasks, max(1, jobs), processes=processes, name="bag-validate"):
+            yield from results
 
     def read_text(self, name: str) -> str | None:
         try:

@@ -1,0 +1,80 @@
+"""Worker pools: many small files are validated by forked worker processes, with the same verdicts as threads."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from heritage_ld.bags import pool, validate_bag, write_bag
+
+
+def _many_small(root: Path, count: int) -> Path:
+    src = root / "src"
+    for i in range(count):
+        folder = src / f"part-{i % 7}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"f{i:05d}.bin").write_bytes(i.to_bytes(4, "big") * (1 + i % 900))
+    return src
+
+
+def test_batches_keep_every_path_once_in_order() -> None:
+    sizes = {f"p{i}": (i * 7919) % (3 << 20) for i in range(500)}
+    order = sorted(sizes)
+    groups = list(pool.batches(order, sizes, max_bytes=4 << 20, max_files=16))
+    assert [p for g in groups for p in g] == order
+    assert all(len(g) <= 16 and (len(g) == 1 or sum(sizes[p] for p in g) <= 4 << 20) for g in groups)
+
+
+def test_processes_only_for_many_small_files_and_several_workers() -> None:
+    assert not pool.use_processes([4096] * 10, 2)
+    assert not pool.use_processes([64 << 20] * 2000, 2)
+    assert not pool.use_processes([4096] * 2000, 1)
+
+
+def test_map_batches_gives_results_in_task_order_from_processes_and_threads() -> None:
+    tasks = [[i, i + 1] for i in range(0, 40, 2)]
+    expected = [sum(t) for t in tasks]
+    assert list(pool.map_batches(sum, tasks, 2, processes=True)) == expected
+    assert list(pool.map_batches(sum, tasks, 2, processes=False)) == expected
+
+
+_CHILD = """
+import json, sys
+from heritage_ld.bags import pool, validate_bag
+from heritage_ld.bags import validator
+used = []
+real = validator.use_processes
+def spy(sizes, jobs):
+    used.append(real(sizes, jobs))
+    return used[-1]
+validator.use_processes = spy
+report = validate_bag(sys.argv[1], jobs=2)
+print(json.dumps({"used": used, "valid": report.valid, "files": report.files,
+                  "problems": [[p.code, dict(p.params).get("path")] for p in report.problems]}))
+"""
+
+
+def test_many_small_files_are_checked_by_processes_and_tampering_is_found(tmp_path: Path) -> None:
+    count = pool.MANY_FILES + 200
+    write_bag([_many_small(tmp_path, count)], tmp_path / "bag", jobs=2)
+    assert validate_bag(tmp_path / "bag", jobs=2).valid  # threads here: pytest runs other threads
+
+    def child() -> dict[str, object]:
+        out = subprocess.run([sys.executable, "-c", textwrap.dedent(_CHILD), str(tmp_path / "bag")],
+                             capture_output=True, text=True, check=True, timeout=120)
+        result: dict[str, object] = json.loads(out.stdout)
+        return result
+
+    clean = child()
+    tag_files = len((tmp_path / "bag" / "tagmanifest-sha256.txt").read_text().splitlines())
+    assert clean["used"] == [True] and clean["valid"] is True and clean["files"] == count + tag_files
+    victim = tmp_path / "bag" / "data" / "part-3" / "f00003.bin"
+    victim.write_bytes(b"changed")
+    tampered = child()
+    assert tampered["valid"] is False
+    codes = {(code, path) for code, path in tampered["problems"]}  # type: ignore[union-attr]
+    assert ("B001", "data/part-3/f00003.bin") in codes
+    assert ("B006", None) in codes  # Payload-Oxum no longer matches either
