@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import multiprocessing
 import os
 import random
 import resource
@@ -21,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from benchmarks._paths import bench_dir
@@ -68,24 +68,38 @@ def corpora(quick: bool) -> dict[str, Path]:
             "many small": _generate(f"many-small{'-quick' if quick else ''}", small)}
 
 
-def hash_ceiling(workers: int) -> float:
-    """MB/s of sha256+sha512 in one pass over an in-memory buffer, on ``workers`` threads."""
-    buf = _block(7, 64 << 20)
+_CEILING_BUFFER = b""
+
+
+def _hash_for_ceiling(passes: int) -> int:
+    buf = _CEILING_BUFFER  # made by the parent before the fork: not timed
     view = memoryview(buf)
+    for _ in range(passes):
+        a, b = hashlib.sha256(), hashlib.sha512()
+        for i in range(0, len(buf), 4 << 20):
+            chunk = view[i: i + (4 << 20)]
+            a.update(chunk)
+            b.update(chunk)
+    return passes * len(buf)
 
-    def one(_: int) -> int:
-        for _ in range(2):
-            a, b = hashlib.sha256(), hashlib.sha512()
-            for i in range(0, len(buf), 4 << 20):
-                chunk = view[i: i + (4 << 20)]
-                a.update(chunk)
-                b.update(chunk)
-        return 2 * len(buf)
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(workers) as pool:
-        total = sum(pool.map(one, range(workers)))
-    return total / MB / (time.perf_counter() - started)
+def hash_ceiling(workers: int, passes: int = 6) -> float:
+    """MB/s of sha256+sha512 in one pass over an in-memory buffer, in ``workers`` processes at once.
+
+    Processes (not threads) and 384 MB per worker: each core's real rate, with no GIL hand-offs; the best of
+    two runs, so that a moment of steal time on a shared VM does not lower the ceiling.
+    """
+    global _CEILING_BUFFER
+    _CEILING_BUFFER = _CEILING_BUFFER or _block(7, 64 << 20)
+    best = 0.0
+    ctx = multiprocessing.get_context("fork")
+    for _ in range(2):
+        with ctx.Pool(workers) as pool:
+            pool.map(abs, range(workers))  # workers started before the clock
+            started = time.perf_counter()
+            total = sum(pool.map(_hash_for_ceiling, [passes] * workers))
+            best = max(best, total / MB / (time.perf_counter() - started))
+    return best
 
 
 def _timed(fn: object) -> float:
