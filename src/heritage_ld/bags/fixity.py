@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from heritage_ld.bags.durability import start_writeback
+
 __all__ = [
     "ALGORITHMS",
     "CHUNK_SIZE",
@@ -31,6 +33,9 @@ __all__ = [
 
 #: Read size: large enough that the per-call overhead vanishes, small enough to stay in cache.
 CHUNK_SIZE = 4 * 1024 * 1024
+
+#: Files from this size on have their copy's write-back started chunk by chunk (see ``_pump``).
+WRITEBACK_FROM = 1 << 20
 
 #: Algorithms a bag may use (RFC 8493 §2.4: names as in the IANA "Named Information Hash Algorithm Registry"
 #: where one exists), name -> (constructor, hex digest length).
@@ -84,8 +89,13 @@ def _buffer() -> memoryview:
     return buf
 
 
-def _pump(fd: int, hashers: list[Any], out: int | None) -> int:
-    """Read ``fd`` to the end, feeding every hasher and writing to ``out``; the number of bytes."""
+def _pump(fd: int, hashers: list[Any], out: int | None, writeback: bool = False) -> int:
+    """Read ``fd`` to the end, feeding every hasher and writing to ``out``; the number of bytes.
+
+    With ``writeback``, each chunk written to ``out`` is handed to the disk at once (see
+    :func:`heritage_ld.bags.durability.start_writeback`) once the file has :data:`WRITEBACK_FROM` bytes;
+    smaller files are left to the one ``syncfs`` at the end, which writes many of them together.
+    """
     buf = _buffer()
     total = 0
     while True:
@@ -100,6 +110,8 @@ def _pump(fd: int, hashers: list[Any], out: int | None) -> int:
             while view:
                 written = os.write(out, view)
                 view = view[written:]
+            if writeback and total + n >= WRITEBACK_FROM:
+                start_writeback(out, total, n)
         total += n
 
 
@@ -135,7 +147,8 @@ def hash_file(path: Path | str, algorithms: Iterable[str]) -> Digests:
     return Digests(size, tuple((a, h.hexdigest()) for a, h in zip(names, hashers, strict=True)))
 
 
-def copy_and_hash(source: Path | str, target: Path | str, algorithms: Iterable[str], *, durable: bool = True) -> Digests:
+def copy_and_hash(source: Path | str, target: Path | str, algorithms: Iterable[str], *, durable: bool = True,
+                  writeback: bool = False) -> Digests:
     """Copy ``source`` to a new file ``target`` and hash it in the same pass; the source is only read.
 
     The source's size and modification time are compared before and after the copy: if they differ the file
@@ -155,7 +168,7 @@ def copy_and_hash(source: Path | str, target: Path | str, algorithms: Iterable[s
             raise OSError(f"{source}: not a regular file")
         dst = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
         try:
-            size = _pump(src, hashers, dst)
+            size = _pump(src, hashers, dst, writeback)
             if durable:
                 os.fdatasync(dst) if hasattr(os, "fdatasync") else os.fsync(dst)
         except BaseException:
@@ -173,9 +186,11 @@ def copy_and_hash(source: Path | str, target: Path | str, algorithms: Iterable[s
     return Digests(size, tuple((a, h.hexdigest()) for a, h in zip(names, hashers, strict=True)))
 
 
-def copy_batch(tasks: list[tuple[str, str, str]], algorithms: tuple[str, ...]) -> list[tuple[str, Digests]]:
+def copy_batch(tasks: list[tuple[str, str, str]], algorithms: tuple[str, ...],
+               writeback: bool = False) -> list[tuple[str, Digests]]:
     """:func:`copy_and_hash` over ``(name, source, target)`` tasks: one pool task (a thread or a process)."""
-    return [(name, copy_and_hash(source, target, algorithms, durable=False)) for name, source, target in tasks]
+    return [(name, copy_and_hash(source, target, algorithms, durable=False, writeback=writeback))
+            for name, source, target in tasks]
 
 
 def hash_batch(tasks: list[tuple[str, str, tuple[str, ...]]]) -> list[tuple[str, dict[str, str] | str]]:

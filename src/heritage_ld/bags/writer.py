@@ -8,19 +8,17 @@ manifests, a fixed bag-info order, dates from an option or ``SOURCE_DATE_EPOCH``
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import shutil
 import stat
-import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
+from heritage_ld.bags.durability import fsync_dir, sync_tree
 from heritage_ld.bags.events import Event, format_events
 from heritage_ld.bags.fixity import Digests, SourceChanged, check_algorithms, copy_batch
 from heritage_ld.bags.info import format_declaration, format_info
@@ -143,61 +141,14 @@ def _remove_stale(parent: Path, name: str) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _load_syncfs() -> Callable[[int], int] | None:
-    """Linux ``syncfs(2)`` through libc, or ``None`` where it is not available."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        fn: Callable[[int], int] = libc.syncfs
-    except (OSError, AttributeError):
-        return None
-    return fn
-
-
-_SYNCFS = _load_syncfs()
-
-
-def _sync_tree(root: Path) -> None:
-    """Make everything written under ``root`` durable before the bag is renamed into place.
-
-    One ``syncfs`` of the file system holding ``root`` costs one journal commit, where an ``fdatasync`` per
-    file costs one each: on 20,000 small files that is the difference between seconds and a fraction of one
-    (measured in ``benchmarks/bags_bench.py``). Elsewhere every file and folder is ``fsync``-ed.
-    """
-    if _SYNCFS is not None:
-        fd = os.open(root, os.O_RDONLY)
-        try:
-            if _SYNCFS(fd) == 0:
-                return
-        finally:
-            os.close(fd)
-    for folder, _dirs, files in os.walk(root):
-        for name in files:
-            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        _fsync_dir(Path(folder))
-
-
 def _copy_payload(payload: dict[str, Path], sizes: Mapping[str, int], tmp: Path, algorithms: tuple[str, ...],
-                  jobs: int, progress: ProgressSink | None, task: str) -> dict[str, Digests]:
+                  jobs: int, progress: ProgressSink | None, task: str, durable: bool) -> dict[str, Digests]:
     for folder in sorted({rel.rpartition("/")[0] for rel in payload}):
         (tmp / folder).mkdir(parents=True, exist_ok=True)
     order = sorted(payload, key=lambda rel: (-sizes[rel], rel))
     root = str(tmp)
     tasks = [[(rel, str(payload[rel]), os.path.join(root, rel)) for rel in batch] for batch in batches(order, sizes)]
-    copy = partial(copy_batch, algorithms=algorithms)
+    copy = partial(copy_batch, algorithms=algorithms, writeback=durable)
     results: dict[str, Digests] = {}
     # Threads, not processes, even for many small files: creating files is kernel work that threads overlap as
     # well as processes do, and forked writers measured slower on the benchmark's "many small" corpus.
@@ -276,8 +227,8 @@ def write_bag(
         if progress is not None:
             progress.start(task, len(payload))
         (tmp / "data").mkdir()
-        # Durability comes from one _sync_tree before the rename, not from a sync per file.
-        digests = _copy_payload(payload, sizes, tmp, names, jobs or default_jobs(), progress, task)
+        # Durability comes from one sync_tree before the rename (write-back of large files started early).
+        digests = _copy_payload(payload, sizes, tmp, names, jobs or default_jobs(), progress, task, durable)
         total = sum(d.size for d in digests.values())
         if events:
             log = [Event("creation", when, note=f"{len(digests)} payload files, {total} bytes"),
@@ -288,10 +239,10 @@ def write_bag(
         written = _write_tag_side(tmp, digests, names, info, tags, when, False)
         _check_written(tmp, target, digests, written)
         if durable:
-            _sync_tree(tmp)
+            sync_tree(tmp)
         _move_into_place(tmp, target)
         if durable:
-            _fsync_dir(parent)
+            fsync_dir(parent)
     except SourceChanged as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise BagWriteError(f"{exc}; no bag was written, try again when the file is stable") from None

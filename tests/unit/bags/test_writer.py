@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import unicodedata
 from pathlib import Path
@@ -142,8 +143,8 @@ def test_a_source_changing_during_the_copy_is_an_error(sources: Path, tmp_path: 
     victim = sources / "README.txt"
     ticks = iter(range(1, 100))
 
-    def pump_and_touch(fd: int, hashers: list[object], out: int | None) -> int:
-        n = real_pump(fd, hashers, out)
+    def pump_and_touch(fd: int, hashers: list[object], out: int | None, writeback: bool = False) -> int:
+        n = real_pump(fd, hashers, out, writeback)
         os.utime(victim, ns=(0, next(ticks) * 1_000_000_000))  # someone saves the file meanwhile
         return n
 
@@ -170,3 +171,23 @@ def test_other_algorithms(sources: Path, tmp_path: Path) -> None:
     write_bag([sources], tmp_path / "bag", algorithms=["md5", "sha1", "blake2b"])
     assert validate_bag(tmp_path / "bag").valid
     assert (tmp_path / "bag" / "manifest-blake2b.txt").is_file()
+
+
+def test_large_copies_hand_every_written_byte_to_write_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "scan.tif"
+    source.write_bytes(os.urandom(fixity.CHUNK_SIZE * 2 + 12345))
+    small = tmp_path / "note.txt"
+    small.write_bytes(b"x" * 1000)
+    calls: list[tuple[int, int]] = []
+    real = fixity.start_writeback
+    monkeypatch.setattr(fixity, "start_writeback", lambda fd, off, n: (calls.append((off, n)), real(fd, off, n)))
+    plain = fixity.copy_and_hash(source, tmp_path / "a", ["sha256"], durable=False)
+    assert calls == []
+    hinted = fixity.copy_and_hash(source, tmp_path / "b", ["sha256"], durable=False, writeback=True)
+    assert hinted == plain and (tmp_path / "b").read_bytes() == source.read_bytes()
+    # contiguous ranges from 0 to the end of the file
+    assert calls[0][0] == 0 and all(a + n == b for (a, n), (b, _) in itertools.pairwise(calls))
+    assert sum(n for _, n in calls) == source.stat().st_size
+    calls.clear()
+    fixity.copy_and_hash(small, tmp_path / "c", ["sha256"], durable=False, writeback=True)
+    assert calls == []  # small files are left to the one syncfs

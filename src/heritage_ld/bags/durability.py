@@ -1,0 +1,95 @@
+"""Durability of a new bag: one ``syncfs`` before the rename, with write-back of large files started early.
+
+A bag is renamed into place only once everything in it is on disk, so a power cut can never leave a bag
+that looks complete but is not. Forcing a file system's dirty pages out costs what the disk costs (about
+400 MB/s on the benchmark VM); :func:`start_writeback` hands each large file's pages to the disk as soon as
+they are written, so that the disk works while the next files are hashed and the final :func:`sync_tree`
+finds little left to do.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+__all__ = ["fsync_dir", "start_writeback", "sync_tree"]
+
+_SYNC_FILE_RANGE_WRITE = 2
+
+
+def _libc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    except OSError:
+        return None
+
+
+def _load_syncfs() -> Callable[[int], int] | None:
+    """Linux ``syncfs(2)`` through libc, or ``None`` where it is not available."""
+    libc = _libc()
+    fn: Callable[[int], int] | None = getattr(libc, "syncfs", None) if libc is not None else None
+    return fn
+
+
+def _load_sync_file_range() -> Callable[[int, int, int, int], int] | None:
+    """Linux ``sync_file_range(2)`` through libc (64-bit offsets), or ``None``."""
+    libc = _libc()
+    fn = getattr(libc, "sync_file_range", None) if libc is not None else None
+    if fn is None:
+        return None
+    fn.argtypes = (ctypes.c_int, ctypes.c_int64, ctypes.c_int64, ctypes.c_uint)
+    fn.restype = ctypes.c_int
+    typed: Callable[[int, int, int, int], int] = fn
+    return typed
+
+
+_SYNCFS = _load_syncfs()
+_SYNC_FILE_RANGE = _load_sync_file_range()
+
+
+def start_writeback(fd: int, offset: int, length: int) -> None:
+    """Ask the kernel to start writing ``length`` bytes at ``offset`` of ``fd`` to disk, without waiting.
+
+    A hint: where ``sync_file_range`` is missing (not Linux) nothing happens and :func:`sync_tree` does it all.
+    """
+    if _SYNC_FILE_RANGE is not None:
+        _SYNC_FILE_RANGE(fd, offset, length, _SYNC_FILE_RANGE_WRITE)
+
+
+def fsync_dir(path: Path) -> None:
+    """``fsync`` a folder (its entries: names created or renamed in it)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sync_tree(root: Path) -> None:
+    """Make everything written under ``root`` durable before the bag is renamed into place.
+
+    One ``syncfs`` of the file system holding ``root`` costs one journal commit, where an ``fdatasync`` per
+    file costs one each: on 20,000 small files that is the difference between seconds and a fraction of one
+    (measured in ``benchmarks/bags_bench.py``). Elsewhere every file and folder is ``fsync``-ed.
+    """
+    if _SYNCFS is not None:
+        fd = os.open(root, os.O_RDONLY)
+        try:
+            if _SYNCFS(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        fsync_dir(Path(folder))
