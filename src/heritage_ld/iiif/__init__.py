@@ -11,7 +11,7 @@ from heritage_ld.iiif.load import (
     Reference,
     load,
 )
-from heritage_ld.iiif.manifest import build_manifest, has_manifest
+from heritage_ld.iiif.manifest import ManifestBuilder, build_manifest, has_manifest
 from heritage_ld.iiif.media import View, image_size, read_page_sizes, read_sizes, views
 from heritage_ld.iiif.pdf import page_sizes, render_page
 from heritage_ld.iiif.pyramid import Pyramid
@@ -22,6 +22,7 @@ from heritage_ld.iiif.upgrade import upgrade
 __all__ = [
     "CanvasRecord",
     "CollectionRecord",
+    "ManifestBuilder",
     "ManifestRecord",
     "PresentationVersionError",
     "Pyramid",

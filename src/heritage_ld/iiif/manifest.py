@@ -7,13 +7,14 @@ data" its IRI. Section numbers cite https://iiif.io/api/presentation/3.0/.
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 from pathlib import PurePosixPath
 from typing import Any
 
 from heritage_ld.iiif.language import language_map, plain_map
 from heritage_ld.iiif.media import ImageSizes, PageSizes, View, media_url, page_image_path, views
-from heritage_ld.iiif.metadata import build_metadata
+from heritage_ld.iiif.metadata import MetadataBuilder
 from heritage_ld.iiif.pyramid import Pyramid
 from heritage_ld.model import Agent, Collection, Item, ItemKind, Place, UrlScheme, is_absolute_iri
 
@@ -22,6 +23,7 @@ __all__ = [
     "NAVPLACE_CONTEXT",
     "PRESENTATION_CONTEXT",
     "TURTLE_PROFILE",
+    "ManifestBuilder",
     "build_canvases",
     "build_manifest",
     "build_provider",
@@ -115,11 +117,18 @@ def thumbnail(item: Item, *, urls: UrlScheme, sizes: ImageSizes, pages: PageSize
     if not tiles:
         url, fmt = _direct(urls, item, view)
         return [{"id": url, "type": "Image", "format": fmt, "width": width, "height": height}]
+    w, h, path = _thumbnail_size(width, height)
+    service = urls.image_service(item.accession, 1)
+    return [{"id": f"{service}/{path}", "type": "Image", "format": "image/jpeg",
+             "width": w, "height": h, "service": _service(urls, item.accession, 1)}]
+
+
+@functools.lru_cache(maxsize=1024)  # images of one collection come in few sizes; the pyramid is the same for each
+def _thumbnail_size(width: int, height: int) -> tuple[int, int, str]:
+    """The smallest declared size of a ``width`` × ``height`` image's pyramid, and its path."""
     pyramid = Pyramid(width, height)
     w, h = pyramid.sizes[0]
-    service = urls.image_service(item.accession, 1)
-    return [{"id": f"{service}/{pyramid.size_path(w, h)}", "type": "Image", "format": "image/jpeg",
-             "width": w, "height": h, "service": _service(urls, item.accession, 1)}]
+    return w, h, pyramid.size_path(w, h)
 
 
 def build_provider(agent: Agent, *, urls: UrlScheme) -> dict[str, Any]:
@@ -167,9 +176,102 @@ def _rendering(item: Item, urls: UrlScheme) -> list[dict[str, Any]]:
     return out
 
 
+class ManifestBuilder:
+    """Builds the manifests of one collection's items (see :func:`build_manifest`), making the parts that are the
+    same in every manifest of the collection once: ``provider``, ``partOf``, the collection's credit line, and the
+    ``metadata`` values of the agents, places and concepts items share.
+
+    The pipeline builds every manifest of a collection with one builder. Those shared parts are the same
+    dictionaries in every manifest it returns: copy a manifest (:func:`copy.deepcopy`) before changing it in place.
+
+    >>> from heritage_ld.model import MediaFile, MultilingualText
+    >>> item = Item("HN.1", ItemKind.PHOTOGRAPH, MultilingualText.of(en="Kham Thien"),
+    ...             media=(MediaFile(PurePosixPath("media/1.jpg"), width=600, height=400),))
+    >>> c = Collection("h", MultilingualText.of(en="Hanoi 1972"), "https://example.org/h", items=(item,))
+    >>> builder = ManifestBuilder(c, urls=UrlScheme(c.base_url))
+    >>> builder.build(item) == build_manifest(item, c, urls=UrlScheme(c.base_url))
+    True
+    """
+
+    def __init__(self, collection: Collection, *, urls: UrlScheme, sizes: ImageSizes | None = None,
+                 pages: PageSizes | None = None, tiles: bool = True) -> None:
+        self.collection = collection
+        self.urls = urls
+        self.sizes: ImageSizes = sizes or {}
+        self.pages: PageSizes = pages or {}
+        self.tiles = tiles
+        self._metadata = MetadataBuilder(urls)
+        self._credit = (None if not collection.credit_line else
+                        {"label": _CREDIT_LABEL, "value": language_map(collection.credit_line, html_safe=True)})
+        publisher = collection.publisher
+        self._provider = None if publisher is None else [build_provider(publisher, urls=urls)]
+        self._part_of = [{"id": urls.iiif_collection(), "type": "Collection",
+                          "label": language_map(collection.title) or plain_map(collection.key)}]
+
+    def build(self, item: Item) -> dict[str, Any]:
+        """The Presentation 3.0 Manifest of one item of the collection (:func:`build_manifest`)."""
+        urls, tiles = self.urls, self.tiles
+        shown = views(item, sizes=self.sizes, pages=self.pages)
+        if not shown and not item.has_manifest:  # (an item without images or PDFs has no views)
+            raise ValueError(f"item {item.accession!r} has no image or PDF; "
+                             "a IIIF Manifest needs at least one Canvas")
+        nav_place = _nav_place(item, urls)
+        label = language_map(item.title) or plain_map(item.accession)
+        doc: dict[str, Any] = {
+            "@context": [NAVPLACE_CONTEXT, PRESENTATION_CONTEXT] if nav_place else PRESENTATION_CONTEXT,
+            "id": urls.manifest(item.accession),
+            "type": "Manifest",
+            "label": label,
+        }
+        if item.description:
+            doc["summary"] = language_map(item.description, html_safe=True)
+        doc["metadata"] = self._metadata.build(item)
+        if item.credit_line:
+            doc["requiredStatement"] = {"label": _CREDIT_LABEL, "value": language_map(item.credit_line,
+                                                                                       html_safe=True)}
+        elif self._credit is not None:
+            doc["requiredStatement"] = self._credit
+        rights = item.rights or self.collection.rights
+        if rights:
+            doc["rights"] = rights
+        if self._provider is not None:
+            doc["provider"] = self._provider
+        homepage: dict[str, Any] = {"id": urls.page(item.accession), "type": "Text", "label": label,
+                                    "format": "text/html"}
+        title_languages = [lang for lang in item.title.languages if lang]
+        if title_languages:
+            homepage["language"] = title_languages
+        doc["homepage"] = [homepage]
+        doc["seeAlso"] = [
+            {"id": urls.rdf_file(item.accession, "ttl"), "type": "Dataset", "label": plain_map("RDF (Turtle)"),
+             "format": "text/turtle", "profile": TURTLE_PROFILE},
+            {"id": urls.rdf_file(item.accession, "jsonld"), "type": "Dataset",
+             "label": plain_map("Linked Art (JSON-LD)"), "format": "application/ld+json", "profile": JSONLD_PROFILE},
+        ]
+        rendering = _rendering(item, urls)
+        if rendering:
+            doc["rendering"] = rendering
+        doc["partOf"] = self._part_of
+        doc["thumbnail"] = thumbnail(item, urls=urls, sizes={}, tiles=tiles, shown=shown)
+        nav_date = _nav_date(item)
+        if nav_date:
+            doc["navDate"] = nav_date
+        if nav_place:
+            doc["navPlace"] = nav_place
+        if len(shown) > 1:  # §3.3 behavior, §3.4 viewingDirection: only meaningful with several canvases
+            if item.kind is ItemKind.DOCUMENT:
+                doc["behavior"] = ["paged"]
+                doc["viewingDirection"] = "left-to-right"
+            else:
+                doc["behavior"] = ["individuals"]
+        doc["items"] = build_canvases(item, urls=urls, sizes={}, tiles=tiles, shown=shown)
+        return doc
+
+
 def build_manifest(item: Item, collection: Collection, *, urls: UrlScheme, sizes: ImageSizes | None = None,
                    pages: PageSizes | None = None, tiles: bool = True) -> dict[str, Any]:
-    """The Presentation 3.0 Manifest of one item.
+    """The Presentation 3.0 Manifest of one item (to build many of one collection, use one
+    :class:`ManifestBuilder`).
 
     Args:
         item: the item; it must have an image or a PDF (see :func:`has_manifest`).
@@ -194,56 +296,4 @@ def build_manifest(item: Item, collection: Collection, *, urls: UrlScheme, sizes
     >>> m["id"], m["items"][0]["width"], list(m)[:4]
     ('https://example.org/h/iiif/HN.1/manifest.json', 600, ['@context', 'id', 'type', 'label'])
     """
-    if not item.has_manifest:
-        raise ValueError(f"item {item.accession!r} has no image or PDF; a IIIF Manifest needs at least one Canvas")
-    shown = views(item, sizes=sizes or {}, pages=pages or {})
-    nav_place = _nav_place(item, urls)
-    doc: dict[str, Any] = {
-        "@context": [NAVPLACE_CONTEXT, PRESENTATION_CONTEXT] if nav_place else PRESENTATION_CONTEXT,
-        "id": urls.manifest(item.accession),
-        "type": "Manifest",
-        "label": language_map(item.title) or plain_map(item.accession),
-    }
-    if item.description:
-        doc["summary"] = language_map(item.description, html_safe=True)
-    doc["metadata"] = build_metadata(item, urls=urls)
-    credit = item.credit_line or collection.credit_line
-    if credit:
-        doc["requiredStatement"] = {"label": _CREDIT_LABEL, "value": language_map(credit, html_safe=True)}
-    rights = item.rights or collection.rights
-    if rights:
-        doc["rights"] = rights
-    if collection.publisher is not None:
-        doc["provider"] = [build_provider(collection.publisher, urls=urls)]
-    title_languages = [lang for lang in item.title.languages if lang]
-    homepage: dict[str, Any] = {"id": urls.page(item.accession), "type": "Text", "label": doc["label"],
-                                "format": "text/html"}
-    if title_languages:
-        homepage["language"] = title_languages
-    doc["homepage"] = [homepage]
-    doc["seeAlso"] = [
-        {"id": urls.rdf_file(item.accession, "ttl"), "type": "Dataset", "label": plain_map("RDF (Turtle)"),
-         "format": "text/turtle", "profile": TURTLE_PROFILE},
-        {"id": urls.rdf_file(item.accession, "jsonld"), "type": "Dataset",
-         "label": plain_map("Linked Art (JSON-LD)"), "format": "application/ld+json", "profile": JSONLD_PROFILE},
-    ]
-    rendering = _rendering(item, urls)
-    if rendering:
-        doc["rendering"] = rendering
-    doc["partOf"] = [{"id": urls.iiif_collection(), "type": "Collection",
-                      "label": language_map(collection.title) or plain_map(collection.key)}]
-    doc["thumbnail"] = thumbnail(item, urls=urls, sizes={}, tiles=tiles, shown=shown)
-    nav_date = _nav_date(item)
-    if nav_date:
-        doc["navDate"] = nav_date
-    if nav_place:
-        doc["navPlace"] = nav_place
-    if len(shown) > 1:  # §3.3 behavior, §3.4 viewingDirection: only meaningful with several canvases
-        if item.kind is ItemKind.DOCUMENT:
-            doc["behavior"] = ["paged"]
-            doc["viewingDirection"] = "left-to-right"
-        else:
-            doc["behavior"] = ["individuals"]
-    doc["items"] = build_canvases(item, urls=urls, sizes={}, tiles=tiles, shown=shown)
-    return doc
-
+    return ManifestBuilder(collection, urls=urls, sizes=sizes, pages=pages, tiles=tiles).build(item)

@@ -111,7 +111,7 @@ def _publish(ctx: BuildContext, urls: UrlScheme, item: Item | None, media: Media
 
 def run(ctx: BuildContext) -> StepResult:
     """Write the IIIF output of the collection under ``OUT/iiif/``."""
-    from heritage_ld.iiif import build_collection, build_exhibition_manifest, build_manifest, has_manifest
+    from heritage_ld.iiif import ManifestBuilder, build_collection, build_exhibition_manifest, has_manifest
     from heritage_ld.iiif.media import media_path, page_image_path, views
     from heritage_ld.iiif.serialize import write_json
 
@@ -156,8 +156,9 @@ def run(ctx: BuildContext) -> StepResult:
             written.append(_publish(ctx, urls, None, PurePosixPath(logo)))
     ctx.progress.start("iiif", len(shown) + 2)
     try:
+        builder = ManifestBuilder(collection, urls=urls, sizes=sizes, pages=pages, tiles=tiles)
         for item in shown:
-            manifest = build_manifest(item, collection, urls=urls, sizes=sizes, pages=pages, tiles=tiles)
+            manifest = builder.build(item)
             path = urls.path(urls.manifest(item.accession))
             write_json(manifest, ctx.out / path, ordered=True)
             written.append(path)
