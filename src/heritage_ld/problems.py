@@ -93,6 +93,8 @@ _TABLE: tuple[Code, ...] = (
     Code("C030", E, "unknown key {key!r} in {table}", "{suggestion}known keys: {choices}"),
     Code("C031", E, "duplicate {what} key {value!r} (first defined on line {first_line})",
          "each key may be defined once"),
+    Code("C032", W, "both items.csv and items.xlsx are here: items.csv is read, items.xlsx is ignored",
+         "remove or rename the table you do not edit, so that nobody edits the ignored one"),
     # -- rdf -----------------------------------------------------------------------------------------
     Code("R001", E, "{focus}: {path} {message}", "see the shape {shape}"),
     Code("R002", E, "{value!r} cannot be read as {format}: {reason}"),

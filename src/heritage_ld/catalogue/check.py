@@ -52,6 +52,8 @@ def _order(problem: Problem) -> tuple[str, int, int, str]:
 def _read_items(root: Path, problems: list[Problem]) -> RawTable | None:
     csv_path, xlsx_path = root / "items.csv", root / "items.xlsx"
     if os.path.lexists(csv_path):  # items.csv wins when both exist (documented in docs/catalogue.md)
+        if os.path.lexists(xlsx_path):
+            problems.append(report("C032", Location("items.xlsx")))
         text = read_text(csv_path, "items.csv", problems)
         return read_csv(text, "items.csv", problems) if text is not None else None
     if os.path.lexists(xlsx_path):

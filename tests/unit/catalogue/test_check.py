@@ -110,8 +110,11 @@ def test_items_csv_wins_over_xlsx_and_xlsx_alone_is_read(mini: MiniCatalogue) ->
         sheet.append([row.get(name) or None for name in mini.header])
     sheet.append([None] * len(mini.header))  # a trailing empty row is ignored
     book.save(mini.root / "items.xlsx")
-    assert check_catalogue(mini.root).ok
+    both = check_catalogue(mini.root)
+    assert both.ok  # a warning, not an error: items.csv is read
+    assert [(p.code, p.location.file) for p in both.problems] == [("C032", "items.xlsx")]
     (mini.root / "items.csv").unlink()
+    assert check_catalogue(mini.root).problems == ()
     c = read_catalogue(mini.root)
     assert [i.accession for i in c.items] == ["HNM.1", "HNM.2", "HNM.3"]
     assert c.items[0].dimensions[0].value == Decimal("18")  # a number cell, read back without ".0"
