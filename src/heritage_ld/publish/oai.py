@@ -2,7 +2,7 @@
 
 All six verbs (OAI-PMH 2.0 §4), metadata formats ``oai_dc`` (simple Dublin Core, §Appendix) and ``rdf`` (the
 item's RDF/XML as the ``rdf`` step wrote it), sets = the exhibition's sections, stateless resumption tokens
-(§3.5) with a configurable page size, datestamps from the build (``SOURCE_DATE_EPOCH`` or the files' mtimes)
+(§3.5; a rebuild that changes the list expires them: ``badResumptionToken``) with a configurable page size, datestamps from the build (``SOURCE_DATE_EPOCH`` or the files' mtimes)
 at seconds granularity, and every error condition of §3.6 that can apply: ``badVerb``, ``badArgument``,
 ``badResumptionToken``, ``cannotDisseminateFormat``, ``idDoesNotExist``, ``noRecordsMatch``,
 ``noMetadataFormats`` and ``noSetHierarchy``. There are no deleted records (``deletedRecord`` is ``no``).
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -270,11 +271,16 @@ class OaiProvider:
         return self._list("ListRecords", args)
 
     # -- lists and resumption tokens (§3.5) ---------------------------------------------------------
+    @cached_property
     def _fingerprint(self) -> str:
-        return str(len(self.records))
+        """The list that tokens page through: a rebuild that adds, removes or re-dates a record expires them."""
+        digest = hashlib.sha256()
+        for r in self.records:
+            digest.update(f"{r.identifier}\t{_stamp(r.datestamp)}\t{' '.join(r.sets)}\n".encode())
+        return digest.hexdigest()[:16]
 
     def _encode(self, query: Mapping[str, str], offset: int) -> str:
-        state = {"q": dict(sorted(query.items())), "o": offset, "f": self._fingerprint()}
+        state = {"q": dict(sorted(query.items())), "o": offset, "f": self._fingerprint}
         raw = json.dumps(state, sort_keys=True, separators=(",", ":")).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -283,7 +289,7 @@ class OaiProvider:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
             state = json.loads(raw)
             query, offset = dict(state["q"]), int(state["o"])
-            valid = state["f"] == self._fingerprint() and offset >= 0 and "metadataPrefix" in query
+            valid = state["f"] == self._fingerprint and offset >= 0 and "metadataPrefix" in query
         except (ValueError, KeyError, TypeError, binascii.Error):
             valid = False
         if not valid:

@@ -3,7 +3,8 @@
 A Starlette application served by uvicorn. ``OUT`` is the web root (``/site/…``, ``/iiif/…``, ``/rdf/…``,
 ``/bags/…``); ``/`` redirects to the home page; ``/object/{id}`` answers by content negotiation (Turtle,
 JSON-LD, N-Triples, RDF/XML from ``OUT/rdf/object/``, else 303 to the item's page); ``/sparql`` is the
-read-only SPARQL 1.1 Protocol endpoint over ``OUT/store``; ``/oai`` is the OAI-PMH 2.0 provider.
+read-only SPARQL 1.1 Protocol endpoint over ``OUT/store``; ``/oai`` is the OAI-PMH 2.0 provider. Both follow a rebuild of
+``OUT`` while the server runs: a new store or snapshot is picked up at the next request, without a restart.
 
 The build mints absolute URLs from the collection's base URL (``https://heritage-ld.example/hanoi-1972``), so
 by default the server replaces that base URL by its own origin in every text response (HTML, JSON, RDF, XML,
@@ -20,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import html
 import mimetypes
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -31,7 +33,7 @@ from heritage_ld.errors import UsageError
 from heritage_ld.model import UrlScheme, iri_segment
 from heritage_ld.publish.negotiation import choose, is_rewritable, rewrite
 from heritage_ld.publish.oai import OaiProvider
-from heritage_ld.publish.snapshot import read_snapshot
+from heritage_ld.publish.snapshot import SNAPSHOT_PATH, read_snapshot
 from heritage_ld.publish.sparql import SparqlAnswer, SparqlService
 from heritage_ld.publish.store import STORE_DIR, open_store
 
@@ -89,10 +91,13 @@ def make_app(
     out = Path(out)
     if not out.is_dir():
         raise UsageError(f"{out} is not a folder")
+    snapshot_file = out / SNAPSHOT_PATH
+    oai_state: dict[str, Any] = {"key": _stat_key(snapshot_file)}
     snapshot = read_snapshot(out)
     base = (base_url or snapshot.base_url).rstrip("/")
     urls = UrlScheme(base)
-    oai = OaiProvider(snapshot, page_size=page_size)
+    oai_state["p"] = OaiProvider(snapshot, page_size=page_size)
+    oai_lock = threading.Lock()
     root = out.resolve()
     state: dict[str, Any] = {}
     lock = threading.Lock()
@@ -109,6 +114,18 @@ def make_app(
                 state["ino"] = ino
             service: SparqlService = state["s"]
             return service
+
+    def oai_provider() -> OaiProvider:
+        # A rebuild replaces the snapshot (os.replace): re-read it when its stat changes. While it is missing or
+        # unreadable (mid-rebuild, or written by hand), keep answering from the last good snapshot.
+        with oai_lock:
+            key = _stat_key(snapshot_file)
+            if key is not None and key != oai_state["key"]:
+                oai_state["key"] = key  # a bad file is tried once, again only when it changes
+                with contextlib.suppress(UsageError):
+                    oai_state["p"] = OaiProvider(read_snapshot(out), page_size=page_size)
+            provider: OaiProvider = oai_state["p"]
+            return provider
 
     def origin(request: Request) -> str:
         return f"{request.url.scheme}://{request.url.netloc}"
@@ -149,7 +166,7 @@ def make_app(
             params = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
         else:
             params = parse_qs(request.url.query, keep_blank_values=True)
-        body = oai.respond(params, endpoint=f"{base}/oai")
+        body = oai_provider().respond(params, endpoint=f"{base}/oai")
         return text_response(request, body, "text/xml")
 
     async def sparql(request: Request) -> Response:
@@ -215,6 +232,15 @@ def make_app(
         Route("/{path:path}", static, methods=["GET", "HEAD"]),
     ]
     return Starlette(routes=routes)
+
+
+def _stat_key(path: Path) -> tuple[int, int, int] | None:
+    """What changes when a file is rewritten or replaced: ``(st_mtime_ns, st_size, st_ino)``; ``None`` if absent."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
 
 
 def _plain(answer: SparqlAnswer) -> Response:

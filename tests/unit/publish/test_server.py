@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from starlette.testclient import TestClient
 
-from heritage_ld.model import Collection, UrlScheme
+from heritage_ld.model import Collection, MultilingualText, UrlScheme
 from heritage_ld.publish.server import make_app
 from heritage_ld.publish.site import write_site
 from heritage_ld.publish.store import load_store
+from heritage_support import require_conformance
+from oai_validation import load_oai_schema
 
 from .conftest import BASE
 
@@ -182,3 +186,64 @@ def test_sparql_follows_a_rebuilt_store(built: Path, collection: Collection, url
     (built / "rdf/object/HNM.1972.001.nt").open("a").write("<urn:x:a> <urn:x:added> <urn:x:b> .\n")
     load_store(built, urls, collection.key, [i.accession for i in collection.items])  # what a rebuild does
     assert client.get("/sparql", params=ask).json()["boolean"] is True
+
+
+OAI_NS = {"o": "http://www.openarchives.org/OAI/2.0/"}
+
+
+@pytest.fixture(scope="module")
+def oai_schema(tmp_path_factory: pytest.TempPathFactory) -> etree.XMLSchema:
+    return load_oai_schema(require_conformance("oai-pmh"), tmp_path_factory.mktemp("xsd"))
+
+
+def oai_get(client: TestClient, schema: etree.XMLSchema, **params: str) -> etree._Element:
+    r = client.get("/oai", params=params)
+    assert r.status_code == 200
+    doc = etree.fromstring(r.content)
+    assert schema.validate(doc), schema.error_log
+    return doc
+
+
+def identifiers(client: TestClient, schema: etree.XMLSchema) -> list[str]:
+    doc = oai_get(client, schema, verb="ListIdentifiers", metadataPrefix="oai_dc")
+    ids: list[str] = doc.xpath("//o:header/o:identifier/text()", namespaces=OAI_NS)
+    return ids
+
+
+def test_oai_follows_a_rebuilt_snapshot(built: Path, collection: Collection, urls: UrlScheme,
+                                        oai_schema: etree.XMLSchema) -> None:
+    client = TestClient(make_app(built))
+    paged = TestClient(make_app(built, page_size=2))
+    before = identifiers(client, oai_schema)
+    assert len(before) == 5 and before[2].endswith(":HNM.1972.003")
+    token = oai_get(paged, oai_schema, verb="ListIdentifiers", metadataPrefix="oai_dc").find(".//o:resumptionToken",
+                                                                                           OAI_NS)
+    assert token is not None and token.text
+    # The rebuild drops one item and retitles another; the server keeps running.
+    items = [i for i in collection.items if i.accession != "HNM.1972.003"]
+    items[0] = dataclasses.replace(items[0], title=MultilingualText.of(en="Retitled"))
+    write_site(dataclasses.replace(collection, items=tuple(items)), built, urls, datestamp=1_700_000_000)
+    assert identifiers(client, oai_schema) == [i for i in before if not i.endswith(":HNM.1972.003")]
+    assert not list((built / "site/data").glob(".*.tmp"))  # the snapshot was replaced atomically
+    record = oai_get(client, oai_schema, verb="GetRecord", metadataPrefix="oai_dc", identifier=before[0])
+    assert record.xpath("//*[local-name()='title']/text()") == ["Retitled"]
+    gone = oai_get(client, oai_schema, verb="GetRecord", metadataPrefix="oai_dc", identifier=before[2])
+    assert gone.find("o:error", OAI_NS).get("code") == "idDoesNotExist"
+    # A token from the old list no longer pages through the new one (OAI-PMH 2.0 §3.5).
+    stale = oai_get(paged, oai_schema, verb="ListIdentifiers", resumptionToken=token.text)
+    assert stale.find("o:error", OAI_NS).get("code") == "badResumptionToken"
+
+
+def test_oai_keeps_the_last_good_snapshot_mid_rebuild(built: Path, oai_schema: etree.XMLSchema) -> None:
+    client = TestClient(make_app(built))
+    before = identifiers(client, oai_schema)
+    snapshot = built / "site/data/exhibition.json"
+    good = snapshot.read_bytes()
+    snapshot.unlink()  # a rebuild removed it
+    assert identifiers(client, oai_schema) == before
+    snapshot.write_bytes(good[: len(good) // 2])  # a half-written file
+    assert identifiers(client, oai_schema) == before
+    data = json.loads(good)
+    del data["items"][-1]
+    snapshot.write_text(json.dumps(data), encoding="utf-8")  # the rebuild finished
+    assert identifiers(client, oai_schema) == before[:-1]
