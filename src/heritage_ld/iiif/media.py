@@ -27,10 +27,12 @@ __all__ = [
     "image_size",
     "media_path",
     "media_url",
+    "orientation",
     "page_image_path",
     "publish_media",
     "read_page_sizes",
     "read_sizes",
+    "upright_size",
     "views",
 ]
 
@@ -58,8 +60,34 @@ class View:
         return self.width, self.height
 
 
+#: EXIF orientations (tag 0x0112) that turn the stored image a quarter: the upright image is H × W.
+_QUARTER_TURNS = frozenset({5, 6, 7, 8})
+
+
+def orientation(im: Image.Image) -> int:
+    """The EXIF orientation of an opened image (1 = as stored; 2-8 mirror and/or rotate), from its header."""
+    try:
+        value = im.getexif().get(0x0112, 1)
+        return int(value) if 1 <= int(value) <= 8 else 1
+    except (OSError, ValueError, TypeError, SyntaxError):  # a damaged EXIF block: the pixels as stored
+        return 1
+
+
+def upright_size(im: Image.Image) -> tuple[int, int]:
+    """Width and height of an opened image as it is meant to be seen: its EXIF orientation applied.
+
+    >>> from PIL import Image
+    >>> im = Image.new("RGB", (30, 20)); exif = im.getexif(); exif[0x0112] = 6
+    >>> upright_size(im), upright_size(Image.new("RGB", (30, 20)))
+    ((20, 30), (30, 20))
+    """
+    width, height = im.size
+    return (height, width) if orientation(im) in _QUARTER_TURNS else (width, height)
+
+
 def image_size(path: Path) -> tuple[int, int]:
-    """Width and height of an image, read from its header only (Pillow decodes no pixels until asked).
+    """Width and height of an image as shown (EXIF orientation applied), from its header only (Pillow decodes
+    no pixels until asked). A camera JPEG stored 4000 × 3000 with orientation 6 is 3000 × 4000.
 
     Raises:
         FormatError: the file is missing or is not an image Pillow can read (problem ``I003``).
@@ -72,7 +100,7 @@ def image_size(path: Path) -> tuple[int, int]:
     """
     try:
         with Image.open(path) as im:
-            width, height = im.size
+            width, height = upright_size(im)
     except (OSError, UnidentifiedImageError, ValueError) as exc:
         problem = report("I003", Location(str(path)), value=str(path), reason=str(exc) or type(exc).__name__)
         raise FormatError(problem.render()) from exc

@@ -8,7 +8,8 @@ pixel sizes and paths (the JPEG bytes differ between the two, and are the same f
   level ``s`` is exactly ``⌈W/s⌉ × ⌈H/s⌉``) and cut into 512-pixel tiles.
 * ``full/max/0/default.jpg`` is a byte copy of the source when it is already a plain JPEG, else an encoding.
 * TIFF masters (8 or 16 bits, RGB, grey, CMYK, with alpha) become 8-bit RGB or grey JPEG. The EXIF orientation
-  is not applied: tiles show the pixels in stored order, matching the header size the canvas declares.
+  is applied (a camera JPEG stored on its side is tiled upright), matching the size the canvas declares
+  (:func:`heritage_ld.iiif.media.image_size`); such a JPEG is re-encoded for ``full/max``, not copied.
 * Files go to ``{dir}.part`` first and replace ``{dir}`` only when complete, so an interrupted run never leaves
   an ``info.json`` that declares tiles that are not there.
 """
@@ -20,9 +21,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 from heritage_ld.errors import FormatError
+from heritage_ld.iiif.media import orientation, upright_size
 from heritage_ld.iiif.pyramid import Pyramid, Tile
 from heritage_ld.iiif.serialize import dumps
 from heritage_ld.problems import Location, report
@@ -112,7 +114,17 @@ def _encode(im: Image.Image, target: Path) -> None:
 
 def _is_plain_jpeg(source: Path) -> bool:
     with Image.open(source) as im:
-        return im.format == "JPEG" and im.mode in ("RGB", "L")
+        return _plain_jpeg(im)
+
+
+def _plain_jpeg(im: Image.Image) -> bool:
+    """Whether the file's bytes can serve as ``full/max`` as they are: an RGB or grey JPEG, stored upright."""
+    return im.format == "JPEG" and im.mode in ("RGB", "L") and orientation(im) == 1
+
+
+def _upright(im: Image.Image) -> Image.Image:
+    """The decoded image turned as its EXIF orientation says (a copy only when it needs turning)."""
+    return ImageOps.exif_transpose(im) if orientation(im) != 1 else im
 
 
 def _by_scale(pyramid: Pyramid) -> dict[int, list[Tile]]:
@@ -128,9 +140,9 @@ def _write_pillow(source: Path | Image.Image, tmp: Path, pyramid: Pyramid, worke
         level = _to_jpeg_mode(source)
     else:
         with Image.open(source) as opened:
-            plain_jpeg = opened.format == "JPEG" and opened.mode in ("RGB", "L")
+            plain_jpeg = _plain_jpeg(opened)
             opened.load()
-            level = _to_jpeg_mode(opened)
+            level = _to_jpeg_mode(_upright(opened))
     writer = _Writer(tmp, workers)
     try:
         tiles = _by_scale(pyramid)
@@ -158,7 +170,7 @@ def _write_pillow(source: Path | Image.Image, tmp: Path, pyramid: Pyramid, worke
                 shutil.copyfile(source, writer.path(full))
             else:  # decoded again rather than kept: memory stays at one full-size image
                 with Image.open(source) as opened:
-                    writer.save(_to_jpeg_mode(opened), full)
+                    writer.save(_to_jpeg_mode(_upright(opened)), full)
     finally:
         writer.close()
     return writer.count
@@ -173,7 +185,7 @@ def _write_pyvips(source: Path, tmp: Path, pyramid: Pyramid, workers: int) -> in
     """
     import pyvips  # libvips runs its own thread pool; ``workers`` is not needed
 
-    image = pyvips.Image.new_from_file(str(source), access="random")
+    image = pyvips.Image.new_from_file(str(source), access="random").autorot()  # EXIF orientation applied
     if image.interpretation == "cmyk":
         image = image.colourspace("srgb")
     if image.format in ("ushort", "short"):
@@ -235,7 +247,7 @@ def write_tiles(source: Path | Image.Image, directory: Path, service_id: str, *,
         FormatError: the image cannot be read (problem ``I003``).
 
     >>> import tempfile, pathlib
-    >>> from PIL import Image
+    >>> from PIL import Image, ImageOps
     >>> d = pathlib.Path(tempfile.mkdtemp()); Image.new("RGB", (700, 300)).save(d / "a.png")
     >>> r = write_tiles(d / "a.png", d / "a", "https://example.org/iiif/image/a-1", backend="pillow")
     >>> (r.width, r.height, r.files), (d / "a/full/350,150/0/default.jpg").is_file()
@@ -250,7 +262,7 @@ def write_tiles(source: Path | Image.Image, directory: Path, service_id: str, *,
     else:
         try:
             with Image.open(source) as im:
-                width, height = im.size
+                width, height = upright_size(im)
         except (OSError, ValueError) as exc:
             problem = report("I003", Location(str(source)), value=str(source),
                              reason=str(exc) or type(exc).__name__)

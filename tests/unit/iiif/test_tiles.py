@@ -100,3 +100,45 @@ def test_unreadable_image_is_a_format_error(tmp_path: Path) -> None:
 def test_pyramid_agrees_with_declared_paths() -> None:
     info = Pyramid(1201, 803).info("https://example.org/s")
     assert {d[0] for d in _declared(info)} == set(Pyramid(1201, 803).paths())
+
+
+def _sideways_jpeg(path: Path, orientation: int) -> None:
+    """A 600×400 JPEG stored on its side: left half red, right half blue, with an EXIF orientation."""
+    im = Image.new("RGB", (600, 400), (0, 0, 255))
+    im.paste((255, 0, 0), (0, 0, 300, 400))
+    exif = im.getexif()
+    exif[0x0112] = orientation
+    im.save(path, "JPEG", quality=95, exif=exif.tobytes())
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_exif_orientation_is_applied_to_sizes_and_tiles(backend: str, tmp_path: Path) -> None:
+    from heritage_ld.iiif import image_size
+
+    source = tmp_path / "camera.jpg"
+    _sideways_jpeg(source, 6)  # 6: turn 90° clockwise to view, so the stored left (red) edge comes on top
+    assert image_size(source) == (400, 600)
+    result = write_tiles(source, tmp_path / "svc", "https://example.org/iiif/image/c-1", backend=backend)
+    assert (result.width, result.height) == (400, 600)
+    info = json.loads((tmp_path / "svc" / "info.json").read_text())
+    assert (info["width"], info["height"]) == (400, 600)
+    full = tmp_path / "svc" / "full" / "max" / "0" / "default.jpg"
+    assert full.read_bytes() != source.read_bytes()  # turned and re-encoded, not the stored bytes
+    with Image.open(full) as im:
+        assert im.size == (400, 600)
+        top, bottom = im.convert("RGB").getpixel((200, 50)), im.convert("RGB").getpixel((200, 550))
+    assert top[0] > 200 and top[2] < 60  # red
+    assert bottom[2] > 200 and bottom[0] < 60  # blue
+    for path, w, h in _declared(info):
+        with Image.open(tmp_path / "svc" / path) as tile:
+            assert tile.size == (w, h), path
+
+
+def test_orientation_without_a_quarter_turn_keeps_the_size_but_turns_the_pixels(tmp_path: Path) -> None:
+    source = tmp_path / "upside-down.jpg"
+    _sideways_jpeg(source, 3)  # 3: rotated 180°, so red ends up on the right
+    result = write_tiles(source, tmp_path / "svc", "https://example.org/iiif/image/u-1", backend="pillow")
+    assert (result.width, result.height) == (600, 400)
+    with Image.open(tmp_path / "svc" / "full" / "max" / "0" / "default.jpg") as im:
+        rgb = im.convert("RGB")
+        assert rgb.getpixel((550, 200))[0] > 200 and rgb.getpixel((50, 200))[2] > 200
