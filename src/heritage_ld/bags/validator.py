@@ -31,7 +31,7 @@ ARCHIVE_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".zip")
 
 
 def default_jobs() -> int:
-    """Worker threads for hashing: the CPUs this process may use."""
+    """Hashing workers (threads or processes): the CPUs this process may use."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - macOS, Windows
@@ -74,7 +74,7 @@ class BagCheck:
         return (self.root / "data").is_dir()
 
     def digests(self, wanted: dict[str, list[str]], jobs: int) -> Iterator[tuple[str, dict[str, str] | str]]:
-        """Hash each wanted file with its algorithms, largest first, in a bounded thread pool."""
+        """Hash each wanted file with its algorithms, largest first, in a bounded pool (see :mod:`.pool`)."""
         order = sorted(wanted, key=lambda p: (-self.tree.files[p], p))
         root = str(self.root)
         tasks = [[(p, str(self.tree.links.get(p) or os.path.join(root, p)), tuple(wanted[p])) for p in batch]
