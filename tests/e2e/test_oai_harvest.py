@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import requests
 from lxml import etree
 from sickle import Sickle
-from typer.testing import CliRunner
 
 from heritage_ld.catalogue import read_catalogue
-from heritage_ld.cli import app
 from heritage_ld.publish.server import make_app, running
 from heritage_support import require_conformance
 from oai_validation import load_oai_schema
@@ -21,11 +19,8 @@ OAI = "{http://www.openarchives.org/OAI/2.0/}"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, example_dir: Path) -> Path:
-    out = tmp_path_factory.mktemp("oai-out")
-    result = CliRunner().invoke(app, ["build", str(example_dir), "-o", str(out), "--only", "rdf,site", "-q"])
-    assert result.exit_code == 0, result.output
-    return out
+def built(build_example: Callable[[str], Path]) -> Path:
+    return build_example("rdf,site")
 
 
 @pytest.fixture(scope="module")

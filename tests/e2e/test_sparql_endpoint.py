@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import requests
-from typer.testing import CliRunner
 
 from heritage_ld.catalogue import read_catalogue
-from heritage_ld.cli import app
 from heritage_ld.publish.server import make_app, running
 
 ITEMS = """PREFIX crm: <http://www.cidoc-crm.org/cidoc-crm/>
@@ -23,11 +21,8 @@ SELECT ?title WHERE { <%s/object/HNM.1972.002> dcterms:title ?title FILTER(LANG(
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, example_dir: Path) -> Path:
-    out = tmp_path_factory.mktemp("sparql-out")
-    result = CliRunner().invoke(app, ["build", str(example_dir), "-o", str(out), "--only", "rdf,site,store", "-q"])
-    assert result.exit_code == 0, result.output
-    return out
+def built(build_example: Callable[[str], Path]) -> Path:
+    return build_example("rdf,site,store")
 
 
 @pytest.fixture(scope="module")
