@@ -16,9 +16,12 @@ deterministically, and tiled like any image (:func:`heritage_ld.iiif.tiles.write
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -57,6 +60,22 @@ def _fail(path: Path, exc: BaseException) -> FormatError:
     return FormatError(problem.render())
 
 
+@contextlib.contextmanager
+def _document(path: Path) -> Iterator[Any]:
+    """An open PDFium document, under the module lock (PDFium is not thread-safe); I003 when it cannot open."""
+    import pypdfium2 as pdfium
+
+    with _LOCK:
+        try:
+            doc = pdfium.PdfDocument(path)
+        except (pdfium.PdfiumError, OSError, ValueError) as exc:
+            raise _fail(path, exc) from exc
+        try:
+            yield doc
+        finally:
+            doc.close()
+
+
 def page_sizes(path: Path) -> tuple[tuple[int, int], ...]:
     """The rendered pixel size of every page of a PDF, in page order, read without rendering.
 
@@ -70,17 +89,8 @@ def page_sizes(path: Path) -> tuple[tuple[int, int], ...]:
     >>> page_sizes(f)
     ((2000, 1334), (1000, 2000))
     """
-    import pypdfium2 as pdfium
-
-    with _LOCK:
-        try:
-            doc = pdfium.PdfDocument(path)
-        except (pdfium.PdfiumError, OSError, ValueError) as exc:
-            raise _fail(path, exc) from exc
-        try:
-            points = [doc.get_page_size(i) for i in range(len(doc))]
-        finally:
-            doc.close()
+    with _document(path) as doc:
+        points = [doc.get_page_size(i) for i in range(len(doc))]
     if not points:
         raise _fail(path, ValueError("the document has no page"))
     try:
@@ -97,11 +107,7 @@ def render_page(path: Path, page: int) -> Image.Image:
     """
     import pypdfium2 as pdfium
 
-    with _LOCK:
-        try:
-            doc = pdfium.PdfDocument(path)
-        except (pdfium.PdfiumError, OSError, ValueError) as exc:
-            raise _fail(path, exc) from exc
+    with _document(path) as doc:
         try:
             if not 1 <= page <= len(doc):
                 raise _fail(path, ValueError(f"it has no page {page}"))
@@ -117,8 +123,6 @@ def render_page(path: Path, page: int) -> Image.Image:
                 pdf_page.close()
         except (pdfium.PdfiumError, ValueError) as exc:
             raise _fail(path, exc) from exc
-        finally:
-            doc.close()
     want = page_pixels(width, height)
     if image.size != want:  # pragma: no cover - PDFium's size is ⌈w·s⌉ × ⌈h·s⌉, as page_pixels computes it
         image = image.resize(want, Image.Resampling.LANCZOS)

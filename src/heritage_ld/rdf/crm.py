@@ -10,6 +10,8 @@ an IRI from :class:`heritage_ld.model.UrlScheme` (``urls.node(item, "production"
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from heritage_ld.errors import CatalogueError
 from heritage_ld.model import (
     Agent,
@@ -117,27 +119,26 @@ def concept_ref(concept: Concept, urls: UrlScheme, type_name: str = "Type") -> N
 
 def names(owner: str, text: MultilingualText, urls: UrlScheme, kind: str, part: str) -> list[Node]:
     """One Name per language (Linked Art: each primary name has a unique language, or none)."""
-    out = []
-    for lang, value in text:
-        n = Node(urls.node(owner, part, lang or "none"), "Name", None)  # content says it: no _label
-        n.add("classified_as", type_ref(kind))
-        n.add("content", value)
-        if lang:
-            n.add("language", language_ref(lang, urls))
-        out.append(n)
-    return out
+    return _per_language(owner, text, urls, part, "Name", lambda: type_ref(kind))
 
 
 def statements(owner: str, text: MultilingualText, urls: UrlScheme, kind: str, part: str) -> list[Node]:
     """One Statement (LinguisticObject) per language, classified ``kind`` and "brief text" (model/base)."""
+    return _per_language(owner, text, urls, part, "LinguisticObject", lambda: _classified_brief(kind))
+
+
+def _per_language(owner: str, text: MultilingualText, urls: UrlScheme, part: str, type_name: str,
+                  classified: Callable[[], Node]) -> list[Node]:
+    """A ``type_name`` node per language of ``text`` with its content and language (its content says what it
+    is: no ``_label``)."""
     out = []
     for lang, value in text:
-        s = Node(urls.node(owner, part, lang or "none"), "LinguisticObject", None)
-        s.add("classified_as", _classified_brief(kind))
-        s.add("content", value)
+        n = Node(urls.node(owner, part, lang or "none"), type_name, None)
+        n.add("classified_as", classified())
+        n.add("content", value)
         if lang:
-            s.add("language", language_ref(lang, urls))
-        out.append(s)
+            n.add("language", language_ref(lang, urls))
+        out.append(n)
     return out
 
 

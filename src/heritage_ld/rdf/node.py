@@ -80,18 +80,22 @@ def class_iri(type_name: str) -> str:
     return _expand(entry["@id"])
 
 
+def _entry(type_name: str, key: str) -> Any:
+    """The context entry of ``key`` on a ``type_name`` node: type-scoped first, then top-level, else ``None``."""
+    scoped = _context().get(type_name)
+    entry: Any = None
+    if isinstance(scoped, dict):
+        entry = scoped.get("@context", {}).get(key)
+    return _context().get(key) if entry is None else entry
+
+
 @functools.cache
 def term(type_name: str, key: str) -> tuple[str, str]:
     """``(predicate IRI, kind)`` of property ``key`` on a ``type_name`` node; kind is ``@id`` or a datatype IRI.
 
     Type-scoped terms win over top-level ones (JSON-LD 1.1 §4.1.8). A datatype of ``""`` is xsd:string.
     """
-    scoped = _context().get(type_name)
-    entry: Any = None
-    if isinstance(scoped, dict):
-        entry = scoped.get("@context", {}).get(key)
-    if entry is None:
-        entry = _context().get(key)
+    entry = _entry(type_name, key)
     if entry is None:
         raise FormatError(f"{key!r} is not a term of the Linked Art context")
     if isinstance(entry, str):
@@ -161,10 +165,5 @@ def node_json(node: Node, *, context: bool = True) -> dict[str, Any]:
 
 @functools.cache
 def _is_single(type_name: str, key: str) -> bool:
-    scoped = _context().get(type_name)
-    entry: Any = None
-    if isinstance(scoped, dict):
-        entry = scoped.get("@context", {}).get(key)
-    if entry is None:
-        entry = _context().get(key)
+    entry = _entry(type_name, key)
     return not (isinstance(entry, dict) and entry.get("@container") == "@set")
