@@ -73,3 +73,20 @@ def read_table(name: str) -> tuple[dict[str, str], ...]:
     lines = [ln for ln in read_text(name).splitlines() if ln.strip() and not ln.startswith("#")]
     reader = csv.DictReader(io.StringIO("\n".join(lines)), delimiter="\t", quoting=csv.QUOTE_NONE)
     return tuple({k: (v or "").strip() for k, v in row.items()} for row in reader)
+
+
+@functools.cache
+def labels(group: str) -> dict[str, dict[str, str]]:
+    """The words of one group of ``vocab/labels.tsv`` (``metadata``, ``kind``, ``site``): key -> language -> text,
+    in file order (cached: do not mutate the result).
+
+    >>> labels("kind")["photograph"]
+    {'en': 'Photograph', 'vi': 'Ảnh'}
+    """
+    out: dict[str, dict[str, str]] = {}
+    for row in read_table("labels.tsv"):
+        if row["group"] == group:
+            out[row["key"]] = {lang: text for lang, text in row.items() if lang not in ("group", "key") and text}
+    if not out:
+        raise KeyError(f"no label group {group!r} in vocab/labels.tsv")
+    return out

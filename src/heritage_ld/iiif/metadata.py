@@ -12,39 +12,15 @@ from typing import Any
 
 from heritage_ld.iiif.language import as_html_safe, language_map, merge_maps, plain_map
 from heritage_ld.model import Attribution, Concept, Item, MultilingualText, Place, UrlScheme
+from heritage_ld.vocab import labels
 
 __all__ = ["LABELS", "MetadataBuilder", "build_metadata"]
 
-#: The label of each metadata pair, in Vietnamese and English; the key names the DCMI term it comes from.
-LABELS: dict[str, dict[str, str]] = {
-    "alternative": {"en": "Other title", "vi": "Tên khác"},
-    "creator": {"en": "Creator", "vi": "Tác giả"},
-    "contributor": {"en": "Contributor", "vi": "Người đóng góp"},
-    "date": {"en": "Date", "vi": "Thời gian"},
-    "type": {"en": "Type", "vi": "Loại hiện vật"},
-    "spatial": {"en": "Place", "vi": "Địa điểm"},
-    "place_made": {"en": "Place made", "vi": "Nơi tạo ra"},
-    "subject": {"en": "Subject", "vi": "Chủ đề"},
-    "medium": {"en": "Material", "vi": "Chất liệu"},
-    "technique": {"en": "Technique", "vi": "Kỹ thuật"},
-    "extent": {"en": "Dimensions", "vi": "Kích thước"},
-    "source": {"en": "Source", "vi": "Nguồn"},
-    "provenance": {"en": "Provenance", "vi": "Xuất xứ"},
-    "rightsHolder": {"en": "Rights holder", "vi": "Chủ sở hữu quyền"},
-    "language": {"en": "Language", "vi": "Ngôn ngữ"},
-    "accession": {"en": "Accession number", "vi": "Số đăng ký"},
-    "identifier": {"en": "Other identifiers", "vi": "Mã số khác"},
-    "iri": {"en": "Linked data", "vi": "Dữ liệu liên kết"},
-}
+#: The label of each metadata pair, in Vietnamese and English; the key names the DCMI term it comes from
+#: (``vocab/labels.tsv``, group ``metadata``).
+LABELS: dict[str, dict[str, str]] = labels("metadata")
 
-_KINDS: dict[str, dict[str, str]] = {
-    "photograph": {"en": "Photograph", "vi": "Ảnh"},
-    "document": {"en": "Document", "vi": "Tài liệu"},
-    "artifact": {"en": "Artifact", "vi": "Hiện vật"},
-    "audio": {"en": "Audio recording", "vi": "Bản ghi âm"},
-    "video": {"en": "Video recording", "vi": "Bản ghi hình"},
-    "other": {"en": "Other", "vi": "Khác"},
-}
+_KINDS: dict[str, dict[str, str]] = labels("kind")
 
 _UNITS = {"cm": "cm", "g": "g"}
 

@@ -31,6 +31,7 @@ else:  # pragma: no cover - Python 3.10
 from heritage_ld.model import Collection, Item, MultilingualText, UrlScheme, iri_segment
 from heritage_ld.publish.artefacts import THUMB_WIDTH, find_image_services, make_thumbnail, rdf_path
 from heritage_ld.publish.snapshot import make_snapshot, write_snapshot
+from heritage_ld.vocab import labels
 
 __all__ = ["LABELS", "escape_json_for_script", "relative", "rights_label", "write_site"]
 
@@ -38,24 +39,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 Mapper = Callable[[Callable[[T], R], Iterable[T]], Iterator[R]]
 
-#: The site's own words, in the languages it knows; ``[[lang, text], ...]`` like catalogue values.
+#: The site's own words, in the languages it knows (``vocab/labels.tsv``, group ``site``); ``[[lang, text], ...]``
+#: like catalogue values.
 LABELS: Mapping[str, list[list[str]]] = {
-    "skip": [["en", "Skip to content"], ["vi", "Chuyển đến nội dung"]],
-    "dates": [["en", "Dates"], ["vi", "Thời gian"]],
-    "organizer": [["en", "Organizer"], ["vi", "Đơn vị tổ chức"]],
-    "venue": [["en", "Venue"], ["vi", "Địa điểm"]],
-    "other": [["en", "Other items"], ["vi", "Hiện vật khác"]],
-    "accession": [["en", "Accession number"], ["vi", "Số đăng ký"]],
-    "date": [["en", "Date"], ["vi", "Niên đại"]],
-    "creator": [["en", "Creator"], ["vi", "Tác giả"]],
-    "places": [["en", "Places"], ["vi", "Địa danh"]],
-    "credit": [["en", "Credit"], ["vi", "Nguồn"]],
-    "rights": [["en", "Rights"], ["vi", "Quyền"]],
-    "data": [["en", "Data"], ["vi", "Dữ liệu"]],
-    "manifest": [["en", "IIIF manifest"], ["vi", "IIIF manifest"]],
-    "bag": [["en", "Preservation package (BagIt)"], ["vi", "Gói bảo quản (BagIt)"]],
-    "dump": [["en", "RDF dump"], ["vi", "Tệp RDF toàn bộ"]],
-}
+    key: [[lang, text] for lang, text in words.items()] for key, words in labels("site").items()}
 
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "fr": "Français", "de": "Deutsch", "zh": "中文"}
 
