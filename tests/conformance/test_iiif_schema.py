@@ -17,7 +17,6 @@ from heritage_ld.iiif import (
     build_exhibition_manifest,
     build_manifest,
     dumps,
-    has_manifest,
     read_page_sizes,
     read_sizes,
 )
@@ -47,7 +46,7 @@ def _all(collection: Collection, validator: Draft7Validator, *, tiles: bool) -> 
     sizes, pages = read_sizes(collection), read_page_sizes(collection)
     count = 0
     for item in collection.items:
-        if has_manifest(item):
+        if item.has_manifest:
             doc = build_manifest(item, collection, urls=urls, sizes=sizes, pages=pages, tiles=tiles)
             _check(validator, doc, "Manifest")
             count += 1
@@ -60,9 +59,9 @@ def _all(collection: Collection, validator: Draft7Validator, *, tiles: bool) -> 
 @pytest.mark.parametrize("tiles", [True, False])
 def test_hanoi_example_manifests_validate(validator: Draft7Validator, tiles: bool) -> None:
     collection = read_catalogue(EXAMPLE)
-    assert all(has_manifest(i) for i in collection.items if i.pdfs)  # the archive documents that are PDFs only
+    assert all(i.has_manifest for i in collection.items if i.pdfs)  # the archive documents that are PDFs only
     assert {"HNM.1972.007", "HNM.1972.032"} <= {i.accession for i in collection.items if i.pdfs and not i.images}
-    assert _all(collection, validator, tiles=tiles) == sum(1 for i in collection.items if has_manifest(i)) > 30
+    assert _all(collection, validator, tiles=tiles) == sum(1 for i in collection.items if i.has_manifest) > 30
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from heritage_ld.catalogue import read_catalogue
 from heritage_ld.cli import app
-from heritage_ld.iiif import Pyramid, has_manifest, load, page_sizes
+from heritage_ld.iiif import Pyramid, load, page_sizes
 from heritage_ld.model import UrlScheme
 
 BASE = "https://example.org/hanoi-1972"
@@ -30,7 +30,7 @@ def test_every_item_with_an_image_or_a_pdf_has_a_manifest_with_real_canvas_sizes
 ) -> None:
     collection = read_catalogue(example_dir)
     urls = UrlScheme(BASE)
-    shown = [i for i in collection.items if has_manifest(i)]
+    shown = [i for i in collection.items if i.has_manifest]
     assert len(shown) == 36
     assert {"HNM.1972.007", "HNM.1972.032"} <= {i.accession for i in shown}  # archive documents: PDFs only
     for item in shown:
@@ -56,11 +56,11 @@ def test_exhibition_ranges_follow_the_sections(built: Path, example_dir: Path) -
     assert [r["label"]["en"][0] for r in doc["structures"]] == ["The Silence Moment", "Confront", "Peace"]
     for section, rng in zip(collection.sections, doc["structures"], strict=True):
         accessions = [c["id"].split("/iiif/")[1].split("/canvas/")[0] for c in rng["items"]]
-        expected = [i.accession for i in collection.items_in(section) if has_manifest(i)
+        expected = [i.accession for i in collection.items_in(section) if i.has_manifest
                     for _ in (*i.images, *(p for pdf in i.pdfs for p in page_sizes(example_dir / pdf.path)))]
         assert accessions == expected
     listed = json.loads((built / "iiif" / "collection.json").read_text("utf-8"))["items"]
-    assert len(listed) == sum(1 for i in collection.items if has_manifest(i)) == 36
+    assert len(listed) == sum(1 for i in collection.items if i.has_manifest) == 36
 
 
 def test_declared_tiles_exist_with_their_size_on_a_sample(built: Path) -> None:

@@ -11,7 +11,7 @@ from heritage_ld.iiif.load import (
     Reference,
     load,
 )
-from heritage_ld.iiif.manifest import ManifestBuilder, build_manifest, has_manifest
+from heritage_ld.iiif.manifest import ManifestBuilder, build_manifest
 from heritage_ld.iiif.media import View, image_size, read_page_sizes, read_sizes, views
 from heritage_ld.iiif.pdf import page_sizes, render_page
 from heritage_ld.iiif.pyramid import Pyramid
@@ -34,7 +34,6 @@ __all__ = [
     "build_exhibition_manifest",
     "build_manifest",
     "dumps",
-    "has_manifest",
     "image_size",
     "load",
     "order_keys",

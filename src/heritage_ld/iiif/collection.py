@@ -14,7 +14,6 @@ from heritage_ld.iiif.manifest import (
     build_canvases,
     build_provider,
     canvas_id,
-    has_manifest,
     thumbnail,
 )
 from heritage_ld.iiif.media import ImageSizes, PageSizes, views
@@ -63,7 +62,7 @@ def build_collection(collection: Collection, *, urls: UrlScheme, sizes: ImageSiz
         {"id": urls.manifest(item.accession), "type": "Manifest",
          "label": language_map(item.title) or plain_map(item.accession),
          "thumbnail": thumbnail(item, urls=urls, sizes=sizes, pages=pages, tiles=tiles)}
-        for item in collection.items if has_manifest(item)
+        for item in collection.items if item.has_manifest
     ]
     return doc
 
@@ -91,7 +90,7 @@ def build_exhibition_manifest(collection: Collection, *, urls: UrlScheme, sizes:
                            "label": _title(collection)}
     doc.update(_common(collection, urls))
     shown = {item.accession: views(item, sizes=sizes, pages=pages)
-             for item in collection.items if has_manifest(item)}
+             for item in collection.items if item.has_manifest}
     items = [item for item in collection.items if item.accession in shown]
     if items:
         doc["thumbnail"] = thumbnail(items[0], urls=urls, sizes=sizes, tiles=tiles, shown=shown[items[0].accession])

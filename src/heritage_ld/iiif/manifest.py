@@ -28,7 +28,6 @@ __all__ = [
     "build_manifest",
     "build_provider",
     "canvas_id",
-    "has_manifest",
     "thumbnail",
 ]
 
@@ -38,12 +37,6 @@ NAVPLACE_CONTEXT = "http://iiif.io/api/extension/navplace/context.json"
 TURTLE_PROFILE = "http://www.cidoc-crm.org/cidoc-crm/"
 JSONLD_PROFILE = "https://linked.art/ns/v1/linked-art.json"
 _CREDIT_LABEL = {"en": ["Attribution"], "vi": ["Ghi công"]}
-
-
-def has_manifest(item: Item) -> bool:
-    """An item gets a manifest when it has an image or a PDF to show (a Manifest needs at least one Canvas,
-    §3.4): :attr:`heritage_ld.model.Item.has_manifest`, the rule every output follows."""
-    return item.has_manifest
 
 
 def _base(urls: UrlScheme, accession: str) -> str:
@@ -274,7 +267,7 @@ def build_manifest(item: Item, collection: Collection, *, urls: UrlScheme, sizes
     :class:`ManifestBuilder`).
 
     Args:
-        item: the item; it must have an image or a PDF (see :func:`has_manifest`).
+        item: the item; it must have an image or a PDF (see :attr:`heritage_ld.model.Item.has_manifest`).
         collection: its collection (default rights and credit line, publisher, the Collection it is part of).
         urls: the IRI scheme.
         sizes: pixel sizes by media path (:func:`heritage_ld.iiif.media.read_sizes`); sizes set on the media

@@ -3,7 +3,6 @@ from __future__ import annotations
 from heritage_ld.iiif import (
     build_collection,
     build_exhibition_manifest,
-    has_manifest,
     read_page_sizes,
     read_sizes,
     views,
@@ -15,7 +14,7 @@ def test_collection_lists_item_manifests_in_catalogue_order(collection: Collecti
     doc = build_collection(collection, urls=urls, sizes=read_sizes(collection),
                            pages=read_page_sizes(collection))
     assert doc["type"] == "Collection" and doc["id"] == urls.iiif_collection()
-    expected = [urls.manifest(i.accession) for i in collection.items if has_manifest(i)]
+    expected = [urls.manifest(i.accession) for i in collection.items if i.has_manifest]
     assert [m["id"] for m in doc["items"]] == expected
     assert urls.manifest("HN.004") not in expected  # no image or PDF, no manifest
     assert urls.manifest("HN.006") in expected  # a PDF only: its pages
@@ -33,7 +32,7 @@ def test_exhibition_ranges_list_exactly_the_section_items_in_catalogue_order(
     for section, rng in zip(collection.sections, ranges, strict=True):
         expected = [
             f"{urls.base_url}/iiif/{item.accession}/canvas/{n}"
-            for item in collection.items_in(section) if has_manifest(item)
+            for item in collection.items_in(section) if item.has_manifest
             for n in range(1, len(views(item, sizes=sizes, pages=pages)) + 1)
         ]
         assert [c["id"] for c in rng["items"]] == expected

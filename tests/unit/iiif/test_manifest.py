@@ -7,7 +7,6 @@ from PIL import Image
 from heritage_ld.iiif import (
     build_manifest,
     dumps,
-    has_manifest,
     order_keys,
     read_page_sizes,
     read_sizes,
@@ -25,7 +24,7 @@ def _manifest(collection: Collection, urls: UrlScheme, accession: str, tiles: bo
 def test_canvas_sizes_are_the_real_image_sizes(collection: Collection, urls: UrlScheme) -> None:
     assert collection.root is not None
     for item in collection.items:
-        if not has_manifest(item):
+        if not item.has_manifest:
             continue
         m = _manifest(collection, urls, item.accession)
         shown = [(media, None) for media in item.images]
@@ -129,7 +128,7 @@ def test_builders_emit_keys_in_table_order(collection: Collection, urls: UrlSche
 
 def test_item_without_image_has_no_manifest(collection: Collection, urls: UrlScheme) -> None:
     item = collection.item("HN.004")
-    assert not has_manifest(item)
+    assert not item.has_manifest
     try:
         build_manifest(item, collection, urls=urls)
     except ValueError as exc:

@@ -17,7 +17,6 @@ from heritage_ld.errors import FormatError
 from heritage_ld.iiif import (
     Pyramid,
     build_manifest,
-    has_manifest,
     page_sizes,
     read_page_sizes,
     read_sizes,
@@ -43,7 +42,7 @@ def _body(canvas: dict) -> dict:
 
 def test_a_pdf_only_document_has_a_manifest_with_a_canvas_per_page(collection: Collection, urls: UrlScheme) -> None:
     item = collection.item("HN.006")
-    assert item.has_manifest and has_manifest(item) and not item.images
+    assert item.has_manifest and item.has_manifest and not item.images
     m = _manifest(collection, urls, "HN.006")
     assert [(c["width"], c["height"]) for c in m["items"]] == list(NOTICE_PAGES)
     assert [c["label"] for c in m["items"]] == [{"en": ["p. 1"], "vi": ["tr. 1"]}, {"en": ["p. 2"], "vi": ["tr. 2"]}]

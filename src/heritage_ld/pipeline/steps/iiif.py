@@ -111,13 +111,13 @@ def _publish(ctx: BuildContext, urls: UrlScheme, item: Item | None, media: Media
 
 def run(ctx: BuildContext) -> StepResult:
     """Write the IIIF output of the collection under ``OUT/iiif/``."""
-    from heritage_ld.iiif import ManifestBuilder, build_collection, build_exhibition_manifest, has_manifest
+    from heritage_ld.iiif import ManifestBuilder, build_collection, build_exhibition_manifest
     from heritage_ld.iiif.media import media_path, page_image_path, views
     from heritage_ld.iiif.serialize import write_json
 
     collection, urls, tiles = ctx.collection, ctx.urls, ctx.options.tiles
     root = collection.root
-    shown = [item for item in collection.items if has_manifest(item)]
+    shown = [item for item in collection.items if item.has_manifest]
     images = [m for item in shown for m in item.images]
     sizes = dict(zip((m.path for m in images), ctx.executor.map(functools.partial(_size, root), images),
                      strict=True))
@@ -172,7 +172,7 @@ def run(ctx: BuildContext) -> StepResult:
             ctx.progress.advance("iiif")
     finally:
         ctx.progress.finish("iiif")
-    skipped = [item.accession for item in collection.items if not has_manifest(item)]
+    skipped = [item.accession for item in collection.items if not item.has_manifest]
     summary = f"{len(shown)} manifests, collection.json, exhibition.json"
     if tiles:
         tiled = f"{len(canvases) - page_count} images" + (f" and {page_count} PDF pages" if page_count else "")
