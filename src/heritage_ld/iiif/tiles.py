@@ -24,10 +24,9 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from heritage_ld.errors import FormatError
-from heritage_ld.iiif.media import orientation, upright_size
+from heritage_ld.iiif.media import image_size, orientation
 from heritage_ld.iiif.pyramid import Pyramid, Tile
 from heritage_ld.iiif.serialize import dumps
-from heritage_ld.problems import Location, report
 
 __all__ = ["BACKENDS", "DEFAULT_BACKEND", "TileResult", "available_backends", "write_tiles"]
 
@@ -247,7 +246,7 @@ def write_tiles(source: Path | Image.Image, directory: Path, service_id: str, *,
         FormatError: the image cannot be read (problem ``I003``).
 
     >>> import tempfile, pathlib
-    >>> from PIL import Image, ImageOps
+    >>> from PIL import Image
     >>> d = pathlib.Path(tempfile.mkdtemp()); Image.new("RGB", (700, 300)).save(d / "a.png")
     >>> r = write_tiles(d / "a.png", d / "a", "https://example.org/iiif/image/a-1", backend="pillow")
     >>> (r.width, r.height, r.files), (d / "a/full/350,150/0/default.jpg").is_file()
@@ -260,13 +259,7 @@ def write_tiles(source: Path | Image.Image, directory: Path, service_id: str, *,
         backend = "pillow"
         width, height = source.size
     else:
-        try:
-            with Image.open(source) as im:
-                width, height = upright_size(im)
-        except (OSError, ValueError) as exc:
-            problem = report("I003", Location(str(source)), value=str(source),
-                             reason=str(exc) or type(exc).__name__)
-            raise FormatError(problem.render()) from exc
+        width, height = image_size(source)  # I003 when unreadable
     pyramid = Pyramid(width, height)
     tmp = directory.with_name(directory.name + ".part")
     if tmp.exists():
