@@ -50,3 +50,33 @@ def test_manifest_fast_path_equals_line_by_line_checks(text: str, payload: bool,
         manifest_module._parse_line(slow, line, number, 64, version, payload)
     assert fast.entries == slow.entries
     assert fast.problems == slow.problems
+
+
+PATH_PIECES = st.sampled_from(["data/", "a", "é", " ", "\t", "/", "..", "./", "%25", "%", "~", "C:", "\\", "*",
+                               "\x85", "\u2028", "tag.txt"])
+LINES = st.tuples(st.sampled_from([HEX64, HEX64[:-1] + "A", HEX64[:60]]), st.sampled_from(["  ", " ", "   "]),
+                  st.lists(PATH_PIECES, max_size=6).map("".join)).map("".join)
+MANIFESTS = st.tuples(st.lists(LINES, max_size=6), st.sampled_from(["\n", "\r\n"]), st.booleans()).map(
+    lambda t: t[1].join(t[0]) + (t[1] if t[2] and t[0] else ""))
+
+
+@settings(max_examples=600)
+@given(MANIFESTS, st.booleans())
+def test_whole_text_fast_path_equals_line_by_line_checks(text: str, payload: bool) -> None:
+    """Mostly well-formed manifests, so that the whole-text fast path is taken often, not just tried."""
+    fast = parse_manifest("manifest-sha256.txt", text, version=(1, 0), payload=payload)
+    slow = Manifest("manifest-sha256.txt", "sha256")
+    for number, line in enumerate(manifest_module.split_lines(text), start=1):
+        manifest_module._parse_line(slow, line, number, 64, (1, 0), payload)
+    assert fast.entries == slow.entries
+    assert fast.problems == slow.problems
+
+
+def test_whole_text_fast_path_is_taken_for_a_clean_manifest() -> None:
+    text = "".join(f"{HEX64}  data/part-{i % 3}/file {i}.bin\n" for i in range(50))
+    taken = Manifest("manifest-sha256.txt", "sha256")
+    assert manifest_module._parse_clean(taken, text, 64, True)
+    assert len(taken.entries) == 50
+    for odd in (text.replace("\n", "\r\n"), text + "\n", text.replace("file 7.bin", "file 7.bin "),
+                text + f"{HEX64}  data/part-0/file 0.bin\n", text.replace("data/part-1", "data/../x", 1)):
+        assert not manifest_module._parse_clean(Manifest("manifest-sha256.txt", "sha256"), odd, 64, True)

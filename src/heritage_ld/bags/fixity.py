@@ -11,7 +11,7 @@ import hashlib
 import os
 import stat
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ __all__ = [
     "check_algorithms",
     "copy_and_hash",
     "copy_batch",
-    "hash_batch",
+    "digest_batch",
     "hash_bytes",
     "hash_file",
 ]
@@ -50,6 +50,7 @@ ALGORITHMS: Mapping[str, tuple[Callable[..., Any], int]] = {
 }
 
 _local = threading.local()
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 class SourceChanged(OSError):
@@ -124,6 +125,18 @@ def hash_bytes(data: bytes, algorithms: Iterable[str]) -> Digests:
     return Digests(len(data), tuple((a, ALGORITHMS[a][0](data).hexdigest()) for a in algorithms))
 
 
+def _hexdigests(path: Path | str, algorithms: Sequence[str]) -> tuple[int, list[str]]:
+    hashers = [ALGORITHMS[a][0]() for a in algorithms]
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | _CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path}: not a regular file")
+        size = _pump(fd, hashers, None)
+    finally:
+        os.close(fd)
+    return size, [h.hexdigest() for h in hashers]
+
+
 def hash_file(path: Path | str, algorithms: Iterable[str]) -> Digests:
     """Digests of a regular file in one pass. Opens with ``O_NOFOLLOW | O_NONBLOCK``: a symbolic link is
     refused (``OSError``) and a FIFO swapped in after a check cannot block the caller.
@@ -136,15 +149,8 @@ def hash_file(path: Path | str, algorithms: Iterable[str]) -> Digests:
     >>> os.unlink(f.name)
     """
     names = list(algorithms)
-    hashers = [ALGORITHMS[a][0]() for a in names]
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(f"{path}: not a regular file")
-        size = _pump(fd, hashers, None)
-    finally:
-        os.close(fd)
-    return Digests(size, tuple((a, h.hexdigest()) for a, h in zip(names, hashers, strict=True)))
+    size, hexes = _hexdigests(path, names)
+    return Digests(size, tuple(zip(names, hexes, strict=True)))
 
 
 def copy_and_hash(source: Path | str, target: Path | str, algorithms: Iterable[str], *, durable: bool = True,
@@ -186,19 +192,30 @@ def copy_and_hash(source: Path | str, target: Path | str, algorithms: Iterable[s
     return Digests(size, tuple((a, h.hexdigest()) for a, h in zip(names, hashers, strict=True)))
 
 
-def copy_batch(tasks: list[tuple[str, str, str]], algorithms: tuple[str, ...],
+def copy_batch(tasks: Sequence[tuple[str, str, str]], algorithms: tuple[str, ...],
                writeback: bool = False) -> list[tuple[str, Digests]]:
     """:func:`copy_and_hash` over ``(name, source, target)`` tasks: one pool task (a thread or a process)."""
     return [(name, copy_and_hash(source, target, algorithms, durable=False, writeback=writeback))
             for name, source, target in tasks]
 
 
-def hash_batch(tasks: list[tuple[str, str, tuple[str, ...]]]) -> list[tuple[str, dict[str, str] | str]]:
-    """:func:`hash_file` over ``(name, file, algorithms)`` tasks: name -> digests, or why the file was unreadable."""
-    out: list[tuple[str, dict[str, str] | str]] = []
-    for name, path, algorithms in tasks:
+def digest_batch(tasks: Sequence[tuple[str, tuple[str, ...]]]) -> list[list[str] | str]:
+    """The hex digests of each ``(file, algorithms)`` task, or why the file could not be read; one pool task.
+
+    Results are positional (no names, no dictionaries), so that a worker process sends back little more
+    than the digests themselves.
+
+    >>> import tempfile, os
+    >>> with tempfile.NamedTemporaryFile(delete=False) as f:
+    ...     _ = f.write(b"abc")
+    >>> digest_batch([(f.name, ("md5",)), (f.name + ".missing", ("md5",))])[0]
+    ['900150983cd24fb0d6963f7d28e17f72']
+    >>> os.unlink(f.name)
+    """
+    out: list[list[str] | str] = []
+    for path, algorithms in tasks:
         try:
-            out.append((name, dict(hash_file(path, algorithms).hexdigests)))
+            out.append(_hexdigests(path, algorithms)[1])
         except OSError as exc:
-            out.append((name, str(exc)))
+            out.append(str(exc))
     return out

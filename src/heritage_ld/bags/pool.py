@@ -9,14 +9,15 @@ that runs no other thread (a fork copies locks held by other threads in whatever
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Any, TypeVar
 
-__all__ = ["MANY_FILES", "SMALL_FILE", "batches", "map_batches", "use_processes"]
+__all__ = ["MANY_FILES", "SMALL_FILE", "map_spans", "spans", "use_processes"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -26,27 +27,24 @@ MANY_FILES = 1000
 SMALL_FILE = 256 * 1024
 
 
-def batches(order: list[str], sizes: Mapping[str, int], *, max_bytes: int = 8 << 20,
-            max_files: int = 64) -> Iterator[list[str]]:
-    """Group small files into one pool task each (up to ``max_files`` or ``max_bytes``); a big file goes alone.
+def spans(sizes: Sequence[int], *, max_bytes: int = 8 << 20, max_files: int = 64) -> Iterator[tuple[int, int]]:
+    """``(start, stop)`` runs of consecutive files to hand a worker as one task: up to ``max_files`` files or
+    ``max_bytes`` bytes; a big file goes alone.
 
     A task per file costs a future, a lock and a wake-up: on 20,000 small files that overhead was larger
     than the hashing itself (profiled on ``benchmarks/bags_bench.py``'s "many small" corpus).
 
-    >>> list(batches(["big", "a", "b", "c"], {"big": 10 << 20, "a": 1, "b": 1, "c": 1}, max_files=2))
-    [['big'], ['a', 'b'], ['c']]
+    >>> list(spans([10 << 20, 1, 1, 1], max_files=2))
+    [(0, 1), (1, 3), (3, 4)]
     """
-    current: list[str] = []
-    total = 0
-    for path in order:
-        size = sizes[path]
-        if current and (total + size > max_bytes or len(current) >= max_files):
-            yield current
-            current, total = [], 0
-        current.append(path)
+    start = total = 0
+    for i, size in enumerate(sizes):
+        if i > start and (total + size > max_bytes or i - start >= max_files):
+            yield start, i
+            start, total = i, 0
         total += size
-    if current:
-        yield current
+    if start < len(sizes):
+        yield start, len(sizes)
 
 
 def use_processes(sizes: Iterable[int], jobs: int) -> bool:
@@ -66,16 +64,60 @@ def use_processes(sizes: Iterable[int], jobs: int) -> bool:
     return count >= MANY_FILES and total <= count * SMALL_FILE
 
 
-def map_batches(fn: Callable[[T], R], tasks: Iterable[T], jobs: int, *, processes: bool,
-                name: str = "bag") -> Iterator[R]:
-    """``fn`` over ``tasks`` on ``jobs`` workers (processes if asked, else threads), results in task order.
+# What a forked worker runs: set by the pool's initializer, which the fork hands over without pickling.
+_shared: tuple[Callable[[Sequence[Any]], Any], Sequence[Any]] | None = None
 
-    With processes, ``fn`` and the tasks must be picklable (a module-level function, plain data).
+
+def _share(fn: Callable[[Sequence[Any]], Any], items: Sequence[Any]) -> None:
+    global _shared
+    _shared = (fn, items)
+
+
+def _run_span(start: int, stop: int) -> Any:
+    assert _shared is not None, "a worker without its shared task list"
+    fn, items = _shared
+    return fn(items[start:stop])
+
+
+def map_spans(fn: Callable[[Sequence[T]], R], items: Sequence[T], runs: Iterable[tuple[int, int]], jobs: int, *,
+              processes: bool, name: str = "bag") -> Iterator[R]:
+    """``fn(items[start:stop])`` for each run, on ``jobs`` workers (processes if asked, else threads).
+
+    The work starts at once (every run is submitted before this returns); the iterator returned gives the
+    results in run order and shuts the pool down when it is exhausted or closed. With processes the workers
+    are forked, and ``fn`` and ``items`` reach them through the fork itself: only the ``(start, stop)`` pairs
+    are sent and only the results come back pickled (on 20,000 files, pickling the tasks to the workers cost
+    the parent more time than parsing both manifests).
+
+    >>> list(map_spans(sum, [1, 2, 3, 4], [(0, 2), (2, 4)], 2, processes=False))
+    [3, 7]
     """
     pool: Executor
     if processes:
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_share, initargs=(fn, items))
     else:
         pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix=name)
-    with pool:
-        yield from pool.map(fn, tasks)
+    try:
+        if processes:
+            # The workers are forked on the first submit. Frozen objects are left alone by the collector, so
+            # a collection in a worker does not touch (and so copy) every page of the parent's heap.
+            gc.freeze()
+            try:
+                futures = [pool.submit(_run_span, start, stop) for start, stop in runs]
+            finally:
+                gc.unfreeze()
+        else:
+            futures = [pool.submit(fn, items[start:stop]) for start, stop in runs]
+    except BaseException:
+        pool.shutdown(cancel_futures=True)
+        raise
+    return _results(pool, futures)
+
+
+def _results(pool: Executor, futures: list[Future[R]]) -> Iterator[R]:
+    try:
+        for future in futures:
+            yield future.result()
+    finally:
+        pool.shutdown(cancel_futures=True)

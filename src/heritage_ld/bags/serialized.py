@@ -42,6 +42,9 @@ class _ArchiveCheck(BagCheck):
     def has_data_folder(self) -> bool:
         return self.members.has_data
 
+    def start_hashing(self, jobs: int) -> None:
+        """Nothing to start: an archive is read front to back once, when the manifests are known."""
+
     def digests(self, wanted: dict[str, list[str]], jobs: int) -> Iterator[tuple[str, dict[str, str] | str]]:
         for name in self.members.order(wanted):
             hashers = {a: ALGORITHMS[a][0]() for a in wanted[name]}

@@ -11,13 +11,13 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from heritage_ld.bags.fixity import ALGORITHMS, hash_batch
+from heritage_ld.bags.fixity import ALGORITHMS, digest_batch
 from heritage_ld.bags.info import parse_declaration, parse_info
 from heritage_ld.bags.manifest import Manifest, parse_fetch, parse_manifest
-from heritage_ld.bags.pool import batches, map_batches, use_processes
+from heritage_ld.bags.pool import map_spans, spans, use_processes
 from heritage_ld.bags.report import ValidationReport
 from heritage_ld.bags.tree import BagTree, read_tag_bytes, scan_tree
 from heritage_ld.errors import UsageError
@@ -62,6 +62,8 @@ class BagCheck:
         self.problems: list[Problem] = []
         self.encoding = "utf-8"
         self.version = (1, 0)
+        self._hashing: tuple[list[str], list[tuple[str, tuple[str, ...]]], list[tuple[int, int]],
+                             Iterator[list[list[str] | str]]] | None = None
 
     def add(self, code: str, where: str, **params: object) -> None:
         self.problems.append(report(code, Location(where), **params))
@@ -73,15 +75,48 @@ class BagCheck:
     def has_data_folder(self) -> bool:
         return (self.root / "data").is_dir()
 
+    def start_hashing(self, jobs: int) -> None:
+        """Start hashing every file that a manifest of this bag can name, with the algorithms those manifests
+        are named after, before any manifest is read: the workers hash while this process parses manifests
+        and checks completeness (on 20,000 small files that is a fifth of the work, and it used to come first).
+        """
+        payload_algorithms: set[str] = set()
+        tag_algorithms: set[str] = set()
+        for name in self.tree.files:
+            m = _MANIFEST.match(name) if "/" not in name else None
+            if m and m.group(2).lower() in ALGORITHMS:
+                (tag_algorithms if m.group(1) else payload_algorithms).add(m.group(2).lower())
+        by_kind = {True: tuple(sorted(payload_algorithms)), False: tuple(sorted(tag_algorithms))}
+        sizes = self.tree.files
+        self._start({p: by_kind[p.startswith("data/")] for p in sizes}, jobs)
+
+    def _start(self, wanted: Mapping[str, tuple[str, ...]], jobs: int) -> None:
+        sizes, links = self.tree.files, self.tree.links
+        order = sorted((p for p, algorithms in wanted.items() if algorithms), key=lambda p: (-sizes[p], p))
+        root = str(self.root) + os.sep
+        tasks = [(str(links[p]) if p in links else root + p, wanted[p]) for p in order]
+        processes = use_processes((sizes[p] for p in order), jobs)
+        runs = list(spans([sizes[p] for p in order]))
+        self._hashing = (order, tasks, runs,
+                         map_spans(digest_batch, tasks, runs, max(1, jobs), processes=processes, name="bag-validate"))
+
+    def found_digests(self) -> dict[str, dict[str, str] | str]:
+        """What the hashing begun by :meth:`start_hashing` found: path -> {algorithm: hex digest}, or why the
+        file could not be read (empty when nothing was started)."""
+        if self._hashing is None:
+            return {}
+        order, tasks, runs, results = self._hashing
+        self._hashing = None
+        found: dict[str, dict[str, str] | str] = {}
+        for (start, _stop), batch in zip(runs, results, strict=True):
+            for i, result in enumerate(batch, start):
+                found[order[i]] = result if isinstance(result, str) else dict(zip(tasks[i][1], result, strict=True))
+        return found
+
     def digests(self, wanted: dict[str, list[str]], jobs: int) -> Iterator[tuple[str, dict[str, str] | str]]:
-        """Hash each wanted file with its algorithms, largest first, in a bounded pool (see :mod:`.pool`)."""
-        order = sorted(wanted, key=lambda p: (-self.tree.files[p], p))
-        root = str(self.root)
-        tasks = [[(p, str(self.tree.links.get(p) or os.path.join(root, p)), tuple(wanted[p])) for p in batch]
-                 for batch in batches(order, self.tree.files)]
-        processes = use_processes((self.tree.files[p] for p in order), jobs)
-        for results in map_batches(hash_batch, tasks, max(1, jobs), processes=processes, name="bag-validate"):
-            yield from results
+        """Digests of the wanted files with the wanted algorithms (or why a file could not be read)."""
+        self._start({p: tuple(a) for p, a in wanted.items()}, jobs)
+        yield from self.found_digests().items()
 
     def read_text(self, name: str) -> str | None:
         try:
@@ -197,23 +232,47 @@ class BagCheck:
                     self.add("B002", m.name, path=path, manifest=m.name)
 
     def fixity(self, manifests: Iterable[Manifest], jobs: int) -> tuple[int, int]:
-        wanted: dict[str, list[tuple[Manifest, str]]] = {}
+        """Compare every manifest entry of a file in the bag with its digest; the files and bytes checked.
+
+        Digests come from the hashing started before the manifests were read, and for what that did not
+        cover (a payload file listed in a tag manifest, say) from a second round. One tight loop per manifest:
+        on 20,000 files a dictionary of wanted checks per file cost more than the comparisons.
+        """
+        manifests = list(manifests)
+        files = self.tree.files
+        found = self.found_digests()
+        again: dict[str, set[str]] = {}
         for m in manifests:
-            for path, checksum in m.entries.items():
-                if path in self.tree.files:
-                    wanted.setdefault(path, []).append((m, checksum))
-        algorithms = {p: sorted({m.algorithm for m, _ in w}) for p, w in wanted.items()}
+            algorithm = m.algorithm
+            for path, expected in m.entries.items():
+                digests = found.get(path)
+                if isinstance(digests, dict) and algorithm in digests:
+                    if digests[algorithm] != expected:
+                        self.add("B001", m.name, path=path, algorithm=algorithm, expected=expected,
+                                 found=digests[algorithm])
+                elif (digests is None and path in files) or isinstance(digests, dict):
+                    again.setdefault(path, set()).add(algorithm)
+        if again:
+            for path, result in self.digests({p: sorted(a) for p, a in again.items()}, jobs):
+                if isinstance(result, str):
+                    found[path] = result
+                    continue
+                for m in manifests:
+                    listed = m.entries.get(path)
+                    if listed is not None and m.algorithm in result and result[m.algorithm] != listed:
+                        self.add("B001", m.name, path=path, algorithm=m.algorithm, expected=listed,
+                                 found=result[m.algorithm])
+        checked: set[str] = set()
+        for m in manifests:
+            checked.update(m.entries.keys() & files.keys())
         total = 0
-        for path, result in self.digests(algorithms, jobs):
-            if isinstance(result, str):
-                self.add("B008", path, file=path, reason=result)
-                continue
-            total += self.tree.files[path]
-            for m, expected in wanted[path]:
-                if result[m.algorithm] != expected:
-                    self.add("B001", m.name, path=path, algorithm=m.algorithm, expected=expected,
-                             found=result[m.algorithm])
-        return len(wanted), total
+        for path in checked:
+            outcome = found.get(path)
+            if isinstance(outcome, str):
+                self.add("B008", path, file=path, reason=outcome)
+            else:
+                total += files[path]
+        return len(checked), total
 
 
 def validate_bag(
@@ -264,6 +323,8 @@ def run_checks(state: BagCheck, mode: str, jobs: int | None) -> ValidationReport
     files = 0
     size = 0
     if state.declaration():
+        if mode == "full":
+            state.start_hashing(jobs or default_jobs())
         state.structure()
         payload, tags = state.manifests()
         state.oxum(required=fast)

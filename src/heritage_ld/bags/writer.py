@@ -24,7 +24,7 @@ from heritage_ld.bags.fixity import Digests, SourceChanged, check_algorithms, co
 from heritage_ld.bags.info import format_declaration, format_info
 from heritage_ld.bags.manifest import format_manifest
 from heritage_ld.bags.names import unsafe_reason
-from heritage_ld.bags.pool import batches, map_batches
+from heritage_ld.bags.pool import map_spans, spans
 from heritage_ld.bags.report import BagReport, BagWriteError
 from heritage_ld.bags.tagfiles import (
     bag_date,
@@ -147,12 +147,13 @@ def _copy_payload(payload: dict[str, Path], sizes: Mapping[str, int], tmp: Path,
         (tmp / folder).mkdir(parents=True, exist_ok=True)
     order = sorted(payload, key=lambda rel: (-sizes[rel], rel))
     root = str(tmp)
-    tasks = [[(rel, str(payload[rel]), os.path.join(root, rel)) for rel in batch] for batch in batches(order, sizes)]
+    tasks = [(rel, str(payload[rel]), os.path.join(root, rel)) for rel in order]
     copy = partial(copy_batch, algorithms=algorithms, writeback=durable)
     results: dict[str, Digests] = {}
     # Threads, not processes, even for many small files: creating files is kernel work that threads overlap as
     # well as processes do, and forked writers measured slower on the benchmark's "many small" corpus.
-    for done in map_batches(copy, tasks, jobs, processes=False, name="bag-write"):
+    for done in map_spans(copy, tasks, spans([sizes[rel] for rel in order]), jobs, processes=False,
+                          name="bag-write"):
         for rel, digests in done:
             results[rel] = digests
         if progress is not None:

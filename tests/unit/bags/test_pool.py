@@ -20,12 +20,13 @@ def _many_small(root: Path, count: int) -> Path:
     return src
 
 
-def test_batches_keep_every_path_once_in_order() -> None:
-    sizes = {f"p{i}": (i * 7919) % (3 << 20) for i in range(500)}
-    order = sorted(sizes)
-    groups = list(pool.batches(order, sizes, max_bytes=4 << 20, max_files=16))
-    assert [p for g in groups for p in g] == order
-    assert all(len(g) <= 16 and (len(g) == 1 or sum(sizes[p] for p in g) <= 4 << 20) for g in groups)
+def test_spans_cover_every_file_once_in_order() -> None:
+    sizes = [(i * 7919) % (3 << 20) for i in range(500)]
+    runs = list(pool.spans(sizes, max_bytes=4 << 20, max_files=16))
+    assert [i for start, stop in runs for i in range(start, stop)] == list(range(500))
+    assert all(stop - start <= 16 and (stop - start == 1 or sum(sizes[start:stop]) <= 4 << 20)
+               for start, stop in runs)
+    assert list(pool.spans([])) == []
 
 
 def test_processes_only_for_many_small_files_and_several_workers() -> None:
@@ -34,11 +35,21 @@ def test_processes_only_for_many_small_files_and_several_workers() -> None:
     assert not pool.use_processes([4096] * 2000, 1)
 
 
-def test_map_batches_gives_results_in_task_order_from_processes_and_threads() -> None:
-    tasks = [[i, i + 1] for i in range(0, 40, 2)]
-    expected = [sum(t) for t in tasks]
-    assert list(pool.map_batches(sum, tasks, 2, processes=True)) == expected
-    assert list(pool.map_batches(sum, tasks, 2, processes=False)) == expected
+def test_map_spans_gives_results_in_order_from_processes_and_threads() -> None:
+    items = list(range(40))
+    runs = [(i, i + 2) for i in range(0, 40, 2)]
+    expected = [i + i + 1 for i in range(0, 40, 2)]
+    assert list(pool.map_spans(sum, items, runs, 2, processes=True)) == expected
+    assert list(pool.map_spans(sum, items, runs, 2, processes=False)) == expected
+    assert list(pool.map_spans(sum, items, [], 2, processes=True)) == []
+
+
+def test_forked_workers_get_their_items_without_pickling() -> None:
+    """Items that cannot be pickled (a lambda, a lock) still reach forked workers: only spans are sent."""
+    import threading
+
+    items = [(lambda: 1), threading.Lock(), (lambda: 2)]
+    assert list(pool.map_spans(len, items, [(0, 2), (2, 3)], 2, processes=True)) == [2, 1]
 
 
 _CHILD = """

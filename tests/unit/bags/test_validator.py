@@ -97,6 +97,42 @@ def test_tag_file_changed_after_the_tag_manifest(good: Path) -> None:
     assert "B001" in codes(good)
 
 
+def test_payload_file_in_a_tag_manifest_is_checked_with_that_algorithm(good: Path) -> None:
+    """Hashing starts before the manifests are read, with each manifest kind's algorithms; an entry it did
+    not foresee (a payload file in a tag manifest of another algorithm) is hashed in a second round."""
+    import hashlib
+
+    readme = (good / "data" / "README.txt").read_bytes()
+    tagmanifest = good / "tagmanifest-md5.txt"
+    tagmanifest.write_text(f"{hashlib.md5(readme).hexdigest()}  data/README.txt\n")
+    assert validate_bag(good).valid
+    tagmanifest.write_text(f"{'0' * 32}  data/README.txt\n")
+    errors = validate_bag(good).errors
+    assert [(p.code, dict(p.params)["algorithm"]) for p in errors] == [("B001", "md5")]
+
+
+def test_file_swapped_for_a_fifo_after_the_listing_is_reported_once_and_not_counted(
+        good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file replaced by a FIFO between the listing and the hashing: reported (B008), never blocked on."""
+    from heritage_ld.bags import validator
+
+    victim = good / "data" / "README.txt"
+    size = victim.stat().st_size
+    full = validate_bag(good).bytes
+    real_scan = validator.scan_tree
+
+    def scan_then_swap(root: Path) -> validator.BagTree:
+        tree = real_scan(root)
+        victim.unlink()
+        os.mkfifo(victim)
+        return tree
+
+    monkeypatch.setattr(validator, "scan_tree", scan_then_swap)
+    report = validate_bag(good)
+    assert [(p.code, p.location.file) for p in report.errors] == [("B008", "data/README.txt")]
+    assert report.bytes == full - size
+
+
 def test_non_hex_checksum(tmp_path: Path) -> None:
     bag = make_raw_bag(tmp_path / "bag", {"data/a.txt": DATA}, ["zz" * 32 + "  data/a.txt"])
     assert "B004" in codes(bag)
