@@ -30,5 +30,7 @@ def test_docstring_examples(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
         module = importlib.import_module(name)
     except ImportError as exc:  # a module of an optional extra that is not installed
         pytest.skip(f"{name} needs an optional package: {exc}")
+    for export in getattr(module, "__all__", ()):
+        getattr(module, export)  # a lazy package's names are loaded on first use: load them for its examples
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False)
     assert result.failed == 0, f"{result.failed} of {result.attempted} docstring examples failed in {name}"

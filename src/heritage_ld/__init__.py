@@ -7,30 +7,62 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from heritage_ld._lazy import exports
 from heritage_ld._version import __version__
-from heritage_ld.catalogue import CheckResult, check_catalogue, read_catalogue
 from heritage_ld.errors import CatalogueError, FormatError, HeritageLDError, InvalidError, UsageError
-from heritage_ld.model import (
-    Agent,
-    AgentKind,
-    Attribution,
-    Collection,
-    Concept,
-    Dimension,
-    EDTFDate,
-    Item,
-    ItemKind,
-    MediaFile,
-    MediaRole,
-    MultilingualText,
-    Place,
-    Section,
-    SourceType,
-    UrlScheme,
-    parse_edtf,
-)
-from heritage_ld.pipeline import BuildOptions, BuildReport, build
 from heritage_ld.problems import Location, Problem, Severity
+
+if TYPE_CHECKING:
+    from heritage_ld.catalogue import CheckResult, check_catalogue, read_catalogue
+    from heritage_ld.model import (
+        Agent,
+        AgentKind,
+        Attribution,
+        Collection,
+        Concept,
+        Dimension,
+        EDTFDate,
+        Item,
+        ItemKind,
+        MediaFile,
+        MediaRole,
+        MultilingualText,
+        Place,
+        Section,
+        SourceType,
+        UrlScheme,
+        parse_edtf,
+    )
+    from heritage_ld.pipeline import BuildOptions, BuildReport, build
+
+# Loaded on first use (see heritage_ld._lazy): importing one module of the package stays cheap.
+__getattr__, __dir__ = exports(__name__, globals(), {
+    "CheckResult": "heritage_ld.catalogue",
+    "check_catalogue": "heritage_ld.catalogue",
+    "read_catalogue": "heritage_ld.catalogue",
+    "Agent": "heritage_ld.model",
+    "AgentKind": "heritage_ld.model",
+    "Attribution": "heritage_ld.model",
+    "Collection": "heritage_ld.model",
+    "Concept": "heritage_ld.model",
+    "Dimension": "heritage_ld.model",
+    "EDTFDate": "heritage_ld.model",
+    "Item": "heritage_ld.model",
+    "ItemKind": "heritage_ld.model",
+    "MediaFile": "heritage_ld.model",
+    "MediaRole": "heritage_ld.model",
+    "MultilingualText": "heritage_ld.model",
+    "Place": "heritage_ld.model",
+    "Section": "heritage_ld.model",
+    "SourceType": "heritage_ld.model",
+    "UrlScheme": "heritage_ld.model",
+    "parse_edtf": "heritage_ld.model",
+    "BuildOptions": "heritage_ld.pipeline",
+    "BuildReport": "heritage_ld.pipeline",
+    "build": "heritage_ld.pipeline",
+})
 
 __all__ = [
     "Agent",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from heritage_ld.errors import FormatError
 
-__all__ = ["FORMATS", "JSON_LD", "N_QUADS", "N_TRIPLES", "RDF_XML", "TURTLE", "Format"]
+__all__ = ["FORMATS", "JSON_LD", "N_QUADS", "N_TRIPLES", "PROFILES", "RDF_XML", "TURTLE", "Format"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +67,7 @@ RDF_XML = Format("rdfxml", "application/rdf+xml", "rdf", ("xml", "rdf/xml", "owl
 
 #: Every format, in the order the build writes them.
 FORMATS: tuple[Format, ...] = (TURTLE, JSON_LD, N_TRIPLES, RDF_XML, N_QUADS)
+
+#: RDF profiles (CLI ``--profile`` choices): CIDOC-CRM (Linked Art), Dublin Core, or both. Here rather than
+#: in :mod:`heritage_ld.rdf` so that the command line lists them without loading rdflib.
+PROFILES: tuple[str, ...] = ("crm", "dc", "all")

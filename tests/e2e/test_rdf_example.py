@@ -90,12 +90,12 @@ def test_rdf_command_exits_1_on_a_violation(
 ) -> None:
     # The catalogue reader refuses what the shapes reject, so break the model after reading: an item
     # whose title is empty has no primary name and no dcterms:title.
-    from heritage_ld.cli import rdf_cmd
+    import heritage_ld.catalogue
     from heritage_ld.model import MultilingualText
 
     broken = dataclasses.replace(example.items[0], title=MultilingualText())
     bad = dataclasses.replace(example, items=(broken, *example.items[1:]))
-    monkeypatch.setattr(rdf_cmd, "read_catalogue", lambda path: bad)
+    monkeypatch.setattr(heritage_ld.catalogue, "read_catalogue", lambda path: bad)  # the command imports it late
     result = runner.invoke(app, ["rdf", str(example_dir), "--validate"])
     assert result.exit_code == 1
     assert "R001" in result.output and "primary name" in result.output and "HNM.1972.001" in result.output

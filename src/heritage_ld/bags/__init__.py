@@ -14,14 +14,39 @@ True
 
 from __future__ import annotations
 
-from heritage_ld.bags.audit import AuditReport, audit_bag
-from heritage_ld.bags.fetch import FetchReport, fetch_bag
-from heritage_ld.bags.fixity import ALGORITHMS
-from heritage_ld.bags.info import STANDARD_HEADERS
-from heritage_ld.bags.report import BagInvalid, BagReport, BagWriteError, ValidationReport
-from heritage_ld.bags.update import payload_unchanged, update_bag_metadata
-from heritage_ld.bags.validator import validate_bag
-from heritage_ld.bags.writer import EVENTS_FILE, collect_sources, write_bag
+from typing import TYPE_CHECKING
+
+from heritage_ld._lazy import exports
+
+if TYPE_CHECKING:
+    from heritage_ld.bags.audit import AuditReport, audit_bag
+    from heritage_ld.bags.fetch import FetchReport, fetch_bag
+    from heritage_ld.bags.fixity import ALGORITHMS
+    from heritage_ld.bags.info import STANDARD_HEADERS
+    from heritage_ld.bags.report import BagInvalid, BagReport, BagWriteError, ValidationReport
+    from heritage_ld.bags.update import payload_unchanged, update_bag_metadata
+    from heritage_ld.bags.validator import validate_bag
+    from heritage_ld.bags.writer import EVENTS_FILE, collect_sources, write_bag
+
+# Loaded on first use (see heritage_ld._lazy): importing one module of the package stays cheap.
+__getattr__, __dir__ = exports(__name__, globals(), {
+    "AuditReport": "heritage_ld.bags.audit",
+    "audit_bag": "heritage_ld.bags.audit",
+    "FetchReport": "heritage_ld.bags.fetch",
+    "fetch_bag": "heritage_ld.bags.fetch",
+    "ALGORITHMS": "heritage_ld.bags.fixity",
+    "STANDARD_HEADERS": "heritage_ld.bags.info",
+    "BagInvalid": "heritage_ld.bags.report",
+    "BagReport": "heritage_ld.bags.report",
+    "BagWriteError": "heritage_ld.bags.report",
+    "ValidationReport": "heritage_ld.bags.report",
+    "payload_unchanged": "heritage_ld.bags.update",
+    "update_bag_metadata": "heritage_ld.bags.update",
+    "validate_bag": "heritage_ld.bags.validator",
+    "EVENTS_FILE": "heritage_ld.bags.writer",
+    "collect_sources": "heritage_ld.bags.writer",
+    "write_bag": "heritage_ld.bags.writer",
+})
 
 __all__ = [
     "ALGORITHMS",
@@ -46,4 +71,6 @@ __all__ = [
 
 def ensure_valid(path: str, **options: bool) -> ValidationReport:
     """Validate and raise :class:`BagInvalid` (with every problem) unless the bag is valid."""
+    from heritage_ld.bags.validator import validate_bag
+
     return validate_bag(path, **options).ensure_valid()

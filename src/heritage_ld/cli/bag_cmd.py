@@ -6,8 +6,7 @@ from pathlib import Path
 
 import typer
 
-from heritage_ld.bags import ALGORITHMS, audit_bag, fetch_bag, validate_bag, write_bag
-from heritage_ld.bags.audit import format_audit_report
+from heritage_ld.bags.fixity import ALGORITHMS
 from heritage_ld.cli._app import JOBS_OPTION, QUIET_OPTION, app, console, handle_errors, print_problems
 from heritage_ld.errors import UsageError
 
@@ -40,6 +39,8 @@ def create(
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Create a bag at OUT from SOURCES; the sources are only read. Exit 2 if OUT exists (see --replace)."""
+    from heritage_ld.bags.writer import write_bag
+
     result = write_bag(sources, out, algorithms=algorithm, info=_info(info), replace=replace, jobs=jobs)
     if not quiet:
         console.print(f"{out}: {result.files} files, {result.bytes} bytes ({', '.join(result.algorithms)})",
@@ -56,6 +57,8 @@ def validate(
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Validate bags: exit 0 all valid, 1 any invalid (every problem listed), 2 no such bag."""
+    from heritage_ld.bags.validator import validate_bag
+
     if fast and completeness_only:
         raise UsageError("--fast and --completeness-only exclude each other")
     invalid = 0
@@ -84,6 +87,8 @@ def audit(
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Re-verify the fixity of BAGS, record a PREMIS fixity-check event in each; exit 1 on any failure."""
+    from heritage_ld.bags.audit import audit_bag, format_audit_report
+
     results = [audit_bag(b, jobs=jobs, record=record) for b in bags]
     for r in results:
         print_problems(r.validation.problems)
@@ -104,6 +109,8 @@ def fetch(
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Complete BAG from its fetch.txt over http(s), verifying every file; exit 1 if any fetch failed."""
+    from heritage_ld.bags.fetch import fetch_bag
+
     result = fetch_bag(bag, timeout=timeout)
     print_problems(result.problems)
     if not quiet:

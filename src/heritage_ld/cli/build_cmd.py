@@ -6,10 +6,10 @@ from pathlib import Path
 
 import typer
 
-from heritage_ld.catalogue import read_catalogue
 from heritage_ld.cli._app import JOBS_OPTION, QUIET_OPTION, app, console, handle_errors, progress_reporter
 from heritage_ld.errors import UsageError
-from heritage_ld.pipeline import EXECUTORS, STEPS, BuildOptions, build
+from heritage_ld.pipeline.build import STEPS
+from heritage_ld.pipeline.executor import EXECUTORS
 
 
 @app.command("build")
@@ -28,6 +28,9 @@ def build_command(
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Build everything for a catalogue into OUT: RDF, IIIF manifests and tiles, bags and the exhibition site."""
+    from heritage_ld.catalogue import read_catalogue
+    from heritage_ld.pipeline import BuildOptions, build
+
     steps = [s.strip() for s in only.split(",") if s.strip()] if only else None
     if bag_mode not in ("item", "collection"):
         raise UsageError(f"--bag-mode must be 'item' or 'collection', not {bag_mode!r}")

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import typer
 
-from heritage_ld.catalogue import check_catalogue
 from heritage_ld.cli._app import QUIET_OPTION, app, console, handle_errors, print_problems
 
 
@@ -20,6 +19,8 @@ def check(
 
     Exit 0 when it can be built (warnings are shown but allowed), 2 when it has errors.
     """
+    from heritage_ld.catalogue import check_catalogue
+
     result = check_catalogue(catalogue)
     print_problems(result.problems)
     if result.errors:

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import typer
 
-from heritage_ld.catalogue import read_catalogue
 from heritage_ld.cli._app import JOBS_OPTION, QUIET_OPTION, app, console, handle_errors, progress_reporter
-from heritage_ld.pipeline import BuildOptions, build
 
 
 @app.command("iiif")
@@ -22,6 +20,9 @@ def iiif_command(
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Write IIIF Presentation 3 manifests, the exhibition collection and manifest, and level-0 image tiles."""
+    from heritage_ld.catalogue import read_catalogue
+    from heritage_ld.pipeline import BuildOptions, build
+
     collection = read_catalogue(catalogue)
     with progress_reporter(quiet) as progress:
         report = build(collection, out, only=["iiif"], options=BuildOptions(base_url=base_url, tiles=tiles),

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import typer
 
-from heritage_ld.catalogue import read_catalogue
 from heritage_ld.cli._app import QUIET_OPTION, app, err_console, handle_errors, print_problems
-from heritage_ld.formats import FORMATS, Format
-from heritage_ld.rdf import PROFILES, validate, write_collection
+from heritage_ld.formats import FORMATS, PROFILES, Format
 
 _FORMAT_NAMES = ", ".join(f.extension for f in FORMATS)
 
@@ -26,6 +24,9 @@ def rdf_command(
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Print the catalogue's linked data (CIDOC-CRM / Linked Art and Dublin Core) in one RDF format."""
+    from heritage_ld.catalogue import read_catalogue
+    from heritage_ld.rdf import validate, write_collection
+
     fmt = Format.from_name(format)
     if profile not in PROFILES:
         raise typer.BadParameter(f"choose one of {', '.join(PROFILES)}", param_hint="--profile")

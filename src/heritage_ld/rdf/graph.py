@@ -18,6 +18,7 @@ from collections.abc import Iterator
 import rdflib
 
 from heritage_ld.errors import UsageError
+from heritage_ld.formats import PROFILES
 from heritage_ld.model import Collection, Item, UrlScheme
 from heritage_ld.rdf.crm import item_node
 from heritage_ld.rdf.dc import collection_dc, item_dc
@@ -36,8 +37,6 @@ __all__ = [
     "to_rdflib",
 ]
 
-#: Profile names (CLI ``--profile`` choices).
-PROFILES: tuple[str, ...] = ("crm", "dc", "all")
 
 
 def _check_profile(profile: str) -> None:
