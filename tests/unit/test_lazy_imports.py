@@ -29,7 +29,7 @@ def test_a_lazy_name_loads_on_first_use() -> None:
     assert "heritage_ld.catalogue" in loaded
 
 
-@pytest.mark.parametrize("package", ["heritage_ld", "heritage_ld.bags", "heritage_ld.rdf"])
+@pytest.mark.parametrize("package", ["heritage_ld", "heritage_ld.bags", "heritage_ld.rdf", "heritage_ld.publish"])
 def test_every_exported_name_resolves_and_is_listed(package: str) -> None:
     module = importlib.import_module(package)
     for name in module.__all__:

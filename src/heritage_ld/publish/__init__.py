@@ -5,13 +5,35 @@ Publishing reads the build output folder (``OUT``) and knows nothing of how the 
 
 from __future__ import annotations
 
-from heritage_ld.publish.graphstore import PushReport, push_graphs
-from heritage_ld.publish.oai import OaiProvider
-from heritage_ld.publish.server import make_app, running
-from heritage_ld.publish.site import write_site
-from heritage_ld.publish.snapshot import Snapshot, make_snapshot, read_snapshot, write_snapshot
-from heritage_ld.publish.sparql import SparqlService
-from heritage_ld.publish.store import load_store, open_store
+from typing import TYPE_CHECKING
+
+from heritage_ld._lazy import exports
+
+if TYPE_CHECKING:
+    from heritage_ld.publish.graphstore import PushReport, push_graphs
+    from heritage_ld.publish.oai import OaiProvider
+    from heritage_ld.publish.server import make_app, running
+    from heritage_ld.publish.site import write_site
+    from heritage_ld.publish.snapshot import Snapshot, make_snapshot, read_snapshot, write_snapshot
+    from heritage_ld.publish.sparql import SparqlService
+    from heritage_ld.publish.store import load_store, open_store
+
+# Loaded on first use (see heritage_ld._lazy): a SPARQL worker process imports only what it runs.
+__getattr__, __dir__ = exports(__name__, globals(), {
+    "PushReport": "heritage_ld.publish.graphstore",
+    "push_graphs": "heritage_ld.publish.graphstore",
+    "OaiProvider": "heritage_ld.publish.oai",
+    "make_app": "heritage_ld.publish.server",
+    "running": "heritage_ld.publish.server",
+    "write_site": "heritage_ld.publish.site",
+    "Snapshot": "heritage_ld.publish.snapshot",
+    "make_snapshot": "heritage_ld.publish.snapshot",
+    "read_snapshot": "heritage_ld.publish.snapshot",
+    "write_snapshot": "heritage_ld.publish.snapshot",
+    "SparqlService": "heritage_ld.publish.sparql",
+    "load_store": "heritage_ld.publish.store",
+    "open_store": "heritage_ld.publish.store",
+})
 
 __all__ = [
     "OaiProvider",

@@ -110,7 +110,11 @@ def make_app(
             ino = None
         with lock:
             if "s" not in state or state["ino"] != ino:
-                state["s"] = SparqlService(open_store(out), timeout=sparql_timeout, max_rows=max_rows)
+                if "s" in state:
+                    state["s"].close()
+                # Each query in a worker process, killed when late (see heritage_ld.publish.sparql_worker).
+                state["s"] = SparqlService(open_store(out), timeout=sparql_timeout, max_rows=max_rows,
+                                           isolate=out / STORE_DIR)
                 state["ino"] = ino
             service: SparqlService = state["s"]
             return service

@@ -5,8 +5,11 @@ side (SPARQL 1.1 Protocol §2.1, GET and POST) is in :mod:`heritage_ld.publish.s
 (403): the protocol's ``update`` operation (§2.2) is never run and an update sent as a query is recognised
 by its first keyword. Results are SPARQL 1.1 Query Results JSON, XML, CSV or TSV for ``SELECT``/``ASK``, and
 Turtle, N-Triples, RDF/XML or JSON-LD for ``CONSTRUCT``/``DESCRIBE``. Rows are counted as they are read: past
-``max_rows`` the answer is 413, past ``timeout`` seconds it is 503 (a query that is slow before its first
-row still runs to its end in its worker thread; at most ``concurrency`` queries run at once).
+``max_rows`` the answer is 413, past ``timeout`` seconds it is 503. At most ``concurrency`` queries run at
+once. With ``isolate`` (the store's folder; what ``heritage-ld serve`` uses), each query runs in a worker
+process (:mod:`heritage_ld.publish.sparql_worker`) that is killed when it is late, so a query that is slow
+before its first row stops at the limit too; without it, queries run in threads, and such a query still
+runs to its end in its thread (and keeps its slot) after the 503.
 
 >>> is_update("PREFIX ex: <http://example.org/#a>\\n# a comment\\nINSERT DATA { ex:a ex:b ex:c }")
 True
@@ -16,14 +19,22 @@ False
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
 import re
+import select
+import struct
+import subprocess
+import sys
 import threading
 import time
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -94,11 +105,25 @@ class SparqlService:
         concurrency: queries that may run at once; more get 503 at once.
     """
 
-    def __init__(self, store: Any, *, timeout: float = 10.0, max_rows: int = 10_000, concurrency: int = 2) -> None:
+    def __init__(self, store: Any, *, timeout: float = 10.0, max_rows: int = 10_000, concurrency: int = 2,
+                 isolate: Path | None = None) -> None:
         self.store = store
         self.timeout = timeout
         self.max_rows = max_rows
+        self.isolate = isolate
         self._slots = threading.BoundedSemaphore(concurrency)
+        self._idle: list[_Worker] = []
+        self._idle_lock = threading.Lock()
+        self._closed = False
+        # Idle workers are killed when the service is closed, collected, or the interpreter exits.
+        self._finalizer = weakref.finalize(self, _kill_all, self._idle)
+
+    def close(self) -> None:
+        """Stop the worker processes (isolated mode); a query still running gets its answer, then its worker
+        stops. Nothing to do in thread mode."""
+        with self._idle_lock:
+            self._closed = True
+            _kill_all(self._idle)
 
     def answer(
         self,
@@ -113,11 +138,17 @@ class SparqlService:
             return SparqlAnswer.error(403, "updates are not allowed: this SPARQL endpoint is read-only")
         if not self._slots.acquire(blocking=False):
             return SparqlAnswer.error(503, "too many queries at once; try again shortly")
+        if self.isolate is not None:
+            try:
+                return self._answer_in_worker(query, accept, default_graphs, named_graphs)
+            finally:
+                self._slots.release()
         result: list[SparqlAnswer] = []
 
         def work() -> None:
             try:
-                result.append(self._run(query, accept, default_graphs, named_graphs, time.monotonic() + self.timeout))
+                result.append(self.run_here(query, accept, default_graphs, named_graphs,
+                                            time.monotonic() + self.timeout))
             finally:
                 self._slots.release()
 
@@ -128,8 +159,35 @@ class SparqlService:
             return SparqlAnswer.error(503, f"the query took longer than the limit of {self.timeout:g} s")
         return result[0]
 
-    def _run(self, query: str, accept: str, default_graphs: Sequence[str], named_graphs: Sequence[str],
-             deadline: float) -> SparqlAnswer:
+    def _answer_in_worker(self, query: str, accept: str, default_graphs: Sequence[str],
+                          named_graphs: Sequence[str]) -> SparqlAnswer:
+        assert self.isolate is not None
+        deadline = time.monotonic() + self.timeout + 0.5  # the worker answers 503 itself at the limit
+        with self._idle_lock:
+            worker = self._idle.pop() if self._idle else None
+        try:
+            if worker is None or not worker.alive():
+                worker = _Worker(self.isolate, self.timeout, self.max_rows)
+            request = {"query": query, "accept": accept, "default_graphs": list(default_graphs),
+                       "named_graphs": list(named_graphs)}
+            answer = worker.ask(json.dumps(request).encode(), deadline)
+        except OSError as exc:
+            if worker is not None:
+                worker.kill()
+            return SparqlAnswer.error(500, f"the query process failed: {exc}")
+        if answer is None:
+            worker.kill()
+            return SparqlAnswer.error(503, f"the query took longer than the limit of {self.timeout:g} s")
+        with self._idle_lock:
+            if self._closed:
+                worker.kill()
+            else:
+                self._idle.append(worker)
+        return answer
+
+    def run_here(self, query: str, accept: str, default_graphs: Sequence[str], named_graphs: Sequence[str],
+                 deadline: float) -> SparqlAnswer:
+        """Run a query in this thread, checking ``deadline`` (a ``time.monotonic()`` value) as rows come."""
         from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions
 
         options: dict[str, Any] = {}
@@ -178,6 +236,72 @@ class SparqlService:
             return aliases[accept]
         got = choose(accept, [*offered, *aliases])
         return aliases.get(got, got) if got else None
+
+
+class _Worker:
+    """One query process (:mod:`heritage_ld.publish.sparql_worker`) and its pipes."""
+
+    def __init__(self, store: Path, timeout: float, max_rows: int) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "heritage_ld.publish.sparql_worker", str(store), repr(timeout), str(max_rows),
+             str(os.getpid())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def ask(self, request: bytes, deadline: float) -> SparqlAnswer | None:
+        """Send a request and wait for its answer until ``deadline``; ``None`` if it is late.
+
+        Raises:
+            OSError: the worker died (its pipe closed) before answering.
+        """
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(struct.pack(">I", len(request)) + request)
+        self.process.stdin.flush()
+        fd = self.process.stdout.fileno()
+        header = _read_until(fd, 4, deadline)
+        if header is None:
+            return None
+        payload = _read_until(fd, struct.unpack(">I", header)[0], deadline)
+        if payload is None:
+            return None
+        status, length = struct.unpack(">HH", payload[:4])
+        return SparqlAnswer(status, payload[4:4 + length].decode(), payload[4 + length:])
+
+    def kill(self) -> None:
+        if self.alive():
+            self.process.kill()
+        self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+
+
+def _read_until(fd: int, count: int, deadline: float) -> bytes | None:
+    """``count`` bytes from ``fd``, or ``None`` if they have not all come by ``deadline``.
+
+    Raises:
+        OSError: the stream ended first.
+    """
+    chunks: list[bytes] = []
+    left = count
+    while left:
+        wait = deadline - time.monotonic()
+        if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+            return None
+        chunk = os.read(fd, left)
+        if not chunk:
+            raise OSError("the query process ended without answering")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _kill_all(workers: list[_Worker]) -> None:
+    while workers:
+        workers.pop().kill()
 
 
 def _not_acceptable() -> SparqlAnswer:

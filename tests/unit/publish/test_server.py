@@ -139,6 +139,83 @@ def test_sparql_time_limit(built: Path) -> None:
     assert client.get("/sparql", params={"query": heavy}).status_code == 503
 
 
+HEAVY_COUNT = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . "
+               "?p ?q ?r . ?s ?t ?u . ?v ?w ?x }")  # 27 triples: 27^8 rows to count
+
+
+def _gone(pid: int, within: float) -> bool:
+    import os
+    import time
+
+    end = time.monotonic() + within
+    while time.monotonic() < end:
+        try:
+            os.kill(pid, 0)
+            if Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":  # a zombie: exited, not yet reaped
+                return True
+        except (ProcessLookupError, FileNotFoundError):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_query_slow_before_its_first_row_is_stopped_at_the_limit(built: Path) -> None:
+    """An aggregate over a cross product yields nothing until it is done: its worker process is killed at the
+    limit, its slot is free again at once, and the next query is answered."""
+    import time
+
+    from heritage_ld.publish.sparql import SparqlService
+    from heritage_ld.publish.store import STORE_DIR, open_store
+
+    service = SparqlService(open_store(built), timeout=1.0, max_rows=3, concurrency=1, isolate=built / STORE_DIR)
+    try:
+        assert service.answer(COUNT, accept="text/csv").status == 200  # starts the one worker
+        worker = service._idle[0]
+        started = time.monotonic()
+        answer = service.answer(HEAVY_COUNT, accept="text/csv")
+        assert answer.status == 503 and b"limit of 1 s" in answer.body
+        assert time.monotonic() - started < 4
+        assert _gone(worker.process.pid, within=2)
+        assert service.answer(COUNT, accept="text/csv").body.splitlines()[-1] == b"5"
+    finally:
+        service.close()
+    assert not service._idle
+
+
+def test_without_isolation_queries_run_in_threads(built: Path) -> None:
+    from heritage_ld.publish.sparql import SparqlService
+    from heritage_ld.publish.store import open_store
+
+    service = SparqlService(open_store(built), timeout=5.0, max_rows=3)
+    assert service.answer(COUNT, accept="text/csv").body.splitlines()[-1] == b"5"
+    assert service.answer("SELECT * WHERE { ?s ?p ?o }", accept="text/csv").status == 413
+    assert not service._idle  # no worker process was started
+
+
+def test_query_workers_end_with_their_server(built: Path, tmp_path: Path) -> None:
+    """A worker busy with a long query ends when the server process dies without closing it."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from heritage_ld.publish.store import STORE_DIR
+
+    code = textwrap.dedent(f"""
+        import os, json, struct
+        from pathlib import Path
+        from heritage_ld.publish.sparql import _Worker
+        w = _Worker(Path({str(built / STORE_DIR)!r}), 60.0, 3)
+        request = json.dumps({{"query": {HEAVY_COUNT!r}, "accept": "text/csv", "default_graphs": [],
+                               "named_graphs": []}}).encode()
+        w.process.stdin.write(struct.pack(">I", len(request)) + request)
+        w.process.stdin.flush()
+        print(w.process.pid, flush=True)
+        os._exit(0)  # dies at once: no finaliser, no close
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert _gone(int(out.stdout.split()[-1]), within=5)
+
+
 def test_oai_over_http(client: TestClient) -> None:
     r = client.get("/oai", params={"verb": "Identify"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/xml")

@@ -1,0 +1,79 @@
+"""The process a SPARQL query runs in, so that a query past its time limit can be stopped: killed.
+
+pyoxigraph has no way to cancel a query, and a query that computes everything before its first row (an
+aggregate over a cross product, say) would otherwise run to its end in a thread, holding a core and one of
+the endpoint's few slots. :class:`heritage_ld.publish.sparql.SparqlService` in isolated mode starts up to
+``concurrency`` of these workers, sends each query to an idle one and kills the one that is late.
+
+Run as ``python -m heritage_ld.publish.sparql_worker STORE TIMEOUT MAX_ROWS PARENT_PID``. It opens the store
+read-only, then answers requests on standard input until it closes. A request is a 4-byte big-endian length
+and that many bytes of JSON (``query``, ``accept``, ``default_graphs``, ``named_graphs``); an answer is a
+4-byte length, then the status (2 bytes), the media type's length (2 bytes), the media type and the body.
+The worker also ends when its parent goes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import sys
+import threading
+import time
+from typing import BinaryIO
+
+__all__ = ["main", "read_frame", "write_frame"]
+
+
+def write_frame(out: BinaryIO, payload: bytes) -> None:
+    """Write one length-prefixed frame and flush."""
+    out.write(struct.pack(">I", len(payload)) + payload)
+    out.flush()
+
+
+def read_frame(inp: BinaryIO) -> bytes | None:
+    """Read one length-prefixed frame; ``None`` at the end of the stream."""
+    header = inp.read(4)
+    if len(header) < 4:
+        return None
+    (length,) = struct.unpack(">I", header)
+    payload = inp.read(length)
+    return payload if len(payload) == length else None
+
+
+def _die_with_parent(parent: int, interval: float = 1.0) -> None:
+    """End this process when its parent (pid ``parent``, given by the parent itself: it may be gone before
+    this process asks) has gone and it is re-parented, checked every ``interval`` s.
+
+    An idle worker ends anyway when its standard input closes; this covers a worker busy with a long query
+    when the server dies without closing it. (``PR_SET_PDEATHSIG`` is no use here: it fires when the thread
+    that started the worker ends, and servers answer requests on short-lived threads.)
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def main(argv: list[str]) -> int:
+    _die_with_parent(int(argv[3]) if len(argv) > 3 else os.getppid())
+    from pyoxigraph import Store
+
+    from heritage_ld.publish.sparql import SparqlService
+
+    store_path, timeout, max_rows = argv[0], float(argv[1]), int(argv[2])
+    service = SparqlService(Store.read_only(store_path), timeout=timeout, max_rows=max_rows)
+    inp, out = sys.stdin.buffer, sys.stdout.buffer
+    while (request := read_frame(inp)) is not None:
+        r = json.loads(request)
+        answer = service.run_here(r["query"], r["accept"], r["default_graphs"], r["named_graphs"],
+                                  time.monotonic() + timeout)
+        media = answer.media_type.encode()
+        write_frame(out, struct.pack(">HH", answer.status, len(media)) + media + answer.body)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
