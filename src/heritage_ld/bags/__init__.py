@@ -69,8 +69,9 @@ __all__ = [
 ]
 
 
-def ensure_valid(path: str, **options: bool) -> ValidationReport:
+def ensure_valid(path: str, *, fast: bool = False, completeness_only: bool = False,
+                 jobs: int | None = None) -> ValidationReport:
     """Validate and raise :class:`BagInvalid` (with every problem) unless the bag is valid."""
     from heritage_ld.bags.validator import validate_bag
 
-    return validate_bag(path, **options).ensure_valid()
+    return validate_bag(path, fast=fast, completeness_only=completeness_only, jobs=jobs).ensure_valid()

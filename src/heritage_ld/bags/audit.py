@@ -18,6 +18,7 @@ from pathlib import Path
 from heritage_ld.bags.events import Event, append_event, format_events
 from heritage_ld.bags.fixity import hash_bytes
 from heritage_ld.bags.manifest import format_manifest, parse_manifest
+from heritage_ld.bags.progress import ProgressSink
 from heritage_ld.bags.report import ValidationReport
 from heritage_ld.bags.tagfiles import bag_date, write_atomic
 from heritage_ld.bags.tree import read_tag_bytes
@@ -77,7 +78,7 @@ def _record(bag: Path, event: Event) -> bool:
 
 
 def audit_bag(bag: Path | str, *, date: datetime | None = None, jobs: int | None = None,
-              record: bool = True) -> AuditReport:
+              record: bool = True, progress: ProgressSink | None = None) -> AuditReport:
     """Validate ``bag`` fully and, with ``record``, append a fixity-check event (date, outcome, agent) to its
     event log. A bag whose declaration cannot be read is reported but not written to.
 
@@ -86,7 +87,7 @@ def audit_bag(bag: Path | str, *, date: datetime | None = None, jobs: int | None
     """
     bag = Path(bag)
     when = bag_date(date)
-    result = validate_bag(bag, jobs=jobs)
+    result = validate_bag(bag, jobs=jobs, progress=progress)
     recorded = False
     structural = any(p.code == "B008" and p.location.file == "bagit.txt" for p in result.problems)
     if record and bag.is_dir() and not structural:

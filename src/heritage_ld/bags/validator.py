@@ -18,6 +18,7 @@ from heritage_ld.bags.fixity import ALGORITHMS, digest_batch
 from heritage_ld.bags.info import parse_declaration, parse_info
 from heritage_ld.bags.manifest import Manifest, parse_fetch, parse_manifest
 from heritage_ld.bags.pool import map_spans, spans, use_processes
+from heritage_ld.bags.progress import ProgressSink
 from heritage_ld.bags.report import ValidationReport
 from heritage_ld.bags.tree import BagTree, read_tag_bytes, scan_tree
 from heritage_ld.errors import UsageError
@@ -62,6 +63,7 @@ class BagCheck:
         self.problems: list[Problem] = []
         self.encoding = "utf-8"
         self.version = (1, 0)
+        self.progress: ProgressSink | None = None
         self._hashing: tuple[list[str], list[tuple[str, tuple[str, ...]]], list[tuple[int, int]],
                              Iterator[list[list[str] | str]]] | None = None
 
@@ -108,9 +110,16 @@ class BagCheck:
         order, tasks, runs, results = self._hashing
         self._hashing = None
         found: dict[str, dict[str, str] | str] = {}
+        task = f"validate {self.root.name}"
+        if self.progress is not None:
+            self.progress.start(task, len(order))
         for (start, _stop), batch in zip(runs, results, strict=True):
             for i, result in enumerate(batch, start):
                 found[order[i]] = result if isinstance(result, str) else dict(zip(tasks[i][1], result, strict=True))
+            if self.progress is not None:
+                self.progress.advance(task, len(batch))
+        if self.progress is not None:
+            self.progress.finish(task)
         return found
 
     def digests(self, wanted: dict[str, list[str]], jobs: int) -> Iterator[tuple[str, dict[str, str] | str]]:
@@ -282,6 +291,7 @@ def validate_bag(
     completeness_only: bool = False,
     jobs: int | None = None,
     check: bool = False,
+    progress: ProgressSink | None = None,
 ) -> ValidationReport:
     """Validate the bag at ``path`` (a folder, or a ``.tar``, ``.tar.gz`` or ``.zip`` serialisation).
 
@@ -291,6 +301,8 @@ def validate_bag(
         completeness_only: check structure and completeness, no checksums.
         jobs: hashing threads (default: the CPUs available).
         check: raise :class:`heritage_ld.bags.BagInvalid` when the bag is not valid.
+        progress: receives ``start``/``advance``/``finish`` as files are hashed (full validation of a
+            folder; ``heritage_ld.pipeline.Progress`` fits).
 
     Returns:
         A :class:`ValidationReport` listing every problem (``report.valid`` is the verdict).
@@ -313,7 +325,9 @@ def validate_bag(
         return result.ensure_valid() if check else result
     if not root.is_dir():
         raise UsageError(f"{root}: no such bag (folder or .tar/.tar.gz/.zip)")
-    result = run_checks(BagCheck(root, scan_tree(root)), mode, jobs)
+    state = BagCheck(root, scan_tree(root))
+    state.progress = progress
+    result = run_checks(state, mode, jobs)
     return result.ensure_valid() if check else result
 
 

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import Protocol
 
 from heritage_ld.bags.durability import fsync_dir, sync_tree
 from heritage_ld.bags.events import Event, format_events
@@ -25,6 +24,7 @@ from heritage_ld.bags.info import format_declaration, format_info
 from heritage_ld.bags.manifest import format_manifest
 from heritage_ld.bags.names import unsafe_reason
 from heritage_ld.bags.pool import map_spans, spans
+from heritage_ld.bags.progress import ProgressSink
 from heritage_ld.bags.report import BagReport, BagWriteError
 from heritage_ld.bags.tagfiles import (
     bag_date,
@@ -43,16 +43,6 @@ __all__ = ["EVENTS_FILE", "ProgressSink", "collect_sources", "write_bag"]
 EVENTS_FILE = "metadata/premis-events.ttl"
 
 Sources = Mapping[str, "Path | str"] | Iterable["Path | str"]
-
-
-class ProgressSink(Protocol):
-    """Anything with ``start/advance/finish`` (``heritage_ld.pipeline.Progress`` fits)."""
-
-    def start(self, task: str, total: int) -> None: ...
-
-    def advance(self, task: str, amount: int = 1) -> None: ...
-
-    def finish(self, task: str) -> None: ...
 
 
 def _walk_source(folder: Path, prefix: str, out: dict[str, Path]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -17,7 +18,7 @@ from heritage_ld.errors import CatalogueError, HeritageLDError
 from heritage_ld.pipeline.progress import NullProgress
 from heritage_ld.problems import Problem
 
-__all__ = ["app", "console", "err_console", "handle_errors", "print_problems", "progress_reporter"]
+__all__ = ["app", "console", "err_console", "handle_errors", "make_progress", "print_problems", "progress_reporter"]
 
 app = typer.Typer(
     name="heritage-ld",
@@ -83,41 +84,69 @@ def handle_errors(fn: F) -> F:
 
 
 class RichProgress:
-    """A :class:`heritage_ld.pipeline.Progress` drawn with rich bars (only used on a terminal)."""
+    """A :class:`heritage_ld.pipeline.Progress` drawn with rich bars (only used on a terminal).
 
-    def __init__(self, progress: Progress) -> None:
+    With ``refresh_every`` (seconds) the bars are redrawn by the calls themselves, at most that often, and
+    rich starts no refresh thread: the bag commands need that, because worker processes are forked only from
+    a process that runs no other thread (:func:`heritage_ld.bags.pool.use_processes`).
+    """
+
+    def __init__(self, progress: Progress, refresh_every: float | None = None) -> None:
         self._progress = progress
         self._tasks: dict[str, TaskID] = {}
+        self._refresh_every = refresh_every
+        self._drawn = 0.0
+
+    def _redraw(self, force: bool = False) -> None:
+        if self._refresh_every is None:
+            return
+        now = time.monotonic()
+        if force or now - self._drawn >= self._refresh_every:
+            self._drawn = now
+            self._progress.refresh()
 
     def start(self, task: str, total: int) -> None:
         self._tasks[task] = self._progress.add_task(task, total=total)
+        self._redraw(force=True)
 
     def advance(self, task: str, amount: int = 1) -> None:
         if task in self._tasks:
             self._progress.advance(self._tasks[task], amount)
+            self._redraw()
 
     def finish(self, task: str) -> None:
         if task in self._tasks:
             t = self._tasks[task]
             total = self._progress.tasks[t].total
             self._progress.update(t, completed=total)
+            self._redraw(force=True)
 
 
 @contextmanager
-def progress_reporter(quiet: bool = False) -> Iterator[RichProgress | NullProgress]:
-    """Progress bars on stderr when it is a terminal and not ``quiet``; silent otherwise (pipes, CI, cron)."""
+def progress_reporter(quiet: bool = False, *, thread: bool = True) -> Iterator[RichProgress | NullProgress]:
+    """Progress bars on stderr when it is a terminal and not ``quiet``; silent otherwise (pipes, CI, cron).
+
+    ``thread=False`` draws the bars from the reporting calls instead of a refresh thread (see
+    :class:`RichProgress`).
+    """
     if quiet or not sys.stderr.isatty():
         yield NullProgress()
         return
-    with Progress(
+    with make_progress(thread=thread) as progress:
+        yield RichProgress(progress, refresh_every=None if thread else 0.1)
+
+
+def make_progress(*, thread: bool = True) -> Progress:
+    """The rich progress display of the command line; ``thread=False``: no refresh thread of its own."""
+    return Progress(
         TextColumn("{task.description:<12}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err_console,
         transient=False,
-    ) as progress:
-        yield RichProgress(progress)
+        auto_refresh=thread,
+    )
 
 
 QUIET_OPTION = typer.Option(False, "--quiet", "-q", help="No progress bars or summaries; only problems and errors.")

@@ -7,7 +7,15 @@ from pathlib import Path
 import typer
 
 from heritage_ld.bags.fixity import ALGORITHMS
-from heritage_ld.cli._app import JOBS_OPTION, QUIET_OPTION, app, console, handle_errors, print_problems
+from heritage_ld.cli._app import (
+    JOBS_OPTION,
+    QUIET_OPTION,
+    app,
+    console,
+    handle_errors,
+    print_problems,
+    progress_reporter,
+)
 from heritage_ld.errors import UsageError
 
 bag_app = typer.Typer(help="BagIt (RFC 8493) preservation packages: create, validate, audit, fetch.",
@@ -41,7 +49,9 @@ def create(
     """Create a bag at OUT from SOURCES; the sources are only read. Exit 2 if OUT exists (see --replace)."""
     from heritage_ld.bags.writer import write_bag
 
-    result = write_bag(sources, out, algorithms=algorithm, info=_info(info), replace=replace, jobs=jobs)
+    with progress_reporter(quiet, thread=False) as progress:
+        result = write_bag(sources, out, algorithms=algorithm, info=_info(info), replace=replace, jobs=jobs,
+                           progress=progress)
     if not quiet:
         console.print(f"{out}: {result.files} files, {result.bytes} bytes ({', '.join(result.algorithms)})",
                       highlight=False)
@@ -63,7 +73,9 @@ def validate(
         raise UsageError("--fast and --completeness-only exclude each other")
     invalid = 0
     for bag in bags:
-        result = validate_bag(bag, fast=fast, completeness_only=completeness_only, jobs=jobs)
+        with progress_reporter(quiet, thread=False) as progress:
+            result = validate_bag(bag, fast=fast, completeness_only=completeness_only, jobs=jobs,
+                                  progress=progress)
         print_problems(result.problems)
         if not result.valid:
             invalid += 1
@@ -89,7 +101,8 @@ def audit(
     """Re-verify the fixity of BAGS, record a PREMIS fixity-check event in each; exit 1 on any failure."""
     from heritage_ld.bags.audit import audit_bag, format_audit_report
 
-    results = [audit_bag(b, jobs=jobs, record=record) for b in bags]
+    with progress_reporter(quiet, thread=False) as progress:
+        results = [audit_bag(b, jobs=jobs, record=record, progress=progress) for b in bags]
     for r in results:
         print_problems(r.validation.problems)
         if not quiet or not r.ok:

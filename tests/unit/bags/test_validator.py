@@ -191,3 +191,31 @@ def test_bagit_python_agrees_on_tampered_bags(good: Path) -> None:
     with pytest.raises(bagit.BagValidationError):
         bagit.Bag(str(good)).validate()
     assert not validate_bag(good).valid
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, int]] = []
+
+    def start(self, task: str, total: int) -> None:
+        self.calls.append(("start", task, total))
+
+    def advance(self, task: str, amount: int = 1) -> None:
+        self.calls.append(("advance", task, amount))
+
+    def finish(self, task: str) -> None:
+        self.calls.append(("finish", task, 0))
+
+
+def test_validation_reports_progress_over_every_hashed_file(good: Path) -> None:
+    recorder = _Recorder()
+    report = validate_bag(good, progress=recorder)
+    assert report.valid
+    start, *advances, finish = recorder.calls
+    kind, task, total = start
+    assert (kind, task) == ("start", f"validate {good.name}")
+    assert total >= report.files  # every file hashed, tag manifests included
+    assert sum(n for kind, _, n in advances if kind == "advance") == total
+    assert finish == ("finish", f"validate {good.name}", 0)
+    assert validate_bag(good, completeness_only=True, progress=recorder).valid  # no hashing, no new calls
+    assert len(recorder.calls) == 2 + len(advances)
