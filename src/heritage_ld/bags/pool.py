@@ -9,6 +9,7 @@ that runs no other thread (a fork copies locks held by other threads in whatever
 
 from __future__ import annotations
 
+import collections
 import gc
 import multiprocessing
 import sys
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-__all__ = ["MANY_FILES", "SMALL_FILE", "map_spans", "spans", "use_processes"]
+__all__ = ["MANY_FILES", "SMALL_FILE", "Results", "map_spans", "spans", "use_processes"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -80,11 +81,11 @@ def _run_span(start: int, stop: int) -> Any:
 
 
 def map_spans(fn: Callable[[Sequence[T]], R], items: Sequence[T], runs: Iterable[tuple[int, int]], jobs: int, *,
-              processes: bool, name: str = "bag") -> Iterator[R]:
+              processes: bool, name: str = "bag") -> Results[R]:
     """``fn(items[start:stop])`` for each run, on ``jobs`` workers (processes if asked, else threads).
 
-    The work starts at once (every run is submitted before this returns); the iterator returned gives the
-    results in run order and shuts the pool down when it is exhausted or closed. With processes the workers
+    The work starts at once (every run is submitted before this returns); the :class:`Results` returned
+    give the results in run order and shut the pool down when exhausted or closed. With processes the workers
     are forked, and ``fn`` and ``items`` reach them through the fork itself: only the ``(start, stop)`` pairs
     are sent and only the results come back pickled (on 20,000 files, pickling the tasks to the workers cost
     the parent more time than parsing both manifests).
@@ -112,12 +113,30 @@ def map_spans(fn: Callable[[Sequence[T]], R], items: Sequence[T], runs: Iterable
     except BaseException:
         pool.shutdown(cancel_futures=True)
         raise
-    return _results(pool, futures)
+    return Results(pool, futures)
 
 
-def _results(pool: Executor, futures: list[Future[R]]) -> Iterator[R]:
-    try:
-        for future in futures:
-            yield future.result()
-    finally:
-        pool.shutdown(cancel_futures=True)
+class Results(Iterator[R]):
+    """The results of :func:`map_spans` in run order; :meth:`close` cancels what has not started and shuts
+    the pool down (also done when the last result has been taken, or one raised)."""
+
+    def __init__(self, pool: Executor, futures: list[Future[R]]) -> None:
+        self._pool = pool
+        self._futures = collections.deque(futures)
+
+    def __iter__(self) -> Results[R]:
+        return self
+
+    def __next__(self) -> R:
+        if not self._futures:
+            self.close()
+            raise StopIteration
+        try:
+            return self._futures.popleft().result()
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        self._futures.clear()
+        self._pool.shutdown(cancel_futures=True)

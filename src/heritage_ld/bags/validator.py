@@ -17,7 +17,7 @@ from pathlib import Path
 from heritage_ld.bags.fixity import ALGORITHMS, digest_batch
 from heritage_ld.bags.info import parse_declaration, parse_info
 from heritage_ld.bags.manifest import Manifest, parse_fetch, parse_manifest
-from heritage_ld.bags.pool import map_spans, spans, use_processes
+from heritage_ld.bags.pool import Results, map_spans, spans, use_processes
 from heritage_ld.bags.progress import ProgressSink
 from heritage_ld.bags.report import ValidationReport
 from heritage_ld.bags.tree import BagTree, read_tag_bytes, scan_tree
@@ -65,7 +65,7 @@ class BagCheck:
         self.version = (1, 0)
         self.progress: ProgressSink | None = None
         self._hashing: tuple[list[str], list[tuple[str, tuple[str, ...]]], list[tuple[int, int]],
-                             Iterator[list[list[str] | str]]] | None = None
+                             Results[list[list[str] | str]]] | None = None
 
     def add(self, code: str, where: str, **params: object) -> None:
         self.problems.append(report(code, Location(where), **params))
@@ -101,6 +101,12 @@ class BagCheck:
         runs = list(spans([sizes[p] for p in order]))
         self._hashing = (order, tasks, runs,
                          map_spans(digest_batch, tasks, runs, max(1, jobs), processes=processes, name="bag-validate"))
+
+    def stop_hashing(self) -> None:
+        """Cancel hashing that was started and not collected (validation ended early: an error, Ctrl-C)."""
+        if self._hashing is not None:
+            self._hashing[3].close()
+            self._hashing = None
 
     def found_digests(self) -> dict[str, dict[str, str] | str]:
         """What the hashing begun by :meth:`start_hashing` found: path -> {algorithm: hex digest}, or why the
@@ -339,12 +345,15 @@ def run_checks(state: BagCheck, mode: str, jobs: int | None) -> ValidationReport
     if state.declaration():
         if mode == "full":
             state.start_hashing(jobs or default_jobs())
-        state.structure()
-        payload, tags = state.manifests()
-        state.oxum(required=fast)
-        fetched = state.fetch()
-        if not fast:
-            state.completeness(payload, tags, fetched)
-            if not completeness_only:
-                files, size = state.fixity([*payload, *tags], jobs or default_jobs())
+        try:
+            state.structure()
+            payload, tags = state.manifests()
+            state.oxum(required=fast)
+            fetched = state.fetch()
+            if not fast:
+                state.completeness(payload, tags, fetched)
+                if not completeness_only:
+                    files, size = state.fixity([*payload, *tags], jobs or default_jobs())
+        finally:
+            state.stop_hashing()
     return ValidationReport(state.root, mode, tuple(sorted(state.problems, key=_sort_key)), files, size)

@@ -89,3 +89,20 @@ def test_many_small_files_are_checked_by_processes_and_tampering_is_found(tmp_pa
     codes = {(code, path) for code, path in tampered["problems"]}  # type: ignore[union-attr]
     assert ("B001", "data/part-3/f00003.bin") in codes
     assert ("B006", None) in codes  # Payload-Oxum no longer matches either
+
+
+def test_closing_results_cancels_what_has_not_started() -> None:
+    import time
+
+    done: list[int] = []
+
+    def slow(items: list[int]) -> int:
+        time.sleep(0.05)
+        done.extend(items)
+        return len(items)
+
+    results = pool.map_spans(slow, list(range(40)), [(i, i + 1) for i in range(40)], 2, processes=False)
+    assert next(results) == 1
+    results.close()
+    assert len(done) < 10  # the rest was cancelled, not run
+    assert list(results) == []

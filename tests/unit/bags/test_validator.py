@@ -219,3 +219,16 @@ def test_validation_reports_progress_over_every_hashed_file(good: Path) -> None:
     assert finish == ("finish", f"validate {good.name}", 0)
     assert validate_bag(good, completeness_only=True, progress=recorder).valid  # no hashing, no new calls
     assert len(recorder.calls) == 2 + len(advances)
+
+
+def test_hashing_stops_when_validation_ends_early(good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hashing starts before the manifests are read; an error (or Ctrl-C) there leaves no worker behind."""
+    from heritage_ld.bags import validator
+
+    def broken(self: validator.BagCheck) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(validator.BagCheck, "manifests", broken)
+    with pytest.raises(KeyboardInterrupt):
+        validate_bag(good, jobs=2)
+    assert not [t for t in threading.enumerate() if t.name.startswith("bag-validate")]
