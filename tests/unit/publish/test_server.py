@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import io
@@ -213,7 +214,15 @@ def test_query_workers_end_with_their_server(built: Path, tmp_path: Path) -> Non
         os._exit(0)  # dies at once: no finaliser, no close
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
-    assert _gone(int(out.stdout.split()[-1]), within=5)
+    pid = int(out.stdout.split()[-1])
+    try:
+        assert _gone(pid, within=5)
+    finally:  # never leave a stray worker counting a cross product for the rest of the run
+        import os
+        import signal
+
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def test_oai_over_http(client: TestClient) -> None:
