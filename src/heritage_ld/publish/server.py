@@ -93,10 +93,7 @@ def make_app(
         raise UsageError(f"{out} is not a folder")
     snapshot_file = out / SNAPSHOT_PATH
     oai_state: dict[str, Any] = {"key": _stat_key(snapshot_file)}
-    snapshot = read_snapshot(out)
-    base = (base_url or snapshot.base_url).rstrip("/")
-    urls = UrlScheme(base)
-    oai_state["p"] = OaiProvider(snapshot, page_size=page_size)
+    oai_state["p"] = OaiProvider(read_snapshot(out), page_size=page_size)
     oai_lock = threading.Lock()
     root = out.resolve()
     state: dict[str, Any] = {}
@@ -131,13 +128,17 @@ def make_app(
             provider: OaiProvider = oai_state["p"]
             return provider
 
+    def current_base() -> str:
+        # The base URL the build minted: given, or the one in the current snapshot (a rebuild may change it).
+        return (base_url or oai_provider().snapshot.base_url).rstrip("/")
+
     def origin(request: Request) -> str:
         return f"{request.url.scheme}://{request.url.netloc}"
 
     def text_response(request: Request, body: bytes, media: str, status: int = 200,
                       headers: dict[str, str] | None = None) -> Response:
         if rewrite_urls and is_rewritable(media):
-            body = rewrite(body, base, origin(request))
+            body = rewrite(body, current_base(), origin(request))
         if is_rewritable(media) and "charset" not in media and not media.endswith(("+json", "/json")):
             media += "; charset=utf-8"
         hdrs = {"Access-Control-Allow-Origin": "*", **(headers or {})}
@@ -154,6 +155,7 @@ def make_app(
         ident = request.path_params["ident"]
         seg = iri_segment(ident)
         files = {m: out / "rdf" / "object" / f"{seg}.{ext}" for m, ext in OBJECT_TYPES.items()}
+        urls = UrlScheme(current_base())
         page = urls.path(urls.page(ident))
         if not any(p.is_file() for p in files.values()) and not (out / page).is_file():
             return Response("no such object\n", status_code=404, media_type="text/plain")
@@ -170,7 +172,7 @@ def make_app(
             params = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
         else:
             params = parse_qs(request.url.query, keep_blank_values=True)
-        body = oai_provider().respond(params, endpoint=f"{base}/oai")
+        body = oai_provider().respond(params, endpoint=f"{current_base()}/oai")
         return text_response(request, body, "text/xml")
 
     async def sparql(request: Request) -> Response:
@@ -198,7 +200,7 @@ def make_app(
                 return _plain(SparqlAnswer.error(400, "give exactly one 'query' parameter"))
             query = queries[0]
         if rewrite_urls:
-            query = query.replace(origin(request), base)
+            query = query.replace(origin(request), current_base())
         accept = (params.get("format") or [request.headers.get("accept") or "*/*"])[0]
         answer = await run_in_threadpool(
             sparql_service().answer, query, accept=accept,

@@ -320,6 +320,27 @@ def test_oai_follows_a_rebuilt_snapshot(built: Path, collection: Collection, url
     assert stale.find("o:error", OAI_NS).get("code") == "badResumptionToken"
 
 
+def test_serve_follows_a_rebuild_with_another_base_url(built: Path, collection: Collection,
+                                                       oai_schema: etree.XMLSchema) -> None:
+    """The base URL to replace by the server's origin is the one of the current build, not of the first."""
+    client = TestClient(make_app(built), follow_redirects=False)
+    page = "/site/object/HNM.1972.001.html"  # its links to the item's IRI and manifest are absolute
+    assert ORIGIN in client.get(page).text
+    moved = "https://museum.example/hanoi"
+    write_site(dataclasses.replace(collection, base_url=moved), built, UrlScheme(moved), datestamp=1_700_000_000)
+    text = client.get(page).text
+    assert moved not in text and ORIGIN in text
+    assert moved not in client.get("/site/sitemap.xml").text
+    record = client.get("/oai", params={"verb": "ListRecords", "metadataPrefix": "oai_dc"})
+    assert schema_valid(oai_schema, record.content)
+    assert moved not in record.text and f"{ORIGIN}/object/HNM.1972.001" in record.text
+    assert client.get("/object/HNM.1972.001").status_code == 303
+
+
+def schema_valid(schema: etree.XMLSchema, content: bytes) -> bool:
+    return bool(schema.validate(etree.fromstring(content)))
+
+
 def test_oai_keeps_the_last_good_snapshot_mid_rebuild(built: Path, oai_schema: etree.XMLSchema) -> None:
     client = TestClient(make_app(built))
     before = identifiers(client, oai_schema)
