@@ -112,7 +112,7 @@ def _ours(n: int, use_orjson: bool) -> Callable[[], dict[str, Any]]:
         collection = _collection(n)
         urls = UrlScheme(collection.base_url)
         if not use_orjson:
-            serialize._orjson = None  # type: ignore[assignment]  # the child only
+            serialize._orjson = None  # type: ignore[assignment,attr-defined]  # the child only
         for item in collection.items[:WARM_UP]:  # warm, with a builder of its own (its caches start empty)
             serialize.dumps(ManifestBuilder(collection, urls=urls).build(item), ordered=True)
         started = time.perf_counter()

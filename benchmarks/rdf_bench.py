@@ -188,7 +188,9 @@ def ours_alone(n: int) -> dict[str, object]:
     c = synthetic_collection(n)
     out: dict[str, object] = {"items": n}
     for fmt in ("nt", "turtle"):
-        secs, (triples, size) = _timed(lambda f=fmt: _ours(c, f))  # type: ignore[misc]
+        started = time.perf_counter()
+        triples, size = _ours(c, fmt)
+        secs = time.perf_counter() - started
         out[fmt] = {"s": round(secs, 2), "triples": triples, "triples_per_s": round(triples / secs), "bytes": size}
         print(f"  {fmt:>6}: {triples:,} triples in {secs:.1f} s ({triples / secs:,.0f} triples/s), {size / 1e6:,.0f} MB",
               flush=True)
