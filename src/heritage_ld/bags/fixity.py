@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from heritage_ld.bags.durability import start_writeback
+from heritage_ld.bags.tree import open_regular
 
 __all__ = [
     "ALGORITHMS",
@@ -127,10 +128,8 @@ def hash_bytes(data: bytes, algorithms: Iterable[str]) -> Digests:
 
 def _hexdigests(path: Path | str, algorithms: Sequence[str]) -> tuple[int, list[str]]:
     hashers = [ALGORITHMS[a][0]() for a in algorithms]
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | _CLOEXEC)
+    fd = open_regular(path, str(path))
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(f"{path}: not a regular file")
         size = _pump(fd, hashers, None)
     finally:
         os.close(fd)
@@ -167,12 +166,12 @@ def copy_and_hash(source: Path | str, target: Path | str, algorithms: Iterable[s
     """
     names = list(algorithms)
     hashers = [ALGORITHMS[a][0]() for a in names]
-    src = os.open(source, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    src = os.open(source, os.O_RDONLY | _CLOEXEC)
     try:
         before = os.fstat(src)
         if not stat.S_ISREG(before.st_mode):
             raise OSError(f"{source}: not a regular file")
-        dst = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
+        dst = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC, 0o644)
         try:
             size = _pump(src, hashers, dst, writeback)
             if durable:

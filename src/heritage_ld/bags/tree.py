@@ -12,7 +12,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["BagTree", "read_tag_bytes", "scan_tree"]
+__all__ = ["BagTree", "open_regular", "read_tag_bytes", "scan_tree"]
 
 _KINDS = (
     (stat.S_ISFIFO, "named pipe (FIFO)"),
@@ -32,9 +32,13 @@ class BagTree:
     links: dict[str, Path | None] = field(default_factory=dict)
     specials: dict[str, str] = field(default_factory=dict)
 
+    _payload: dict[str, int] | None = field(default=None, repr=False, compare=False)
+
     def payload(self) -> dict[str, int]:
-        """Regular payload files (under ``data/``) with their sizes."""
-        return {p: s for p, s in self.files.items() if p.startswith("data/")}
+        """Regular payload files (under ``data/``) with their sizes (worked out once: do not mutate)."""
+        if self._payload is None:
+            self._payload = {p: s for p, s in self.files.items() if p.startswith("data/")}
+        return self._payload
 
 
 def _kind(mode: int) -> str:
@@ -79,12 +83,20 @@ def scan_tree(root: Path) -> BagTree:
     return tree
 
 
+def open_regular(path: Path | str, shown: str) -> int:
+    """A read-only descriptor of the regular file ``path``: a symbolic link is refused, and a FIFO or device
+    (swapped in after the listing, say) is closed without blocking; ``OSError`` naming ``shown`` then."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{shown}: not a regular file")
+    return fd
+
+
 def read_tag_bytes(path: Path) -> bytes:
     """The bytes of a small tag file; refuses links and anything that is not a regular file (``OSError``)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    fd = open_regular(path, path.name)
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(f"{path.name}: not a regular file")
         chunks: list[bytes] = []
         while True:
             chunk = os.read(fd, 1 << 20)

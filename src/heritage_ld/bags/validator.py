@@ -84,10 +84,9 @@ class BagCheck:
         """
         payload_algorithms: set[str] = set()
         tag_algorithms: set[str] = set()
-        for name in self.tree.files:
-            m = _MANIFEST.match(name) if "/" not in name else None
-            if m and m.group(2).lower() in ALGORITHMS:
-                (tag_algorithms if m.group(1) else payload_algorithms).add(m.group(2).lower())
+        for _name, tag, algorithm in self.manifest_files():
+            if algorithm.lower() in ALGORITHMS:
+                (tag_algorithms if tag else payload_algorithms).add(algorithm.lower())
         by_kind = {True: tuple(sorted(payload_algorithms)), False: tuple(sorted(tag_algorithms))}
         sizes = self.tree.files
         self._start({p: by_kind[p.startswith("data/")] for p in sizes}, jobs)
@@ -158,7 +157,7 @@ class BagCheck:
             self.add("B010", "data", path="data")
         elif data is not False:
             self.add("B007", "data", path="data", kind="symbolic link")
-        elif not any(p.startswith("data/") for p in self.tree.files) and not self.has_data_folder():
+        elif not self.tree.payload() and not self.has_data_folder():
             self.add("B008", "data", file="data/", reason="the payload folder is missing")
         for path, target in sorted(self.tree.links.items()):
             if path == "data":
@@ -170,22 +169,26 @@ class BagCheck:
         for path, kind in sorted(self.tree.specials.items()):
             self.add("B007", path, path=path, kind=kind)
 
+    def manifest_files(self) -> Iterator[tuple[str, bool, str]]:
+        """The bag's manifest files, sorted: (name, whether it is a tag manifest, algorithm as written)."""
+        for name in sorted(p for p in self.tree.files if "/" not in p):
+            m = _MANIFEST.match(name)
+            if m:
+                yield name, bool(m.group(1)), m.group(2)
+
     def manifests(self) -> tuple[list[Manifest], list[Manifest]]:
         payload: list[Manifest] = []
         tags: list[Manifest] = []
-        for name in sorted(p for p in self.tree.files if "/" not in p):
-            m = _MANIFEST.match(name)
-            if not m:
-                continue
-            if m.group(2).lower() not in ALGORITHMS:
-                self.add("B009", name, file=name, reason=f"unknown algorithm {m.group(2)!r}: not verified")
+        for name, tag, algorithm in self.manifest_files():
+            if algorithm.lower() not in ALGORITHMS:
+                self.add("B009", name, file=name, reason=f"unknown algorithm {algorithm!r}: not verified")
                 continue
             text = self.read_text(name)
             if text is None:
                 continue
-            parsed = parse_manifest(name, text, version=self.version, payload=not m.group(1))
+            parsed = parse_manifest(name, text, version=self.version, payload=not tag)
             self.problems.extend(parsed.problems)
-            (tags if m.group(1) else payload).append(parsed)
+            (tags if tag else payload).append(parsed)
         if not payload:
             self.add("B008", "manifest-sha256.txt", file="manifest-ALGORITHM.txt",
                      reason="no payload manifest (RFC 8493 §2.1.3 requires one)")

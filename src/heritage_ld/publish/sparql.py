@@ -40,6 +40,7 @@ from typing import Any
 from lxml import etree
 
 from heritage_ld.publish.negotiation import choose
+from heritage_ld.publish.sparql_worker import unpack_answer, write_frame
 
 __all__ = ["GRAPH_TYPES", "RESULT_TYPES", "SparqlAnswer", "SparqlService", "is_update"]
 
@@ -257,8 +258,7 @@ class _Worker:
             OSError: the worker died (its pipe closed) before answering.
         """
         assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(struct.pack(">I", len(request)) + request)
-        self.process.stdin.flush()
+        write_frame(self.process.stdin, request)
         fd = self.process.stdout.fileno()
         header = _read_until(fd, 4, deadline)
         if header is None:
@@ -266,8 +266,7 @@ class _Worker:
         payload = _read_until(fd, struct.unpack(">I", header)[0], deadline)
         if payload is None:
             return None
-        status, length = struct.unpack(">HH", payload[:4])
-        return SparqlAnswer(status, payload[4:4 + length].decode(), payload[4 + length:])
+        return SparqlAnswer(*unpack_answer(payload))
 
     def kill(self) -> None:
         if self.alive():

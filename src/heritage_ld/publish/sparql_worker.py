@@ -20,18 +20,18 @@ import struct
 import sys
 import threading
 import time
-from typing import BinaryIO
+from typing import IO
 
-__all__ = ["main", "read_frame", "write_frame"]
+__all__ = ["main", "pack_answer", "read_frame", "unpack_answer", "write_frame"]
 
 
-def write_frame(out: BinaryIO, payload: bytes) -> None:
+def write_frame(out: IO[bytes], payload: bytes) -> None:
     """Write one length-prefixed frame and flush."""
     out.write(struct.pack(">I", len(payload)) + payload)
     out.flush()
 
 
-def read_frame(inp: BinaryIO) -> bytes | None:
+def read_frame(inp: IO[bytes]) -> bytes | None:
     """Read one length-prefixed frame; ``None`` at the end of the stream."""
     header = inp.read(4)
     if len(header) < 4:
@@ -39,6 +39,22 @@ def read_frame(inp: BinaryIO) -> bytes | None:
     (length,) = struct.unpack(">I", header)
     payload = inp.read(length)
     return payload if len(payload) == length else None
+
+
+def pack_answer(status: int, media_type: str, body: bytes) -> bytes:
+    """An answer as one frame's payload: status (2 bytes), media type length (2 bytes), media type, body.
+
+    >>> unpack_answer(pack_answer(200, "text/csv", b"n\\r\\n5\\r\\n"))
+    (200, 'text/csv', b'n\\r\\n5\\r\\n')
+    """
+    media = media_type.encode()
+    return struct.pack(">HH", status, len(media)) + media + body
+
+
+def unpack_answer(payload: bytes) -> tuple[int, str, bytes]:
+    """The status, media type and body of a payload made by :func:`pack_answer`."""
+    status, length = struct.unpack(">HH", payload[:4])
+    return status, payload[4:4 + length].decode(), payload[4 + length:]
 
 
 def _die_with_parent(parent: int, interval: float = 1.0) -> None:
@@ -70,8 +86,7 @@ def main(argv: list[str]) -> int:
         r = json.loads(request)
         answer = service.run_here(r["query"], r["accept"], r["default_graphs"], r["named_graphs"],
                                   time.monotonic() + timeout)
-        media = answer.media_type.encode()
-        write_frame(out, struct.pack(">HH", answer.status, len(media)) + media + answer.body)
+        write_frame(out, pack_answer(answer.status, answer.media_type, answer.body))
     return 0
 
 
