@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from heritage_ld._version import __version__
+from heritage_ld.atomic import write_atomic
 from heritage_ld.bags.fixity import hash_bytes
 from heritage_ld.bags.manifest import format_manifest
 from heritage_ld.bags.names import unsafe_reason
@@ -88,25 +89,6 @@ def check_tag_name(name: str) -> str:
     if bad or name.startswith("data/") or name == "data" or _RESERVED.match(name) or name.endswith("/"):
         raise ValueError(f"{name!r} cannot be a tag file ({bad or 'a reserved or payload name'})")
     return name
-
-
-def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Write ``data`` to ``path`` through a temporary file and ``os.replace``: readers see old or new."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o644)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        if durable:
-            os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        tmp.unlink(missing_ok=True)
-        raise
-    os.close(fd)
-    os.replace(tmp, path)
 
 
 def write_tag_manifests(root: Path, tag_bytes: Mapping[str, bytes], algorithms: Iterable[str], *,

@@ -14,13 +14,13 @@ the same bytes.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from heritage_ld.atomic import write_atomic
 from heritage_ld.errors import UsageError
 from heritage_ld.model import Agent, Attribution, Collection, Item, ItemKind, MultilingualText, UrlScheme
 
@@ -165,17 +165,12 @@ def _languages_of(collection: Collection) -> tuple[str, ...]:
 def write_snapshot(snapshot: Mapping[str, Any], out: Path) -> Path:
     """Write the snapshot to ``OUT/site/data/exhibition.json`` (sorted keys, UTF-8) and return its path.
 
-    The file is replaced atomically (a temporary file, then ``os.replace``): a running ``heritage-ld serve``
+    The file is replaced atomically (:func:`heritage_ld.atomic.write_atomic`): a running ``heritage-ld serve``
     never reads a half-written snapshot.
     """
     path = out / SNAPSHOT_PATH
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(json.dumps(snapshot, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    text = json.dumps(snapshot, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    write_atomic(path, text.encode("utf-8"), durable=False)
     return path
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from heritage_ld.atomic import write_atomic
 from heritage_ld.formats import FORMATS, TURTLE
 from heritage_ld.model import Collection, Item, UrlScheme
 from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
@@ -31,9 +32,7 @@ __all__ = ["run"]
 
 
 def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    write_atomic(path, data, durable=False)
 
 
 #: Items per task: tasks are module-level and carry a slim collection, so every executor (threads,
