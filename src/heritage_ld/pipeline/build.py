@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from heritage_ld.errors import UsageError
+from heritage_ld.ledger import Ledger, LedgerError
 from heritage_ld.model import Collection, UrlScheme
 from heritage_ld.pipeline.executor import Executor, make_executor
+from heritage_ld.pipeline.incremental import Plan
 from heritage_ld.pipeline.progress import NullProgress, Progress
 
 __all__ = ["STEPS", "BuildContext", "BuildOptions", "BuildReport", "StepResult", "build", "source_date"]
@@ -42,7 +44,12 @@ class BuildOptions:
     replace: bool = False
     rehash: bool = False
     source_date_epoch: int | None = None
+    prune_bags: bool = False  # remove the bags of withdrawn items (kept by default: originals are sacred)
     extra: tuple[tuple[str, Any], ...] = ()
+
+    def digest_options(self, urls: UrlScheme) -> dict[str, Any]:
+        """The options that change an item's bytes (part of every item's digest in the ledger)."""
+        return {"base_url": urls.base_url, "tiles": self.tiles, "bag_mode": self.bag_mode, "extra": self.extra}
 
 
 @dataclass(slots=True)
@@ -64,14 +71,21 @@ class BuildContext:
     executor: Executor
     progress: Progress
     options: BuildOptions
+    plan: Plan = field(default_factory=lambda: Plan(None, 0))
     results: dict[str, StepResult] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
 class BuildReport:
+    """What a build did: each step's result, the time it took, and warnings worth showing (a ledger that had
+    to be set aside, for example). ``items`` counts items by what happened to them since the last build
+    (``created``, ``updated``, ``restored``, ``unchanged``, ``withdrawn``)."""
+
     out: Path
     results: dict[str, StepResult]
     seconds: float
+    warnings: list[str] = field(default_factory=list)
+    items: dict[str, int] = field(default_factory=dict)
 
 
 def source_date(options: BuildOptions | None = None) -> int | None:
@@ -109,6 +123,9 @@ def build(
     executor: Executor | str = "threads",
     jobs: int | None = None,
     progress: Progress | None = None,
+    force: bool = False,
+    verify: bool = False,
+    ledger: bool = True,
 ) -> BuildReport:
     """Write every artefact of ``collection`` under ``out`` (``rdf/``, ``iiif/``, ``bags/``, ``site/`` …).
 
@@ -120,6 +137,12 @@ def build(
         executor: an :class:`Executor` or its name (``serial``, ``threads``, ``processes``, ``dask``).
         jobs: workers for a named executor (default: the CPUs available).
         progress: receives progress (default: none).
+        force: rebuild every item, whatever the ledger says.
+        verify: also check the digests of the files an unchanged item's outputs are made of (else their
+            presence is enough).
+        ledger: keep the build ledger ``OUT/ledger.sqlite3`` (what was built from what, and when): a rebuild
+            then redoes only what changed, and OAI-PMH datestamps, deleted records and the IIIF change stream
+            come from it. Without it every build redoes everything and nothing is dated by history.
 
     Raises:
         UsageError: an unknown step name.
@@ -133,20 +156,56 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     own = isinstance(executor, str)
     ex = make_executor(executor, jobs) if isinstance(executor, str) else executor
-    ctx = BuildContext(
-        collection=collection,
-        out=out,
-        urls=UrlScheme(options.base_url or collection.base_url),
-        executor=ex,
-        progress=progress or NullProgress(),
-        options=options,
-    )
+    urls = UrlScheme(options.base_url or collection.base_url)
+    warnings: list[str] = []
+    book: Ledger | None = None
     started = time.perf_counter()
     try:
+        if ledger:
+            try:
+                book = Ledger.open(out)
+            except LedgerError as exc:
+                raise UsageError(str(exc)) from None
+            if book.reset_reason:
+                warnings.append(book.reset_reason)
+        epoch = source_date(options)
+        plan = Plan.make(collection, book, options=options.digest_options(urls), mapper=ex.map, force=force,
+                         verify=verify, now=epoch)
+        ctx = BuildContext(
+            collection=collection,
+            out=out,
+            urls=urls,
+            executor=ex,
+            progress=progress or NullProgress(),
+            options=options,
+            plan=plan,
+        )
         for name in STEPS:  # registry order, whatever order the caller named them in
             if name in wanted:
                 ctx.results[name] = _load(name)(ctx)
+        counts = _note_items(collection, plan) if book is not None else {}
     finally:
         if own:
             ex.close()
-    return BuildReport(out=out, results=ctx.results, seconds=time.perf_counter() - started)
+        if book is not None:
+            book.close()
+    return BuildReport(out=out, results=ctx.results, seconds=time.perf_counter() - started, warnings=warnings,
+                       items=counts)
+
+
+def _note_items(collection: Collection, plan: Plan) -> dict[str, int]:
+    """Record, after the steps, which items are in the catalogue (and their digests) and which left it."""
+    book = plan.ledger
+    assert book is not None
+    counts: dict[str, int] = {}
+    present = set()
+    with book.transaction():
+        for item in collection.items:
+            present.add(item.accession)
+            sets = (item.section,) if item.section else ()
+            what = book.note_item(item.accession, plan.digests[item.accession], sets, now=plan.now)
+            counts[what] = counts.get(what, 0) + 1
+        for record in book.items():
+            if record.accession not in present and book.withdraw_item(record.accession, now=plan.now):
+                counts["withdrawn"] = counts.get("withdrawn", 0) + 1
+    return counts

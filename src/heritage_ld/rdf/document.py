@@ -21,7 +21,7 @@ from heritage_ld.formats import JSON_LD, N_QUADS, N_TRIPLES, RDF_XML, TURTLE, Fo
 from heritage_ld.model import Collection, Item, UrlScheme
 from heritage_ld.rdf.crm import item_node
 from heritage_ld.rdf.exhibition import collection_nodes
-from heritage_ld.rdf.graph import collection_triples, dataset_triples, item_triples, position_of
+from heritage_ld.rdf.graph import collection_triples, dataset_triples, item_triples
 from heritage_ld.rdf.node import CONTEXT_URL, node_json
 from heritage_ld.rdf.serialize import (
     canonical_ntriples,
@@ -42,10 +42,11 @@ def item_jsonld(
 ) -> dict[str, Any]:
     """The Linked Art JSON-LD document of one item (compacted, Linked Art key order).
 
-    ``position`` is the item's 1-based place in the catalogue (default: looked up in ``collection``).
+    ``position`` (1-based) adds the item's place in the catalogue as a sequence position. By default an item's
+    document carries none: the order belongs to the collection graph, so that adding or removing one item
+    changes no other item's files.
     """
-    pos = position_of(collection, item) if position is None else position
-    return node_json(item_node(item, collection, urls or UrlScheme(collection.base_url), position=pos))
+    return node_json(item_node(item, collection, urls or UrlScheme(collection.base_url), position=position or 0))
 
 
 def triples_document(triples: list[Triple], fmt: Format, *, graph: str = "", main: str = "") -> bytes:
@@ -105,9 +106,8 @@ def write_collection(
         doc = {"@context": CONTEXT_URL, "@graph": [node_json(n, context=False) for n in nodes]}
         stream.write(dumps_json(doc).encode())
         return len(set(collection_triples(collection, profile="crm", urls=urls))) + sum(
-            len(item_triples(i, collection, profile="crm", urls=urls, position=n))
-            for n, i in enumerate(collection.items, 1)
-        )
+            len(item_triples(i, collection, profile="crm", urls=urls)) for i in collection.items
+        )  # the positions are counted once, in the collection graph
     allt: list[Triple] = []
     for chunk in dataset_triples(collection, profile=profile, urls=urls):
         allt += chunk

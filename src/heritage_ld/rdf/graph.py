@@ -20,10 +20,10 @@ import rdflib
 from heritage_ld.errors import UsageError
 from heritage_ld.formats import PROFILES
 from heritage_ld.model import Collection, Item, UrlScheme
-from heritage_ld.rdf.crm import item_node
+from heritage_ld.rdf.crm import item_node, position_node
 from heritage_ld.rdf.dc import collection_dc, item_dc
 from heritage_ld.rdf.exhibition import collection_nodes
-from heritage_ld.rdf.node import node_triples
+from heritage_ld.rdf.node import node_triples, term
 from heritage_ld.rdf.terms import Literal, Triple
 
 __all__ = [
@@ -55,26 +55,39 @@ def position_of(collection: Collection, item: Item) -> int:
 def item_triples(
     item: Item, collection: Collection, *, profile: str = "all", urls: UrlScheme | None = None, position: int | None = None
 ) -> list[Triple]:
-    """The triples of one item, without duplicates, in a stable order (CRM tree order, then Dublin Core)."""
+    """The triples of one item, without duplicates, in a stable order (CRM tree order, then Dublin Core).
+
+    ``position`` (1-based) adds the item's place in the catalogue; by default there is none, since the
+    collection graph holds every member's position (:func:`collection_triples`): an item's own triples then
+    depend on the item alone, and removing one item changes no other item's files.
+    """
     _check_profile(profile)
     urls = urls or UrlScheme(collection.base_url)
     out: list[Triple] = []
     if profile in ("crm", "all"):
-        pos = position_of(collection, item) if position is None else position
-        node_triples(item_node(item, collection, urls, position=pos), out)  # unique by construction
+        node_triples(item_node(item, collection, urls, position=position or 0), out)  # unique by construction
     if profile in ("dc", "all"):
         out += dict.fromkeys(item_dc(item, collection, urls))  # CRM and DC share no predicate
     return out
 
 
 def collection_triples(collection: Collection, *, profile: str = "all", urls: UrlScheme | None = None) -> list[Triple]:
-    """The collection graph: the exhibition, its sets and sections, agents, places and concepts."""
+    """The collection graph: the exhibition, its sets and sections, agents, places and concepts, and the
+    place of each item in the catalogue (a "sequence position" dimension of the item, Linked Art
+    model/collection)."""
     _check_profile(profile)
     urls = urls or UrlScheme(collection.base_url)
     out: list[Triple] = []
     if profile in ("crm", "all"):
         for node in collection_nodes(collection, urls):
             node_triples(node, out)
+        dimension, _ = term("HumanMadeObject", "dimension")
+        seen: set[tuple[str, str, str | None]] = set()
+        for n, item in enumerate(collection.items, 1):
+            iri = urls.object(item.accession)
+            position = position_node(iri, n, urls)
+            out.append((iri, dimension, position.id))
+            node_triples(position, out, seen)
     if profile in ("dc", "all"):
         out += collection_dc(collection, urls)
     return list(dict.fromkeys(out))  # records repeat what references to them already said
@@ -84,8 +97,8 @@ def dataset_triples(collection: Collection, *, profile: str = "all", urls: UrlSc
     """The whole dataset in chunks: the collection graph, then one chunk per item (never one giant list)."""
     urls = urls or UrlScheme(collection.base_url)
     yield collection_triples(collection, profile=profile, urls=urls)
-    for n, item in enumerate(collection.items, 1):
-        yield item_triples(item, collection, profile=profile, urls=urls, position=n)
+    for item in collection.items:
+        yield item_triples(item, collection, profile=profile, urls=urls)
 
 
 def _term(o: object) -> rdflib.term.Node:

@@ -11,6 +11,7 @@ the source) is not rendered or tiled again.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -109,32 +110,80 @@ def _publish(ctx: BuildContext, urls: UrlScheme, item: Item | None, media: Media
     return relative
 
 
+def _sha(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _sizes_of(ctx: BuildContext, shown: list[Item], todo: set[str]) -> tuple[dict[PurePosixPath, tuple[int, int]],
+                                                                         dict[PurePosixPath, tuple[tuple[int, int], ...]]]:
+    """Image and PDF page sizes: read from the files for items to build, from the ledger for the others."""
+    root = ctx.collection.root
+    records = ctx.plan.records("iiif")
+    sizes: dict[PurePosixPath, tuple[int, int]] = {}
+    pages: dict[PurePosixPath, tuple[tuple[int, int], ...]] = {}
+    read_images: list[MediaFile] = []
+    read_pdfs: list[MediaFile] = []
+    for item in shown:
+        cached = records.get(item.accession)
+        known = cached.data if cached is not None and item.accession not in todo else {}
+        for m in item.images:
+            if str(m.path) in known.get("sizes", {}):
+                w, h = known["sizes"][str(m.path)]
+                sizes[m.path] = (int(w), int(h))
+            else:
+                read_images.append(m)
+        for m in item.pdfs:
+            if str(m.path) in known.get("pages", {}):
+                pages[m.path] = tuple((int(w), int(h)) for w, h in known["pages"][str(m.path)])
+            else:
+                read_pdfs.append(m)
+    sizes.update(zip((m.path for m in read_images), ctx.executor.map(functools.partial(_size, root), read_images),
+                     strict=True))
+    pages.update(zip((m.path for m in read_pdfs), ctx.executor.map(functools.partial(_pages, root), read_pdfs),
+                     strict=True))
+    return sizes, pages
+
+
 def run(ctx: BuildContext) -> StepResult:
-    """Write the IIIF output of the collection under ``OUT/iiif/``."""
+    """Write the IIIF output of the collection under ``OUT/iiif/`` (only what changed since the ledger's record)."""
     from heritage_ld.iiif import ManifestBuilder, build_collection, build_exhibition_manifest
     from heritage_ld.iiif.media import media_path, page_image_path, views
     from heritage_ld.iiif.serialize import write_json
 
-    collection, urls, tiles = ctx.collection, ctx.urls, ctx.options.tiles
+    collection, urls, tiles, plan = ctx.collection, ctx.urls, ctx.options.tiles, ctx.plan
     root = collection.root
+    ledger = plan.ledger
     shown = [item for item in collection.items if item.has_manifest]
-    images = [m for item in shown for m in item.images]
-    sizes = dict(zip((m.path for m in images), ctx.executor.map(functools.partial(_size, root), images),
-                     strict=True))
-    pdfs = [m for item in shown for m in item.pdfs]
-    pages = dict(zip((m.path for m in pdfs), ctx.executor.map(functools.partial(_pages, root), pdfs), strict=True))
+    todo_pairs, current = plan.split("iiif", shown, ctx.out)
+    todo = {item.accession: digest for item, digest in todo_pairs}
+    removed = 0
+    previous = plan.records("iiif")
+    for record in plan.withdrawn("iiif", (i.accession for i in shown)):
+        had_manifest = urls.path(urls.manifest(record.accession)) in record.files
+        plan.remove_outputs("iiif", record, ctx.out)
+        if ledger is not None and had_manifest:
+            ledger.add_event("delete", "manifest", record.accession, plan.now)
+        removed += 1
+    sizes, pages = _sizes_of(ctx, shown, set(todo))
     # every canvas of every item: (item, n, view), n the canvas and image service number
-    canvases = [(item, n, view) for item in shown
-                for n, view in enumerate(views(item, sizes=sizes, pages=pages), start=1)]
-    page_count = sum(1 for _, _, view in canvases if view.page is not None)
+    canvases = {item.accession: [(item, n, view) for n, view in enumerate(views(item, sizes=sizes, pages=pages),
+                                                                         start=1)] for item in shown}
+    building = [c for item in shown if item.accession in todo for c in canvases[item.accession]]
+    page_count = sum(1 for _, _, view in building if view.page is not None)
+    files: dict[str, dict[str, str]] = {acc: {} for acc in todo}
     written: list[str] = []
     tile_files = 0
     if root is not None:
         if tiles:
-            workers = max(1, min(4, ctx.executor.jobs // max(1, len(canvases))))
+            workers = max(1, min(4, ctx.executor.jobs // max(1, len(building))))
             jobs = [_Job(view.media.resolve(root), _out(ctx, urls.image_service(item.accession, n)),
                          urls.image_service(item.accession, n), item.rights or collection.rights,
-                         view.size, workers, view.page) for item, n, view in canvases]
+                         view.size, workers, view.page) for item, n, view in building]
+            for item, n, _ in building:
+                files[item.accession][urls.path(urls.image_service(item.accession, n))] = ""
             ctx.progress.start("iiif tiles", len(jobs))
             try:
                 for count in ctx.executor.map(_tile, jobs):
@@ -143,41 +192,98 @@ def run(ctx: BuildContext) -> StepResult:
             finally:
                 ctx.progress.finish("iiif tiles")
         else:
-            written += [_publish(ctx, urls, item, view.media) for item, _, view in canvases if view.page is None]
-            page_jobs = [(media_path(iri_segment(item.accession), page_image_path(view.media, view.page)),
-                          view.media.resolve(root), view.page) for item, _, view in canvases
+            for item, _, view in building:
+                if view.page is None:
+                    rel = _publish(ctx, urls, item, view.media)
+                    files[item.accession][rel] = ""
+                    written.append(rel)
+            page_jobs = [(item.accession, media_path(iri_segment(item.accession), page_image_path(view.media, view.page)),
+                          view.media.resolve(root), view.page) for item, _, view in building
                          if view.page is not None]
-            for _ in ctx.executor.map(_write_page, [_PageJob(src, page, ctx.out / rel) for rel, src, page in page_jobs]):
+            for _ in ctx.executor.map(_write_page, [_PageJob(src, page, ctx.out / rel)
+                                                    for _, rel, src, page in page_jobs]):
                 pass
-            written += [rel for rel, _, _ in page_jobs]
-        written += [_publish(ctx, urls, item, doc) for item in shown for doc in item.documents]
+            for acc, rel, _, _ in page_jobs:
+                files[acc][rel] = ""
+                written.append(rel)
+        for item in shown:
+            if item.accession in todo:
+                for doc in item.documents:
+                    rel = _publish(ctx, urls, item, doc)
+                    files[item.accession][rel] = ""
+                    written.append(rel)
         logo = collection.publisher.logo if collection.publisher else None
         if logo and is_absolute_iri(logo) is not None:
             written.append(_publish(ctx, urls, None, PurePosixPath(logo)))
     ctx.progress.start("iiif", len(shown) + 2)
+    ctx.progress.advance("iiif", len(current))
+    events: list[tuple[str, str]] = []
     try:
         builder = ManifestBuilder(collection, urls=urls, sizes=sizes, pages=pages, tiles=tiles)
+        rows = []
         for item in shown:
+            if item.accession not in todo:
+                continue
             manifest = builder.build(item)
             path = urls.path(urls.manifest(item.accession))
             write_json(manifest, ctx.out / path, ordered=True)
+            sha = _sha(ctx.out / path)
+            old = previous.get(item.accession)
+            if old is None:
+                events.append(("create", item.accession))
+            elif old.files.get(path) != sha:
+                events.append(("update", item.accession))
+            files[item.accession][path] = sha
             written.append(path)
+            data = {"sizes": {str(m.path): list(sizes[m.path]) for m in item.images},
+                    "pages": {str(m.path): [list(p) for p in pages[m.path]] for m in item.pdfs}}
+            rows.append((item.accession, todo[item.accession], files[item.accession], data))
             ctx.progress.advance("iiif")
-        for url, doc in ((urls.iiif_collection(),
-                          build_collection(collection, urls=urls, sizes=sizes, pages=pages, tiles=tiles)),
-                         (urls.exhibition_manifest(),
-                          build_exhibition_manifest(collection, urls=urls, sizes=sizes, pages=pages, tiles=tiles))):
-            write_json(doc, ctx.out / urls.path(url), ordered=True)
-            written.append(urls.path(url))
+            if len(rows) >= 256:
+                plan.record_many("iiif", rows)
+                rows = []
+        plan.record_many("iiif", rows)
+        for kind, url, doc in (("collection", urls.iiif_collection(),
+                                build_collection(collection, urls=urls, sizes=sizes, pages=pages, tiles=tiles)),
+                               ("exhibition", urls.exhibition_manifest(),
+                                build_exhibition_manifest(collection, urls=urls, sizes=sizes, pages=pages,
+                                                          tiles=tiles))):
+            path = urls.path(url)
+            write_json(doc, ctx.out / path, ordered=True)
+            written.append(path)
+            if ledger is not None:
+                sha, key = _sha(ctx.out / path), f"iiif:{kind}"
+                old_sha = ledger.get_meta(key)
+                if old_sha != sha:
+                    ledger.add_event("create" if old_sha is None else "update", kind, path, plan.now)
+                    ledger.set_meta(key, sha)
             ctx.progress.advance("iiif")
     finally:
         ctx.progress.finish("iiif")
+    if ledger is not None:
+        with ledger.transaction():
+            for kind, acc in events:
+                ledger.add_event(kind, "manifest", acc, plan.now)
+        _write_changes(ctx)
     skipped = [item.accession for item in collection.items if not item.has_manifest]
-    summary = f"{len(shown)} manifests, collection.json, exhibition.json"
-    if tiles:
-        tiled = f"{len(canvases) - page_count} images" + (f" and {page_count} PDF pages" if page_count else "")
+    summary = f"{len(shown)} manifests ({len(todo)} written, {len(current)} unchanged"
+    summary += f", {removed} withdrawn), collection.json, exhibition.json" if removed else \
+        "), collection.json, exhibition.json"
+    if tiles and building:
+        tiled = f"{len(building) - page_count} images" + (f" and {page_count} PDF pages" if page_count else "")
         summary += f", {tiled} tiled ({tile_files} files written)"
     if skipped:
         summary += f"; {len(skipped)} items without an image or a PDF have no manifest"
     return StepResult(summary, (urls.path(urls.iiif_collection()), urls.path(urls.exhibition_manifest())),
-                      {"paths": tuple(sorted(written)), "without_manifest": tuple(skipped), "tile_files": tile_files})
+                      {"paths": tuple(sorted(written)), "without_manifest": tuple(skipped), "tile_files": tile_files,
+                       "written": len(todo), "unchanged": len(current), "withdrawn": removed})
+
+
+def _write_changes(ctx: BuildContext) -> None:
+    """Write the IIIF Change Discovery stream (``OUT/iiif/activity/``) from the ledger's history."""
+    from heritage_ld.iiif.changes import write_change_stream
+
+    assert ctx.plan.ledger is not None
+    history = [(e.seq, e.time, e.kind, e.type, e.target)
+               for e in ctx.plan.ledger.events("manifest", "collection", "exhibition")]
+    write_change_stream(history, ctx.urls, ctx.out)

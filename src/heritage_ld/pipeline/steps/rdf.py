@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import hashlib
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -18,21 +19,16 @@ from heritage_ld.atomic import write_atomic
 from heritage_ld.formats import FORMATS, TURTLE
 from heritage_ld.model import Collection, Item, UrlScheme
 from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
-from heritage_ld.rdf import (
-    collection_triples,
-    dataset_description,
-    item_document,
-    item_triples,
-    triples_document,
-)
-from heritage_ld.rdf.serialize import canonical_ntriples, ntriples, sort_triples
+from heritage_ld.rdf import collection_triples, dataset_description, item_document, triples_document
+from heritage_ld.rdf.serialize import ntriples, sort_triples
 from heritage_ld.rdf.terms import Triple
 
 __all__ = ["run"]
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, data: bytes) -> str:
     write_atomic(path, data, durable=False)
+    return hashlib.sha256(data).hexdigest()
 
 
 #: Items per task: tasks are module-level and carry a slim collection, so every executor (threads,
@@ -45,62 +41,90 @@ class _Batch:
     collection: Collection  # without items, agents, places, concepts: what an item's graph needs
     urls: UrlScheme
     out: Path
-    items: tuple[tuple[int, Item], ...]
+    items: tuple[tuple[Item, str], ...]  # (item, its digest for this step)
 
 
-def _write_batch(batch: _Batch) -> list[tuple[bytes, int, list[Triple]]]:
-    """Write the files of a batch of items; return each item's own N-Triples, count and shared triples."""
+def _write_batch(batch: _Batch) -> list[tuple[str, str, dict[str, str]]]:
+    """Write the files of a batch of items; return (accession, digest, {path: sha256}) per item."""
     c, urls = batch.collection, batch.urls
     results = []
-    for pos, item in batch.items:
+    for item, digest in batch.items:
+        files: dict[str, str] = {}
         for fmt in FORMATS:
-            path = batch.out / urls.path(urls.rdf_file(item.accession, fmt.extension))
-            _write(path, item_document(item, c, fmt, urls=urls, position=pos))
-        iri = urls.object(item.accession)
-        own: list[Triple] = []
-        shared: list[Triple] = []
-        for t in item_triples(item, c, profile="all", urls=urls, position=pos):
-            (own if t[0] == iri or t[0].startswith(iri + "#") else shared).append(t)
-        results.append((canonical_ntriples(own).encode(), len(own), sort_triples(shared)))
+            rel = urls.path(urls.rdf_file(item.accession, fmt.extension))
+            files[rel] = _write(batch.out / rel, item_document(item, c, fmt, urls=urls))
+        results.append((item.accession, digest, files))
     return results
 
 
+def _write_dump(ctx: BuildContext, coll: list[Triple]) -> int:
+    """Write ``rdf/dataset.nt.gz`` from the collection graph and each item's N-Triples file, in catalogue order.
+
+    An item's file holds its own triples (subject: the item or one of its ``#`` nodes) and triples about shared
+    resources (AAT terms, agents …) that recur in many items: those are written once, so the dump has no
+    duplicates and ``void:triples`` is exact. Only the shared lines are remembered, never the items' own, so
+    memory stays flat; unchanged items are read back from their files, not recomputed.
+    """
+    urls, rdf_dir = ctx.urls, ctx.out / "rdf"
+    objects = f"<{urls.base_url}/object/"
+    coll_text = ntriples(coll)
+    seen = {line for line in coll_text.splitlines(keepends=True) if not line.startswith(objects)}
+    count = len(coll)
+    tmp = rdf_dir / f".dataset.nt.gz.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+            gz.write(coll_text.encode())
+            for item in ctx.collection.items:
+                iri = urls.object(item.accession)
+                mine, sub = f"<{iri}> ", f"<{iri}#"
+                path = ctx.out / urls.path(urls.rdf_file(item.accession, "nt"))
+                chunk: list[str] = []
+                with open(path, encoding="utf-8") as f:
+                    for line in f:
+                        if line.startswith(mine) or line.startswith(sub):
+                            chunk.append(line)
+                        elif line not in seen:
+                            seen.add(line)
+                            chunk.append(line)
+                count += len(chunk)
+                gz.write("".join(chunk).encode())
+        os.replace(tmp, rdf_dir / "dataset.nt.gz")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return count
+
+
 def run(ctx: BuildContext) -> StepResult:
-    """Write the ``rdf/`` folder of the build."""
-    c, urls = ctx.collection, ctx.urls
+    """Write the ``rdf/`` folder of the build (only the items whose inputs changed since the ledger's record)."""
+    c, urls, plan = ctx.collection, ctx.urls, ctx.plan
     rdf_dir = ctx.out / "rdf"
     (rdf_dir / "object").mkdir(parents=True, exist_ok=True)
     slim = dataclasses.replace(c, items=(), agents=(), places=(), concepts=(), root=None)
-    numbered = list(enumerate(c.items, 1))
-    batches = [
-        _Batch(slim, urls, ctx.out, tuple(numbered[i : i + _BATCH])) for i in range(0, len(numbered), _BATCH)
-    ]
+    todo, current = plan.split("rdf", c.items, ctx.out)
+    batches = [_Batch(slim, urls, ctx.out, tuple(todo[i : i + _BATCH])) for i in range(0, len(todo), _BATCH)]
 
     ctx.progress.start("rdf", len(c.items))
+    ctx.progress.advance("rdf", len(current))
+    removed = 0
+    for record in plan.withdrawn("rdf", (i.accession for i in c.items)):
+        plan.remove_outputs("rdf", record, ctx.out)
+        removed += 1
     coll = sort_triples(collection_triples(c, profile="all", urls=urls))
     _write(rdf_dir / "collection.ttl", triples_document(coll, TURTLE))
-    count = len(coll)
-    # Triples about shared resources (AAT terms, agents …) recur in every item: write each once, so the
-    # dump has no duplicates and void:triples is exact. Only those few are remembered, not the item triples.
-    seen: set[Triple] = set(coll)
-    tmp = rdf_dir / "dataset.nt.gz.tmp"
-    with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-        gz.write(ntriples(coll).encode())
-        for results in ctx.executor.map(_write_batch, batches):
-            for own, n, shared in results:
-                new = [t for t in shared if t not in seen]
-                seen.update(new)
-                gz.write(own + ntriples(new).encode())
-                count += n + len(new)
-            ctx.progress.advance("rdf", len(results))
-    os.replace(tmp, rdf_dir / "dataset.nt.gz")
+    for results in ctx.executor.map(_write_batch, batches):
+        plan.record_many("rdf", ((acc, digest, files, None) for acc, digest, files in results))
+        ctx.progress.advance("rdf", len(results))
+    count = _write_dump(ctx, coll)
     epoch = source_date(ctx.options)
     issued = datetime.fromtimestamp(epoch, timezone.utc).date().isoformat() if epoch is not None else None
     desc = dataset_description(c, triples=count, urls=urls, issued=issued)
     _write(rdf_dir / "dataset.ttl", triples_document(desc, TURTLE))
     ctx.progress.finish("rdf")
+    summary = f"{len(c.items)} items x {len(FORMATS)} formats, {count} triples in rdf/dataset.nt.gz"
+    summary += f" ({len(todo)} written, {len(current)} unchanged" + (f", {removed} withdrawn)" if removed else ")")
     return StepResult(
-        summary=f"{len(c.items)} items x {len(FORMATS)} formats, {count} triples in rdf/dataset.nt.gz",
+        summary=summary,
         paths=("rdf/dataset.nt.gz", "rdf/dataset.ttl", "rdf/collection.ttl"),
-        data={"triples": count},
+        data={"triples": count, "written": len(todo), "unchanged": len(current), "withdrawn": removed},
     )

@@ -1,0 +1,232 @@
+"""Which items each build step must redo: the build's view of the ledger (:mod:`heritage_ld.ledger`).
+
+An item's **digest** covers everything its outputs depend on: the item as read from the catalogue (its row,
+with the agents, places and concepts it refers to resolved), the collection-level data an item's outputs use
+(title, rights, credit line, publisher, sections, base URL …), the content digests of its media files, the
+tool's version and the options that change bytes. A step adds what only it depends on (the site: an item's
+neighbours). A step redoes an item when its digest differs from the one recorded for that step, when one of
+the files recorded is missing (or, with ``verify``, has other bytes), or when the build is forced.
+
+Media files are fingerprinted by size and modification time; their content digest (SHA-256) is computed only
+for new files and files whose fingerprint changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from heritage_ld._version import __version__
+from heritage_ld.ledger import Ledger, OutputRecord, digest_of
+from heritage_ld.model import Collection, Item
+
+__all__ = ["Plan", "file_sha256", "media_digests"]
+
+_CHUNK = 1 << 20
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MiB chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _fingerprint(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def media_digests(
+    collection: Collection, ledger: Ledger | None, mapper: Callable[[Callable[[Path], str], Iterable[Path]], Any]
+) -> dict[str, str]:
+    """Content digests of every media file of the collection, by catalogue-relative path.
+
+    Files whose size and modification time match the ledger are not read; the others are hashed in parallel
+    with ``mapper`` (``executor.map``) and recorded. A file that cannot be read gets the digest ``""`` (the step
+    that needs it reports the problem).
+    """
+    root = collection.root
+    if root is None:
+        return {}
+    known = ledger.media() if ledger is not None else {}
+    result: dict[str, str] = {}
+    todo: list[tuple[str, Path, tuple[int, int]]] = []
+    paths = sorted({str(m.path) for item in collection.items for m in item.media})
+    for rel in paths:
+        path = root / rel
+        fp = _fingerprint(path)
+        if fp is None:
+            result[rel] = ""
+            continue
+        old = known.get(rel)
+        if old is not None and (old[0], old[1]) == fp:
+            result[rel] = old[2]
+        else:
+            todo.append((rel, path, fp))
+    if todo:
+        digests = list(mapper(_safe_sha256, [p for _, p, _ in todo]))
+        if ledger is not None:
+            with ledger.transaction():
+                for (rel, _, fp), digest in zip(todo, digests, strict=True):
+                    if digest:
+                        ledger.record_media(rel, fp[0], fp[1], digest)
+        for (rel, _, _), digest in zip(todo, digests, strict=True):
+            result[rel] = digest
+    return result
+
+
+def _safe_sha256(path: Path) -> str:
+    try:
+        return file_sha256(path)
+    except OSError:
+        return ""
+
+
+@dataclass(slots=True)
+class Plan:
+    """The build's decisions: per item its digest, and per step what to redo.
+
+    Without a ledger (``ledger=None``) every item is redone by every step and nothing is recorded.
+    """
+
+    ledger: Ledger | None
+    now: int
+    force: bool = False
+    verify: bool = False
+    digests: dict[str, str] = field(default_factory=dict)
+    media: dict[str, str] = field(default_factory=dict)
+    _records: dict[str, dict[str, OutputRecord]] = field(default_factory=dict)
+
+    @classmethod
+    def make(
+        cls,
+        collection: Collection,
+        ledger: Ledger | None,
+        *,
+        options: Mapping[str, Any],
+        mapper: Callable[[Callable[[Path], str], Iterable[Path]], Any] = map,
+        force: bool = False,
+        verify: bool = False,
+        now: int | None = None,
+    ) -> Plan:
+        """Work out every item's digest (hashing only new or changed media files)."""
+        when = int(time.time()) if now is None else now
+        media = media_digests(collection, ledger, mapper)
+        slim = dataclasses.replace(collection, items=(), agents=(), places=(), concepts=(), root=None)
+        shared = digest_of(__version__, sorted(options.items()), slim)
+        digests = {
+            item.accession: digest_of(shared, item, [media.get(str(m.path), "") for m in item.media])
+            for item in collection.items
+        }
+        return cls(ledger, when, force, verify, digests, media)
+
+    def records(self, step: str) -> dict[str, OutputRecord]:
+        """What the ledger holds for ``step`` (read once per build)."""
+        if step not in self._records:
+            self._records[step] = self.ledger.outputs(step) if self.ledger is not None else {}
+        return self._records[step]
+
+    def step_digest(self, step: str, item: Item, *extra: Any) -> str:
+        """The digest ``step`` builds ``item`` from: the item's digest and what only that step depends on."""
+        base = self.digests.get(item.accession) or digest_of(item)
+        return digest_of(step, base, *extra) if extra else digest_of(step, base)
+
+    def is_current(self, step: str, accession: str, digest: str, out: Path) -> bool:
+        """True when ``step``'s recorded outputs for ``accession`` were made from ``digest`` and are in place."""
+        if self.force or self.ledger is None:
+            return False
+        record = self.records(step).get(accession)
+        if record is None or record.digest != digest:
+            return False
+        for path, sha in record.files.items():
+            target = out / path
+            if self.verify and sha:
+                try:
+                    if file_sha256(target) != sha:
+                        return False
+                except OSError:
+                    return False
+            elif not os.path.lexists(target):
+                return False
+        return True
+
+    def split(self, step: str, items: Iterable[Item], out: Path,
+              extra: Callable[[Item], tuple[Any, ...]] | None = None) -> tuple[list[tuple[Item, str]], list[Item]]:
+        """Split ``items`` into those ``step`` must build (each with its step digest) and those that are current."""
+        todo: list[tuple[Item, str]] = []
+        current: list[Item] = []
+        for item in items:
+            digest = self.step_digest(step, item, *(extra(item) if extra else ()))
+            if self.is_current(step, item.accession, digest, out):
+                current.append(item)
+            else:
+                todo.append((item, digest))
+        return todo, current
+
+    def record(self, step: str, accession: str, digest: str, files: Mapping[str, str],
+               data: Mapping[str, Any] | None = None) -> None:
+        """Record what ``step`` wrote for ``accession`` (call once the files are in place)."""
+        if self.ledger is not None:
+            self.ledger.record_output(step, accession, digest, files, data=data, now=self.now)
+
+    def record_many(self, step: str, rows: Iterable[tuple[str, str, Mapping[str, str], Mapping[str, Any] | None]]) -> None:
+        """Record several items of ``step`` in one transaction."""
+        if self.ledger is None:
+            return
+        with self.ledger.transaction():
+            for accession, digest, files, data in rows:
+                self.ledger.record_output(step, accession, digest, files, data=data, now=self.now)
+
+    def withdrawn(self, step: str, present: Iterable[str]) -> list[OutputRecord]:
+        """What ``step`` recorded for accessions no longer in the catalogue."""
+        keep = set(present)
+        return [r for acc, r in sorted(self.records(step).items()) if acc not in keep]
+
+    def remove_outputs(self, step: str, record: OutputRecord, out: Path, *, keep: Callable[[str], bool] | None = None) -> int:
+        """Delete the files ``step`` recorded for a withdrawn item (and folders left empty), then forget them.
+
+        Returns the number of files removed. Paths are taken relative to ``out`` and never leave it."""
+        removed = 0
+        root = out.resolve()
+        for rel in sorted(record.files, reverse=True):
+            if keep is not None and keep(rel):
+                continue
+            target = out / rel
+            try:
+                resolved_parent = target.parent.resolve()
+            except OSError:
+                continue
+            if root != resolved_parent and root not in resolved_parent.parents:
+                continue  # a recorded path that leaves OUT (a link planted since): never followed
+            try:
+                if target.is_dir() and not target.is_symlink():
+                    import shutil
+
+                    shutil.rmtree(target)
+                else:
+                    target.unlink()
+                removed += 1
+            except FileNotFoundError:
+                pass
+            parent = target.parent
+            while parent != out and parent.resolve() != root:
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break
+                parent = parent.parent
+        if self.ledger is not None:
+            self.ledger.forget_output(step, record.accession)
+        return removed
