@@ -25,6 +25,14 @@ def build_command(
     bag_mode: str = typer.Option("item", "--bag-mode", help="item: one bag per item; collection: one bag for all."),
     replace: bool = typer.Option(False, "--replace", help="Replace existing bags in OUT instead of refusing."),
     rehash: bool = typer.Option(False, "--rehash", help="Re-hash unchanged bag payloads when updating bags."),
+    force: bool = typer.Option(False, "--force", help="Rebuild every item, whatever the build ledger says."),
+    verify: bool = typer.Option(False, "--verify",
+                                help="Also check the digests of unchanged items' files (else their presence is enough)."),
+    prune_bags: bool = typer.Option(False, "--prune-bags",
+                                    help="Remove the bags of items withdrawn from the catalogue (kept by default)."),
+    ledger: bool = typer.Option(True, "--ledger/--no-ledger",
+                                help="Keep the build ledger OUT/ledger.sqlite3 (incremental rebuilds, OAI datestamps, "
+                                     "deleted records, the IIIF change stream)."),
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Build everything for a catalogue into OUT: RDF, IIIF manifests and tiles, bags and the exhibition site."""
@@ -35,10 +43,16 @@ def build_command(
     if bag_mode not in ("item", "collection"):
         raise UsageError(f"--bag-mode must be 'item' or 'collection', not {bag_mode!r}")
     collection = read_catalogue(catalogue)
-    options = BuildOptions(base_url=base_url, tiles=tiles, bag_mode=bag_mode, replace=replace, rehash=rehash)
+    options = BuildOptions(base_url=base_url, tiles=tiles, bag_mode=bag_mode, replace=replace, rehash=rehash,
+                           prune_bags=prune_bags)
     with progress_reporter(quiet) as progress:
-        report = build(collection, out, only=steps, options=options, executor=executor, jobs=jobs, progress=progress)
+        report = build(collection, out, only=steps, options=options, executor=executor, jobs=jobs, progress=progress,
+                       force=force, verify=verify, ledger=ledger)
+    for warning in report.warnings:
+        console.print(f"warning: {warning}", highlight=False, style="yellow")
     if not quiet:
         for name, result in report.results.items():
             console.print(f"{name:>6}: {result.summary}", highlight=False)
-        console.print(f"built {len(collection.items)} items into {out} in {report.seconds:.1f} s", highlight=False)
+        changes = ", ".join(f"{n} {k}" for k, n in sorted(report.items.items()))
+        console.print(f"built {len(collection.items)} items into {out} in {report.seconds:.1f} s"
+                      + (f" ({changes})" if changes else ""), highlight=False)

@@ -203,7 +203,7 @@ def _note_items(collection: Collection, plan: Plan) -> dict[str, int]:
         for item in collection.items:
             present.add(item.accession)
             sets = (item.section,) if item.section else ()
-            what = book.note_item(item.accession, plan.digests[item.accession], sets, now=plan.now)
+            what = book.note_item(item.accession, plan.metadata[item.accession], sets, now=plan.now)
             counts[what] = counts.get(what, 0) + 1
         for record in book.items():
             if record.accession not in present and book.withdraw_item(record.accession, now=plan.now):

@@ -107,6 +107,9 @@ class Plan:
     verify: bool = False
     digests: dict[str, str] = field(default_factory=dict)
     media: dict[str, str] = field(default_factory=dict)
+    #: Per item, the digest of its published metadata alone (the item, the collection data it uses, the base
+    #: URL, its media): what dates its OAI-PMH record. Options such as tiles do not re-date records.
+    metadata: dict[str, str] = field(default_factory=dict)
     _records: dict[str, dict[str, OutputRecord]] = field(default_factory=dict)
 
     @classmethod
@@ -126,11 +129,14 @@ class Plan:
         media = media_digests(collection, ledger, mapper)
         slim = dataclasses.replace(collection, items=(), agents=(), places=(), concepts=(), root=None)
         shared = digest_of(__version__, sorted(options.items()), slim)
-        digests = {
-            item.accession: digest_of(shared, item, [media.get(str(m.path), "") for m in item.media])
-            for item in collection.items
-        }
-        return cls(ledger, when, force, verify, digests, media)
+        described = digest_of(__version__, options.get("base_url"), slim)
+        digests: dict[str, str] = {}
+        metadata: dict[str, str] = {}
+        for item in collection.items:
+            files = [media.get(str(m.path), "") for m in item.media]
+            digests[item.accession] = digest_of(shared, item, files)
+            metadata[item.accession] = digest_of(described, item, files)
+        return cls(ledger, when, force, verify, digests, media, metadata)
 
     def records(self, step: str) -> dict[str, OutputRecord]:
         """What the ledger holds for ``step`` (read once per build)."""

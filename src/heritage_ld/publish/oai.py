@@ -2,10 +2,14 @@
 
 All six verbs (OAI-PMH 2.0 §4), metadata formats ``oai_dc`` (simple Dublin Core, §Appendix) and ``rdf`` (the
 item's RDF/XML as the ``rdf`` step wrote it), sets = the exhibition's sections, stateless resumption tokens
-(§3.5; a rebuild that changes the list expires them: ``badResumptionToken``) with a configurable page size, datestamps from the build (``SOURCE_DATE_EPOCH`` or the files' mtimes)
-at seconds granularity, and every error condition of §3.6 that can apply: ``badVerb``, ``badArgument``,
+(§3.5; a rebuild that changes the list expires them: ``badResumptionToken``) with a configurable page size,
+datestamps at seconds granularity, and every error condition of §3.6 that can apply: ``badVerb``, ``badArgument``,
 ``badResumptionToken``, ``cannotDisseminateFormat``, ``idDoesNotExist``, ``noRecordsMatch``,
-``noMetadataFormats`` and ``noSetHierarchy``. There are no deleted records (``deletedRecord`` is ``no``).
+``noMetadataFormats`` and ``noSetHierarchy``.
+
+When the build keeps its ledger (``OUT/ledger.sqlite3``, the default), each record's datestamp is the time its
+metadata last changed (never the time of a rebuild that left it unchanged), and items withdrawn from the
+catalogue stay as deleted records (``deletedRecord`` is ``persistent``), dated when they were withdrawn.
 
 Spec: https://www.openarchives.org/OAI/openarchivesprotocol.html
 
@@ -29,6 +33,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from heritage_ld.ledger import ItemRecord, Ledger
 from heritage_ld.model import UrlScheme, iri_segment
 from heritage_ld.publish.artefacts import datestamp_of, rdf_path
 from heritage_ld.publish.snapshot import Snapshot
@@ -86,6 +91,7 @@ class _Record:
     datestamp: datetime
     sets: tuple[str, ...]
     entry: Mapping[str, Any]
+    deleted: bool = False
 
 
 def _stamp(when: datetime) -> str:
@@ -125,18 +131,51 @@ class OaiProvider:
         self.repository = urlsplit(snapshot.base_url).hostname or "localhost"
 
     @cached_property
+    def _ledger_items(self) -> dict[str, ItemRecord] | None:
+        """The build ledger's items (``None`` without a ledger: datestamps then come from the build time)."""
+        ledger = Ledger.read_only(self.snapshot.out)
+        if ledger is None:
+            return None
+        try:
+            return {r.accession: r for r in ledger.items()}
+        finally:
+            ledger.close()
+
+    @property
+    def deleted_records(self) -> bool:
+        """True when the build keeps a ledger: withdrawn items are then kept as deleted records (persistent)."""
+        return self._ledger_items is not None
+
+    @cached_property
     def records(self) -> tuple[_Record, ...]:
+        """Every record: the snapshot's items, then the withdrawn items the ledger remembers, each dated by the
+        ledger (when its metadata last changed, or when it was withdrawn)."""
         fixed = self.snapshot.data.get("datestamp")
-        return tuple(
-            _Record(
+        history = self._ledger_items or {}
+        records = []
+        for e in self.snapshot.items:
+            known = history.get(e["accession"])
+            stamp = (datetime.fromtimestamp(known.changed, tz=timezone.utc) if known is not None
+                     else datestamp_of(self.snapshot.out, e["accession"], fixed))
+            records.append(_Record(
                 accession=e["accession"],
                 identifier=oai_identifier(self.repository, e["accession"]),
-                datestamp=datestamp_of(self.snapshot.out, e["accession"], fixed),
+                datestamp=stamp,
                 sets=(e["section"],) if e.get("section") else (),
                 entry=e,
-            )
-            for e in self.snapshot.items
-        )
+            ))
+        present = {e["accession"] for e in self.snapshot.items}
+        for acc, known in sorted(history.items()):
+            if known.withdrawn is not None and acc not in present:
+                records.append(_Record(
+                    accession=acc,
+                    identifier=oai_identifier(self.repository, acc),
+                    datestamp=datetime.fromtimestamp(known.withdrawn, tz=timezone.utc),
+                    sets=known.sets,
+                    entry={"accession": acc},
+                    deleted=True,
+                ))
+        return tuple(records)
 
     # -- the protocol -------------------------------------------------------------------------------
     def respond(self, params: Mapping[str, Sequence[str]], *, endpoint: str, now: datetime | None = None) -> bytes:
@@ -204,7 +243,8 @@ class OaiProvider:
         self._el("adminEmail", data["admin_email"], body)
         earliest = min((r.datestamp for r in self.records), default=datetime.fromtimestamp(0, tz=timezone.utc))
         self._el("earliestDatestamp", _stamp(earliest), body)
-        self._el("deletedRecord", "no", body)
+        # With a build ledger, withdrawn items stay as deleted records for good (§2.5.1 "persistent").
+        self._el("deletedRecord", "persistent" if self.deleted_records else "no", body)
         self._el("granularity", GRANULARITY, body)
         if re.fullmatch(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+", self.repository):
             desc = self._el("description", parent=body)
@@ -223,6 +263,8 @@ class OaiProvider:
         raise OaiError("idDoesNotExist", f"no item has the identifier {identifier!r}")
 
     def _formats_of(self, record: _Record) -> list[str]:
+        if record.deleted:  # a deleted record is reported in every format (§2.5.1)
+            return list(FORMATS)
         has_rdf = (self.snapshot.out / rdf_path(self.urls, record.accession, "rdf")).is_file()
         return ["oai_dc", "rdf"] if has_rdf else ["oai_dc"]
 
@@ -334,6 +376,8 @@ class OaiProvider:
     # -- records ------------------------------------------------------------------------------------
     def _header(self, record: _Record) -> Any:
         header = self._el("header")
+        if record.deleted:
+            header.set("status", "deleted")
         self._el("identifier", record.identifier, header)
         self._el("datestamp", _stamp(record.datestamp), header)
         for spec in record.sets:
@@ -343,6 +387,8 @@ class OaiProvider:
     def _full_record(self, record: _Record, prefix: str) -> Any:
         el = self._el("record")
         el.append(self._header(record))
+        if record.deleted:  # §2.5.1: a deleted record has a header and no metadata
+            return el
         metadata = self._el("metadata", parent=el)
         if prefix == "oai_dc":
             metadata.append(_dc(record.entry["dc"]))

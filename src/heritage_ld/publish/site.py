@@ -17,6 +17,7 @@ import posixpath
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Collection as Collection_
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -33,7 +34,7 @@ from heritage_ld.publish.artefacts import THUMB_WIDTH, find_image_services, make
 from heritage_ld.publish.snapshot import make_snapshot, write_snapshot
 from heritage_ld.vocab import labels
 
-__all__ = ["LABELS", "escape_json_for_script", "relative", "rights_label", "write_site"]
+__all__ = ["LABELS", "ItemPage", "escape_json_for_script", "relative", "rights_label", "write_site"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -96,6 +97,26 @@ class _Pictures:
     thumb_size: tuple[int, int] | None
     preview: str | None  # a larger still, path under OUT
     tiles: tuple[str, ...]  # info.json paths under OUT
+
+    def as_json(self) -> dict[str, Any]:
+        return {"thumb": self.thumb, "thumb_size": list(self.thumb_size) if self.thumb_size else None,
+                "preview": self.preview, "tiles": list(self.tiles)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> _Pictures:
+        size = data.get("thumb_size")
+        return cls(data.get("thumb"), (int(size[0]), int(size[1])) if size else None, data.get("preview"),
+                   tuple(data.get("tiles") or ()))
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPage:
+    """What :func:`write_site` wrote for one item: its page (and thumbnail), and the pictures it links, which a
+    later incremental build passes back as ``known`` instead of looking for them again."""
+
+    accession: str
+    files: tuple[str, ...]
+    pictures: dict[str, Any]
 
 
 class _SiteWriter:
@@ -279,12 +300,20 @@ def write_site(
     datestamp: int | None = None,
     mapper: Mapper[Any, Any] | None = None,
     advance: Callable[[], None] | None = None,
+    only: Collection_[str] | None = None,
+    known: Mapping[str, Mapping[str, Any]] | None = None,
+    on_page: Callable[[ItemPage], None] | None = None,
 ) -> list[str]:
     """Write the exhibition site into ``out/site`` and return the paths written (relative to ``out``).
 
     Reads what the other steps wrote in ``out`` (IIIF image services and sizes, RDF files, bags) and links
     to what exists. ``mapper`` runs per-item work in parallel (``executor.map``); ``advance`` is called once
     per item page written.
+
+    Incremental use (the build does this with its ledger): ``only`` names the items whose pages to write (the
+    others are left as they are, and no page of an item outside the catalogue is removed: the caller removes
+    withdrawn items' pages); ``known`` gives, for items not written, the ``pictures`` an earlier call reported
+    through ``on_page``. The home page, section pages, sitemap and snapshot are always written.
 
     >>> import tempfile
     >>> from heritage_ld.model import ItemKind
@@ -298,13 +327,19 @@ def write_site(
     run: Mapper[Any, Any] = mapper or map
     writer = _SiteWriter(collection, out, urls)
     snapshot = make_snapshot(collection, urls, datestamp=datestamp)
-    for generated in ("object", "section", "thumbs"):  # no stale page survives an item's removal
-        shutil.rmtree(out / "site" / generated, ignore_errors=True)
+    if only is None:
+        for generated in ("object", "thumbs"):  # no stale page survives an item's removal
+            shutil.rmtree(out / "site" / generated, ignore_errors=True)
+    shutil.rmtree(out / "site" / "section", ignore_errors=True)  # section pages are all written again
     written = [write_snapshot(snapshot, out).relative_to(out).as_posix()]
     _copy_static(out)
     entries = {e["accession"]: e for e in snapshot["items"]}
-    pictures = dict(zip([i.accession for i in collection.items],
-                        run(writer.pictures, collection.items), strict=True))
+    wanted = [i for i in collection.items if only is None or i.accession in only]
+    pictures = dict(zip([i.accession for i in wanted], run(writer.pictures, wanted), strict=True))
+    for item in collection.items:
+        if item.accession not in pictures:
+            cached = (known or {}).get(item.accession)
+            pictures[item.accession] = _Pictures.from_json(cached) if cached is not None else writer.pictures(item)
 
     # Item pages, each with its neighbours in catalogue order within its section.
     order: dict[str | None, list[Item]] = {}
@@ -317,12 +352,16 @@ def write_site(
         return (group[at - 1] if at > 0 else None, group[at + 1] if at + 1 < len(group) else None)
 
     def item_job(item: Item) -> str:
-        page = writer.item_page_html(item, pictures[item.accession], neighbours(item), entries[item.accession])
+        pics = pictures[item.accession]
+        page = writer.item_page_html(item, pics, neighbours(item), entries[item.accession])
+        if on_page is not None:
+            thumb = [pics.thumb] if pics.thumb and pics.thumb.startswith("site/") else []
+            on_page(ItemPage(item.accession, (page, *thumb), pics.as_json()))
         if advance is not None:
             advance()
         return page
 
-    item_pages = list(run(item_job, collection.items))
+    item_pages = list(run(item_job, wanted))
     section_pages = []
     sections_ctx = []
     for s in collection.sections:
@@ -347,11 +386,12 @@ def write_site(
         sections=sections_ctx,
         unsectioned=unsectioned,
     )
-    pages = [home, *section_pages, *item_pages]
+    pages = [home, *section_pages, *(writer.item_page(i) for i in collection.items)]
     dumps = [p for p in ("rdf/dataset.ttl", "rdf/dataset.nt.gz") if writer.exists(p)]
     (out / "site" / "sitemap.xml").write_text(_sitemap(urls, pages, dumps), encoding="utf-8")
     (out / "site" / "robots.txt").write_text(
         f"User-agent: *\nAllow: /\nSitemap: {urls.base_url}/site/sitemap.xml\n", encoding="utf-8"
     )
-    thumbs = sorted(p for pic in pictures.values() for p in [pic.thumb] if p and p.startswith("site/"))
-    return [*written, *pages, "site/sitemap.xml", "site/robots.txt", *thumbs]
+    thumbs = sorted(p for a in (i.accession for i in wanted) for p in [pictures[a].thumb]
+                    if p and p.startswith("site/"))
+    return [*written, home, *section_pages, *item_pages, "site/sitemap.xml", "site/robots.txt", *thumbs]

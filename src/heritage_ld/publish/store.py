@@ -12,11 +12,11 @@ complete, so a reader never sees a half-loaded store.
 
 from __future__ import annotations
 
-import gzip
+import io
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import Any
 
 from heritage_ld.errors import UsageError
 from heritage_ld.model import UrlScheme
@@ -33,6 +33,39 @@ def graph_names(urls: UrlScheme, key: str) -> tuple[str, str]:
     return urls.exhibition(key), urls.dataset()
 
 
+class _NQuads(io.RawIOBase):
+    """The per-item N-Triples files as one N-Quads stream (each item's triples in its own graph), read lazily:
+    pyoxigraph's bulk loader pulls from it, so no file is copied and nothing is held in memory."""
+
+    def __init__(self, files: Iterable[tuple[str, Path]], advance: Callable[[], None] | None) -> None:
+        self._files = iter(files)
+        self._advance = advance
+        self._buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def _next_chunk(self) -> bytes:
+        for graph, path in self._files:
+            suffix = f" <{graph}> .\n".encode()
+            lines = path.read_bytes().splitlines()
+            if self._advance is not None:
+                self._advance()
+            if lines:
+                return b"".join(line[:-2].rstrip() + suffix for line in lines if line.endswith(b"."))
+        return b""
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._buffer:
+            self._buffer = self._next_chunk()
+            if not self._buffer:
+                return 0
+        n = min(len(buffer), len(self._buffer))
+        buffer[:n] = self._buffer[:n]
+        self._buffer = self._buffer[n:]
+        return n
+
+
 def load_store(
     out: Path,
     urls: UrlScheme,
@@ -40,67 +73,86 @@ def load_store(
     accessions: Iterable[str],
     *,
     advance: Callable[[], None] | None = None,
+    changed: Iterable[str] | None = None,
+    removed: Iterable[str] = (),
 ) -> dict[str, int]:
-    """Load ``OUT/rdf`` into ``OUT/store`` (replacing it) and return counts: graphs, quads.
+    """Load ``OUT/rdf`` into ``OUT/store`` and return counts: graphs, quads.
 
-    Per-item N-Triples files are loaded one named graph each; ``OUT/rdf/dataset.nt.gz`` supplies the rest.
+    Each item's N-Triples file becomes the named graph of the item's IRI; ``OUT/rdf/collection.ttl`` the
+    collection graph (the exhibition, sections, agents, places, concepts and the members' order) and
+    ``OUT/rdf/dataset.ttl`` the dataset-description graph.
+
+    By default the store is built anew with pyoxigraph's bulk loader from one N-Quads stream, in a folder
+    beside the target that replaces it when complete. With ``changed`` (accessions whose RDF changed) and
+    ``removed`` (withdrawn accessions), the existing store is updated in place: only those items' graphs and the
+    two collection-level graphs are replaced (each graph is dropped and loaded again, so a rerun after an
+    interruption converges).
 
     Raises:
         UsageError: there is no RDF in ``out`` (run the ``rdf`` step first).
     """
     from pyoxigraph import NamedNode, RdfFormat, Store
 
-    dump = out / "rdf" / "dataset.nt.gz"
     items = [(acc, out / rdf_path(urls, acc, "nt")) for acc in accessions]
     present = [(acc, p) for acc, p in items if p.is_file()]
-    if not present and not dump.is_file():
+    collection_file, description = out / "rdf" / "collection.ttl", out / "rdf" / "dataset.ttl"
+    if not present and not collection_file.is_file():
         raise UsageError(f"{out / 'rdf'} has no RDF to load: run the rdf step first")
     target = out / STORE_DIR
+    collection_graph, dataset_graph = (NamedNode(n) for n in graph_names(urls, key))
+    if changed is not None and target.is_dir():
+        store = Store(str(target))
+        try:
+            wanted = set(changed)
+            for acc in removed:
+                _drop(store, NamedNode(urls.object(acc)))
+            for acc, path in present:
+                if acc in wanted:
+                    graph = NamedNode(urls.object(acc))
+                    _drop(store, graph)
+                    store.load(path=str(path), format=RdfFormat.N_TRIPLES, to_graph=graph)
+                if advance is not None:
+                    advance()
+            _load_collection(store, urls, collection_file, description, collection_graph, dataset_graph)
+            store.flush()
+            return _counts(store)
+        finally:
+            del store
     tmp = out / f".{STORE_DIR}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     store = Store(str(tmp))
-    graphs = 0
     try:
-        for acc, path in present:
-            with path.open("rb") as f:
-                store.load(f, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(urls.object(acc)))
-            graphs += 1
-            if advance is not None:
-                advance()
-        collection_graph, dataset_graph = (NamedNode(n) for n in graph_names(urls, key))
-        if dump.is_file():
-            graphs += _load_rest(store, dump, collection_graph)
-        description = out / "rdf" / "dataset.ttl"
-        if description.is_file():
-            with description.open("rb") as f:
-                store.load(f, format=RdfFormat.TURTLE, to_graph=dataset_graph, base_iri=urls.dataset())
-            graphs += 1
+        stream = _NQuads(((urls.object(acc), path) for acc, path in present), advance)
+        store.bulk_load(io.BufferedReader(stream, 1 << 20), format=RdfFormat.N_QUADS)
+        _load_collection(store, urls, collection_file, description, collection_graph, dataset_graph)
         store.flush()
-        quads = sum(1 for _ in store.quads_for_pattern(None, None, None, None))
+        counts = _counts(store)
     finally:
         del store
     shutil.rmtree(target, ignore_errors=True)
     tmp.rename(target)
-    return {"graphs": graphs, "quads": quads}
+    return counts
 
 
-def _load_rest(store: Any, dump: Path, graph: Any) -> int:
-    """Add the dump's triples that are in no item graph to ``graph``; 1 if any were added, else 0."""
-    from pyoxigraph import Quad, RdfFormat, parse
+def _drop(store: Any, graph: Any) -> None:
+    if store.contains_named_graph(graph):
+        store.remove_graph(graph)
 
-    added = 0
-    with gzip.open(dump, "rb") as f:
-        batch = []
-        for triple in parse(cast(IO[bytes], f), format=RdfFormat.N_TRIPLES):
-            if next(store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None), None) is None:
-                batch.append(Quad(triple.subject, triple.predicate, triple.object, graph))
-            if len(batch) >= 10_000:
-                store.extend(batch)
-                added += len(batch)
-                batch = []
-        store.extend(batch)
-        added += len(batch)
-    return 1 if added else 0
+
+def _load_collection(store: Any, urls: UrlScheme, collection_file: Path, description: Path, collection_graph: Any,
+                     dataset_graph: Any) -> None:
+    """(Re)load the collection graph and the dataset-description graph."""
+    from pyoxigraph import RdfFormat
+
+    for path, graph, base in ((collection_file, collection_graph, urls.base_url + "/"),
+                              (description, dataset_graph, urls.dataset())):
+        _drop(store, graph)
+        if path.is_file():
+            store.load(path=str(path), format=RdfFormat.TURTLE, to_graph=graph, base_iri=base)
+
+
+def _counts(store: Any) -> dict[str, int]:
+    return {"graphs": sum(1 for _ in store.named_graphs()), "quads": len(store)}
 
 
 def open_store(out: Path) -> Any:

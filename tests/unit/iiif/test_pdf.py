@@ -110,7 +110,8 @@ def test_build_tiles_every_page_and_twice_gives_the_same_bytes(collection: Colle
         report = build(collection, tmp_path / run, only=["iiif"], executor="threads", jobs=2)
         assert "PDF pages" in report.results["iiif"].summary
         root = tmp_path / run / "iiif"
-        trees.append({str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()})
+        trees.append({str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*")
+                      if p.is_file() and "activity" not in p.parts})  # the change stream is dated by history
     assert trees[0] == trees[1]
     for n, size in enumerate(NOTICE_PAGES, start=1):
         info = json.loads(trees[0][f"image/HN.006-{n}/info.json"])

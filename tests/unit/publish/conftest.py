@@ -117,7 +117,10 @@ def write_rdf(out: Path, collection: Collection) -> None:
         for ext, fmt in (("nt", "nt"), ("ttl", "turtle"), ("jsonld", "json-ld"), ("rdf", "xml")):
             g.serialize(folder / f"{seg}.{ext}", format=fmt, encoding="utf-8")
         dump += g
-    dump.add((URIRef(urls.exhibition(collection.key)), DCTERMS.title, Literal("Hanoi 1972", lang="en")))
+    coll = Graph()
+    coll.add((URIRef(urls.exhibition(collection.key)), DCTERMS.title, Literal("Hanoi 1972", lang="en")))
+    coll.serialize(out / "rdf" / "collection.ttl", format="turtle")
+    dump += coll
     with gzip.open(out / "rdf" / "dataset.nt.gz", "wb") as f:
         f.write(dump.serialize(format="nt", encoding="utf-8"))
     desc = Graph()

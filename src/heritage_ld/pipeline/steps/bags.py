@@ -39,8 +39,12 @@ class BagJob:
     jobs: int
 
 
-def bag_info(collection: Collection, item: Item | None, index: int, count: int) -> list[tuple[str, str]]:
-    """The bag-info.txt entries of an item's bag (``item=None``: the collection's bag)."""
+def bag_info(collection: Collection, item: Item | None, index: int = 1, count: int = 1) -> list[tuple[str, str]]:
+    """The bag-info.txt entries of an item's bag (``item=None``: the collection's bag).
+
+    ``Bag-Count`` (``index of count``) is written for the collection's bag only: an item's bag depends on the
+    item alone, so adding or withdrawing another item never rewrites it (the group is ``Bag-Group-Identifier``).
+    """
     info: list[tuple[str, str]] = []
     publisher = collection.publisher
     if publisher is not None:
@@ -53,7 +57,8 @@ def bag_info(collection: Collection, item: Item | None, index: int, count: int) 
     info.append(("External-Description", subject.best()))
     info.append(("External-Identifier", item.accession if item is not None else collection.key))
     info.append(("Bag-Group-Identifier", collection.key))
-    info.append(("Bag-Count", f"{index} of {count}"))
+    if item is None:
+        info.append(("Bag-Count", f"{index} of {count}"))
     info.append(("BagIt-Profile-Identifier", PROFILE_ID))
     return info
 
@@ -99,11 +104,17 @@ def make_bag(job: BagJob) -> str:
 
 
 def run(ctx: BuildContext) -> StepResult:
-    """Write the bags of ``ctx.collection`` under ``OUT/bags/`` and check each one is complete."""
-    c = ctx.collection
+    """Write the bags of ``ctx.collection`` under ``OUT/bags/`` (only items whose inputs changed since the
+    ledger's record) and check each bag written is complete. Bags of withdrawn items are kept and reported;
+    ``options.prune_bags`` removes them."""
+    c, plan = ctx.collection, ctx.plan
     epoch = source_date(ctx.options)
     date = datetime.fromtimestamp(epoch, tz=timezone.utc) if epoch is not None else None
     jobs: list[BagJob] = []
+    digests: list[tuple[str, str]] = []
+    current: list[Item] = []
+    kept: list[str] = []
+    pruned: list[str] = []
     if ctx.options.bag_mode == "collection":
         target = ctx.out / "bags" / iri_segment(c.key)
         jobs.append(BagJob(target, tuple(sorted(_payload(c, c.items, True).items())),
@@ -111,17 +122,30 @@ def run(ctx: BuildContext) -> StepResult:
                            date, f"{ctx.urls.bag(c.key)}/{EVENTS_FILE}", ctx.options.replace,
                            ctx.options.rehash, ctx.executor.jobs))
     else:
-        for index, item in enumerate(c.items, start=1):
+        for record in plan.withdrawn("bags", (i.accession for i in c.items)):
+            if ctx.options.prune_bags:
+                plan.remove_outputs("bags", record, ctx.out)
+                pruned.append(record.accession)
+            else:
+                kept.append(record.accession)
+        todo, current = plan.split("bags", c.items, ctx.out)
+        for item, digest in todo:
             target = ctx.out / ctx.urls.path(ctx.urls.bag(item.accession))
             jobs.append(BagJob(target, tuple(sorted(_payload(c, (item,), False).items())),
-                               tuple(bag_info(c, item, index, len(c.items))),
+                               tuple(bag_info(c, item)),
                                tuple(_tag_sources(ctx.out, ctx.urls, (item,), True)), date,
                                f"{ctx.urls.bag(item.accession)}/{EVENTS_FILE}", ctx.options.replace,
                                ctx.options.rehash, 1))
-    ctx.progress.start("bags", len(jobs))
+            digests.append((item.accession, digest))
+    ctx.progress.start("bags", len(jobs) + len(current))
+    ctx.progress.advance("bags", len(current))
     outcomes: dict[str, int] = {}
-    for outcome in ctx.executor.map(make_bag, jobs):
+    rows = []
+    for n, outcome in enumerate(ctx.executor.map(make_bag, jobs)):
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        if n < len(digests):
+            acc, digest = digests[n]
+            rows.append((acc, digest, {str(jobs[n].target.relative_to(ctx.out).as_posix()): ""}, None))
         ctx.progress.advance("bags")
     ctx.progress.finish("bags")
     # Completeness, not fixity: a new bag's checksums were computed from the very bytes copied, and an updated
@@ -129,9 +153,17 @@ def run(ctx: BuildContext) -> StepResult:
     invalid = [str(j.target) for j in jobs if not validate_bag(j.target, completeness_only=True).valid]
     if invalid:
         raise UsageError(f"bags failed validation after the build: {', '.join(invalid)}")
+    plan.record_many("bags", rows)  # recorded only once written and checked
+    if current:
+        outcomes["unchanged"] = outcomes.get("unchanged", 0) + len(current)
     done = ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items()))
+    summary = f"{len(jobs) + len(current)} bags ({done}); {len(jobs)} checked"
+    if kept:
+        summary += f"; {len(kept)} bags of withdrawn items kept (--prune-bags removes them)"
+    if pruned:
+        summary += f"; {len(pruned)} bags of withdrawn items removed"
     return StepResult(
-        summary=f"{len(jobs)} bags ({done}); {len(jobs)} validated",
+        summary=summary,
         paths=tuple(str(j.target.relative_to(ctx.out)) for j in jobs),
-        data={"validated": len(jobs), **outcomes},
+        data={"validated": len(jobs), **outcomes, "withdrawn_kept": tuple(kept), "pruned": tuple(pruned)},
     )

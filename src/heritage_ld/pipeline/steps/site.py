@@ -1,7 +1,16 @@
-"""Build step ``site``: the static exhibition site in ``OUT/site/`` (see :mod:`heritage_ld.publish.site`)."""
+"""Build step ``site``: the static exhibition site in ``OUT/site/`` (see :mod:`heritage_ld.publish.site`).
+
+Item pages are written again only for items whose inputs changed since the ledger's record; an item page also
+depends on its neighbours in its section (the previous/next links), on which of the item's other outputs
+exist (links to its manifest, RDF and bag) and on whether the dump exists. The home page, section pages,
+sitemap and the snapshot are collection-level and always written. Pages of withdrawn items are removed.
+"""
 
 from __future__ import annotations
 
+import threading
+
+from heritage_ld.model import Item
 from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
 
 __all__ = ["run"]
@@ -9,20 +18,60 @@ __all__ = ["run"]
 
 def run(ctx: BuildContext) -> StepResult:
     """Write the site from the collection and what the earlier steps wrote in OUT."""
-    from heritage_ld.publish.site import write_site
+    from heritage_ld.publish.site import ItemPage, write_site
 
-    items = len(ctx.collection.items)
-    ctx.progress.start("site", items)
+    c, urls, plan, out = ctx.collection, ctx.urls, ctx.plan, ctx.out
+    groups: dict[str | None, list[Item]] = {}
+    for item in c.items:
+        groups.setdefault(item.section, []).append(item)
+    around: dict[str, tuple[tuple[str, str] | None, tuple[str, str] | None]] = {}
+    for group in groups.values():
+        for n, item in enumerate(group):
+            prev = group[n - 1] if n > 0 else None
+            nxt = group[n + 1] if n + 1 < len(group) else None
+            around[item.accession] = tuple(  # type: ignore[assignment]
+                (i.accession, repr(i.title)) if i is not None else None for i in (prev, nxt))
+    dump = (out / "rdf" / "dataset.nt.gz").exists()
+
+    def extra(item: Item) -> tuple[object, ...]:
+        links = tuple((out / urls.path(u)).exists() for u in (
+            urls.manifest(item.accession), urls.rdf_file(item.accession, "ttl"), urls.bag(item.accession)))
+        return around[item.accession], links, dump
+
+    removed = 0
+    for record in plan.withdrawn("site", (i.accession for i in c.items)):
+        plan.remove_outputs("site", record, out)
+        removed += 1
+    todo, current = plan.split("site", c.items, out, extra)
+    digests = dict((item.accession, digest) for item, digest in todo)
+    records = plan.records("site")
+    known = {i.accession: records[i.accession].data for i in current}
+    rows: list[tuple[str, str, dict[str, str], dict[str, object]]] = []
+    lock = threading.Lock()
+
+    def on_page(page: ItemPage) -> None:
+        with lock:
+            rows.append((page.accession, digests[page.accession], {p: "" for p in page.files}, page.pictures))
+
+    ctx.progress.start("site", len(c.items))
+    ctx.progress.advance("site", len(current))
     try:
         paths = write_site(
-            ctx.collection,
-            ctx.out,
-            ctx.urls,
+            c,
+            out,
+            urls,
             datestamp=source_date(ctx.options),
             mapper=ctx.executor.map,
             advance=lambda: ctx.progress.advance("site"),
+            only=None if plan.ledger is None or plan.ledger.fresh or plan.force else set(digests),
+            known=known,
+            on_page=on_page,
         )
     finally:
         ctx.progress.finish("site")
+    plan.record_many("site", rows)
     pages = sum(1 for p in paths if p.endswith(".html"))
-    return StepResult(f"{pages} pages in site/ (open site/index.html)", ("site/index.html",), {"paths": paths})
+    summary = f"{pages} pages written in site/ ({len(todo)} item pages, {len(current)} unchanged"
+    summary += f", {removed} withdrawn; open site/index.html)" if removed else "; open site/index.html)"
+    return StepResult(summary, ("site/index.html",),
+                      {"paths": paths, "written": len(todo), "unchanged": len(current), "withdrawn": removed})
