@@ -128,7 +128,16 @@ def run(ctx: BuildContext) -> StepResult:
                 pruned.append(record.accession)
             else:
                 kept.append(record.accession)
-        todo, current = plan.split("bags", c.items, ctx.out)
+        def sources(item: Item) -> tuple[object, ...]:
+            # The tag files come from the other steps' outputs in OUT: a bag is redone when one of them changed
+            # (size or time), even behind the ledger's back.
+            prints = []
+            for _, path in _tag_sources(ctx.out, ctx.urls, (item,), True):
+                st = path.stat()
+                prints.append((path.name, st.st_size, st.st_mtime_ns))
+            return tuple(prints)
+
+        todo, current = plan.split("bags", c.items, ctx.out, sources)
         for item, digest in todo:
             target = ctx.out / ctx.urls.path(ctx.urls.bag(item.accession))
             jobs.append(BagJob(target, tuple(sorted(_payload(c, (item,), False).items())),
