@@ -15,7 +15,9 @@ from heritage_ld.errors import UsageError
 def publish(
     out: Path = typer.Argument(..., help="A folder written by 'heritage-ld build'."),
     graph_store: str = typer.Option(
-        ..., "--graph-store", help="Graph Store Protocol URL (Fuseki: .../DATASET/data; Oxigraph: .../store)."
+        ..., "--graph-store",
+        help="Graph Store Protocol URL (Fuseki: .../DATASET/data; Oxigraph: .../store). A user:password@ in it is "
+             "sent as basic authentication and never shown.",
     ),
     user: str = typer.Option(None, "--user", help="User name for HTTP basic authentication."),
     password: str = typer.Option(

@@ -8,6 +8,7 @@ Each server is a :class:`http.server.ThreadingHTTPServer` in a thread. Its behav
   request's Authorization header, then the others (as a careless debugging server does): no credential may leak.
 - ``blackhole``: PUT answers 204 and keeps nothing; GET of a graph answers 404.
 - ``empty``: PUT answers 204 and keeps nothing; GET of a graph answers 200 with an empty N-Triples body.
+- ``html``: PUT answers 204 and keeps nothing; GET answers 200 with a web page (not RDF).
 - ``trickle``: the answer's bytes come one every ``trickle_every`` seconds (the status line too), so a
   per-read timeout never fires.
 - ``close``: the answer's head promises 100 bytes, two come, then the connection is closed.
@@ -91,6 +92,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._answer(404, b"no such graph")
             else:
                 self._answer(200, b"", "application/n-triples")
+        elif kind == "html":
+            self._answer(204) if method == "PUT" else self._answer(200, b"<html>Welcome</html>", "text/html")
         elif kind == "trickle":
             self._trickle(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
         elif kind == "close":

@@ -73,6 +73,12 @@ def test_a_store_that_keeps_nothing_fails_verification(built: Path, behaviour: s
     assert [m for m, _, _ in server.requests] == ["PUT"] * GRAPHS + ["GET"] * GRAPHS
 
 
+def test_a_store_that_cannot_be_read_back_is_a_failure(built: Path) -> None:
+    with serving("html") as server:
+        result = publish(built, f"{server.url}/store")
+    assert_fails_cleanly(result, 2, "P036", "text/html", "--sparql")
+
+
 def test_verification_through_a_sparql_endpoint(built: Path, graph_store: str) -> None:
     with serving("blackhole") as server:
         result = publish(built, f"{server.url}/store", "--sparql", f"{graph_store}/query")
