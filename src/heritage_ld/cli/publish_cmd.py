@@ -47,8 +47,6 @@ def publish(
         raise UsageError(f"{out} is not a folder")
     if password is not None and user is None:
         raise UsageError("--password needs --user")
-    if not timeout > 0:
-        raise UsageError(f"--timeout must be more than 0 seconds, not {timeout:g}")
     auth = (user, password or "") if user is not None else None
     shown = parse_endpoint(graph_store, auth).url  # without user:password@
     with progress_reporter(quiet) as progress:

@@ -59,9 +59,9 @@ class RequestPolicy:
 
     def __post_init__(self) -> None:
         if not self.timeout > 0:
-            raise UsageError(f"the timeout must be more than 0 seconds, not {self.timeout}")
+            raise UsageError(f"the timeout (--timeout) must be more than 0 seconds, not {self.timeout:g}")
         if self.retries < 0 or self.backoff < 0:
-            raise UsageError("retries and backoff cannot be negative")
+            raise UsageError("retries (--retries) and backoff cannot be negative")
 
     def wait(self, attempt: int) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based): doubled each time, capped."""

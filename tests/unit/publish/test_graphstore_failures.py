@@ -11,8 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from heritage_ld.cli import app
 from heritage_ld.errors import PublishError
@@ -151,6 +150,6 @@ def test_a_password_option_is_never_printed(built: Path) -> None:
 
 
 def test_bad_options_are_usage_errors(built: Path) -> None:
-    assert_fails_cleanly(publish(built, "http://127.0.0.1:1/store", "--timeout", "0"), 2)
+    assert_fails_cleanly(publish(built, "http://127.0.0.1:1/store", "--timeout", "0"), 2, "--timeout")
     assert_fails_cleanly(publish(built, "http://a:b@127.0.0.1:1/store", "--user", "c"), 2, "--user")
     assert_fails_cleanly(publish(built, "http://[::1/store"), 2, "not a valid URL")
