@@ -17,6 +17,8 @@ __all__ = [
     "FormatError",
     "HeritageLDError",
     "InvalidError",
+    "PublishError",
+    "PublishVerificationError",
     "UsageError",
 ]
 
@@ -56,5 +58,24 @@ class CatalogueError(HeritageLDError):
 
 class InvalidError(HeritageLDError):
     """A checked thing (a bag, a shape, a manifest) is not valid. Exit code 1."""
+
+    exit_code = 1
+
+
+class PublishError(HeritageLDError):
+    """Sending to a remote store failed (no answer, a refusal, a redirect, a stall); :attr:`problems` says how.
+
+    Exit code 2, as for any request that cannot be carried out.
+    """
+
+    exit_code = 2
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(p.render() for p in self.problems))
+
+
+class PublishVerificationError(PublishError):
+    """The remote store accepted the data but does not hold it: a checked thing is invalid. Exit code 1."""
 
     exit_code = 1

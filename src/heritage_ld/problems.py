@@ -133,6 +133,24 @@ _TABLE: tuple[Code, ...] = (
          "https://www.rfc-editor.org/rfc/rfc8493#section-2.2.3"),
     # -- publishing ----------------------------------------------------------------------------------
     Code("P001", E, "{what}: {reason}"),
+    # -- publishing: pushing to a remote Graph Store (heritage-ld publish) ---------------------------
+    Code("P030", E, "{method} of graph <{graph}>: the connection to the graph store failed: {reason} "
+         "(after {attempts} attempt(s))",
+         "check the URL and that the server runs; --retries sets how often publish tries again"),
+    Code("P031", E, "{method} of graph <{graph}>: no complete answer within {timeout} s (after {attempts} attempt(s))",
+         "the server is stalled or very slow: try later, or raise --timeout"),
+    Code("P032", E, "{method} of graph <{graph}>: the graph store answered {status} {reason}, a redirect to {target}",
+         "publish does not follow redirects (a 302 turns a PUT into a GET): give the final URL to --graph-store",
+         "https://www.rfc-editor.org/rfc/rfc9110#section-15.4"),
+    Code("P033", E, "{method} of graph <{graph}>: the graph store answered {status} {reason}{detail} "
+         "(after {attempts} attempt(s))", "", "https://www.w3.org/TR/sparql11-http-rdf-update/#http-put"),
+    Code("P034", E, "{method} of graph <{graph}>: the graph store refused the credentials: {status} {reason}",
+         "check --user and --password (or HERITAGE_LD_GRAPH_STORE_PASSWORD) and that this user may write"),
+    Code("P035", E, "graph <{graph}>: the store holds {found} triple(s) after the push, {expected} were sent",
+         "the server accepted the data but does not hold it: check that --graph-store is the Graph Store endpoint "
+         "(Fuseki: .../DATASET/data, Oxigraph: .../store)"),
+    Code("P036", E, "graph <{graph}>: cannot count its triples to verify the push: {reason}",
+         "give the store's SPARQL query endpoint with --sparql, or --no-verify for a store that cannot be read"),
 )
 
 #: Every problem code, by code.

@@ -21,9 +21,11 @@ ITEMS = ("SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE { GRAPH ?item "
 def test_every_item_lands_in_its_own_graph(build_example: Callable[[str], Path], example_dir: Path,
                                            graph_store: str) -> None:
     out = build_example("rdf,site,store")
-    for _ in range(2):  # idempotent
-        result = CliRunner().invoke(app, ["publish", str(out), "--graph-store", f"{graph_store}/store", "-q"])
+    # idempotent; verified by reading every graph back, then by SPARQL counts
+    for verify in (["-q"], ["--sparql", f"{graph_store}/query"]):
+        result = CliRunner().invoke(app, ["publish", str(out), "--graph-store", f"{graph_store}/store", *verify])
         assert result.exit_code == 0, result.output
+    assert result.output.startswith("sent 38 graphs") and result.output.rstrip().endswith(", verified")
     r = requests.get(f"{graph_store}/query", params={"query": ITEMS}, timeout=30,
                      headers={"Accept": "application/sparql-results+json"})
     assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == len(read_catalogue(example_dir).items)

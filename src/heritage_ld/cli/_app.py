@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from heritage_ld._version import __version__
-from heritage_ld.errors import CatalogueError, HeritageLDError
+from heritage_ld.errors import CatalogueError, HeritageLDError, PublishError
 from heritage_ld.pipeline.progress import NullProgress
 from heritage_ld.problems import Problem
 
@@ -72,6 +72,9 @@ def handle_errors(fn: F) -> F:
             print_problems(exc.problems)
             errors = sum(1 for p in exc.problems if p.is_error)
             err_console.print(f"{errors} error(s): nothing was written.", style="bold red", highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+        except PublishError as exc:
+            print_problems(exc.problems)
             raise typer.Exit(exc.exit_code) from None
         except HeritageLDError as exc:
             err_console.print(f"error: {exc}", style="bold red", highlight=False, markup=False)

@@ -1,4 +1,4 @@
-"""``heritage-ld publish OUT --graph-store URL``: PUT every graph to a SPARQL 1.1 Graph Store server."""
+"""``heritage-ld publish OUT --graph-store URL``: PUT every graph to a SPARQL 1.1 Graph Store server, then verify."""
 
 from __future__ import annotations
 
@@ -15,31 +15,47 @@ from heritage_ld.errors import UsageError
 def publish(
     out: Path = typer.Argument(..., help="A folder written by 'heritage-ld build'."),
     graph_store: str = typer.Option(
-        ..., "--graph-store", help="Graph Store Protocol URL (Fuseki: .../DATASET/data; Oxigraph: .../store)."
+        ..., "--graph-store",
+        help="Graph Store Protocol URL (Fuseki: .../DATASET/data; Oxigraph: .../store). A user:password@ in it is "
+             "sent as basic authentication and never shown.",
     ),
     user: str = typer.Option(None, "--user", help="User name for HTTP basic authentication."),
     password: str = typer.Option(
         None, "--password", envvar="HERITAGE_LD_GRAPH_STORE_PASSWORD",
         help="Password (or set HERITAGE_LD_GRAPH_STORE_PASSWORD).",
     ),
-    retries: int = typer.Option(5, "--retries", min=0, help="Retries per graph on connection errors, 429 and 5xx."),
+    retries: int = typer.Option(
+        5, "--retries", min=0, help="Retries per request on connection errors, timeouts, 408, 429 and 5xx."
+    ),
+    timeout: float = typer.Option(
+        60.0, "--timeout", help="Seconds one request may take in all (connect, send, whole answer)."
+    ),
+    sparql: str = typer.Option(
+        None, "--sparql", help="The store's SPARQL query endpoint: verify with SPARQL counts, not by reading back."
+    ),
+    verify: bool = typer.Option(
+        True, "--verify/--no-verify", help="Count every graph's triples in the store after the push."
+    ),
     quiet: bool = QUIET_OPTION,
 ) -> None:
-    """Send every item's graph (one named graph per item, replaced with PUT) to a Graph Store server."""
+    """Send every item's graph (one named graph per item, replaced with PUT) to a Graph Store server, then check
+    that the store holds every triple sent. Exit 2 when a graph cannot be sent, 1 when the store lacks data."""
     from heritage_ld.publish.graphstore import push_graphs
+    from heritage_ld.publish.transport import parse_endpoint
 
     if not out.is_dir():
         raise UsageError(f"{out} is not a folder")
-    if not graph_store.startswith(("http://", "https://")):
-        raise UsageError(f"--graph-store must be an http(s) URL, not {graph_store!r}")
     if password is not None and user is None:
         raise UsageError("--password needs --user")
     auth = (user, password or "") if user is not None else None
+    shown = parse_endpoint(graph_store, auth).url  # without user:password@
     with progress_reporter(quiet) as progress:
         report = push_graphs(
-            out, graph_store, auth=auth, retries=retries,
+            out, graph_store, auth=auth, retries=retries, timeout=timeout, verify=verify, sparql=sparql,
             start=lambda n: progress.start("publish", n), advance=lambda: progress.advance("publish"),
         )
         progress.finish("publish")
     if not quiet:
-        console.print(f"sent {report.graphs} graphs ({report.triples} triples) to {graph_store}", highlight=False)
+        checked = "verified" if report.verified else "not verified (--no-verify)"
+        console.print(f"sent {report.graphs} graphs ({report.triples} triples) to {shown}, {checked}",
+                      highlight=False, soft_wrap=True)

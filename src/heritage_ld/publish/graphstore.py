@@ -3,49 +3,53 @@
 Each graph is sent with ``PUT {endpoint}?graph={graph IRI}`` (Graph Store Protocol §5.3, indirect graph
 identification; ``PUT`` replaces the graph, so pushing twice gives the same store). The graphs are those of
 the embedded store ``OUT/store`` when it exists (one per item, the collection's, the dataset description's),
-else one per item from ``OUT/rdf/object/{seg}.nt``. Connection errors, 429 and 5xx answers are retried with
-exponential backoff; other 4xx answers stop the push with a clear message.
+else one per item from ``OUT/rdf/object/{seg}.nt``.
 
->>> graph_url("http://127.0.0.1:7878/store", "https://ex.org/c/object/A 1")
-'http://127.0.0.1:7878/store?graph=https%3A%2F%2Fex.org%2Fc%2Fobject%2FA+1'
+Each request goes through :func:`heritage_ld.publish.transport.send` (a deadline per attempt, bounded retries,
+no redirects, no printed credentials), and a push ends by counting every graph's triples in the store
+(:mod:`heritage_ld.publish.verification`): a store that answers 2xx but keeps nothing fails the push.
+:func:`send_graphs` pushes any list of graphs, so a caller that knows which graphs changed sends only those.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlencode
 
 from heritage_ld.errors import UsageError
 from heritage_ld.model import UrlScheme
 from heritage_ld.publish.artefacts import rdf_path
 from heritage_ld.publish.snapshot import read_snapshot
 from heritage_ld.publish.store import STORE_DIR
+from heritage_ld.publish.transport import Endpoint, RequestPolicy, parse_endpoint, send
+from heritage_ld.publish.verification import (
+    N_TRIPLES,
+    count_by_reading_back,
+    count_by_sparql,
+    count_triples,
+    graph_url,
+    verify_counts,
+)
 
-__all__ = ["PushReport", "graph_url", "list_graphs", "push_graphs"]
+__all__ = ["PushReport", "RequestPolicy", "graph_url", "list_graphs", "push_graphs", "send_graphs"]
 
-_RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
-
-
-def graph_url(endpoint: str, graph: str) -> str:
-    """The Graph Store URL of a named graph (indirect identification, ``?graph=``)."""
-    sep = "&" if "?" in endpoint else "?"
-    return f"{endpoint}{sep}{urlencode({'graph': graph})}"
+#: A graph to push: its IRI and a function that returns its N-Triples.
+Graph = tuple[str, Callable[[], bytes]]
 
 
 @dataclass(frozen=True, slots=True)
 class PushReport:
-    """What a push did: graphs sent, triples in them, retries needed."""
+    """What a push did: graphs sent, distinct triples in them, retries needed, whether the store was verified."""
 
     graphs: int
     triples: int
     retries: int
+    verified: bool = False
 
 
-def list_graphs(out: Path) -> list[tuple[str, Callable[[], bytes]]]:
+def list_graphs(out: Path) -> list[Graph]:
     """The graphs to push from ``out``: ``(graph IRI, N-Triples loader)`` pairs in a stable order.
 
     Raises:
@@ -87,64 +91,101 @@ def push_graphs(
     retries: int = 5,
     backoff: float = 0.5,
     timeout: float = 60.0,
+    verify: bool = True,
+    sparql: str | None = None,
     start: Callable[[int], None] | None = None,
     advance: Callable[[], None] | None = None,
-    session: Any = None,
 ) -> PushReport:
-    """PUT every graph of the build output ``out`` to the Graph Store at ``endpoint``.
+    """PUT every graph of the build output ``out`` to the Graph Store at ``endpoint``, then verify the store.
 
     Args:
         out: the build output folder.
-        endpoint: the Graph Store Protocol URL (Fuseki ``…/DATASET/data``, Oxigraph ``…/store``).
+        endpoint: the Graph Store Protocol URL (Fuseki ``…/DATASET/data``, Oxigraph ``…/store``); a
+            ``user:password@`` in it is sent as HTTP basic authentication and never shown.
         auth: user name and password for HTTP basic authentication.
-        retries: attempts after the first for connection errors, 429 and 5xx answers.
+        retries: attempts after the first for connection errors, timeouts, 408, 429 and 5xx answers.
         backoff: seconds before the first retry, doubled for each next one.
+        timeout: seconds one attempt may take in all (connect, send, the whole answer).
+        verify: count every graph's triples in the store at the end (see :func:`send_graphs`).
+        sparql: the store's SPARQL query endpoint, to count with one query per 100 graphs instead of
+            reading every graph back.
         start: called once with the number of graphs; ``advance`` once per graph sent.
 
     Raises:
-        UsageError: the server refused a graph (4xx), or stayed unreachable after the retries.
+        UsageError: a bad URL or option, or ``out`` has nothing to push.
+        PublishError: a graph could not be sent (codes P030–P034, P036); exit code 2.
+        PublishVerificationError: the store does not hold what was sent (P035); exit code 1.
     """
-    import requests
-
+    policy = RequestPolicy(timeout=timeout, retries=retries, backoff=backoff)
+    store = parse_endpoint(endpoint, auth)
+    query = None
+    if sparql is not None:
+        query = parse_endpoint(sparql)
+        if query.auth is None and store.auth is not None and store.same_origin(query.url):
+            query = Endpoint(query.url, store.auth)  # credentials go to the graph store's own server only
     graphs = list_graphs(out)
+    return send_graphs(graphs, store, policy=policy, verify=verify, sparql=query, start=start, advance=advance)
+
+
+def send_graphs(
+    graphs: Sequence[Graph],
+    store: Endpoint,
+    *,
+    policy: RequestPolicy,
+    verify: bool = True,
+    sparql: Endpoint | None = None,
+    start: Callable[[int], None] | None = None,
+    advance: Callable[[], None] | None = None,
+) -> PushReport:
+    """PUT ``graphs`` one by one to the Graph Store ``store``, then check that it holds each graph's triples.
+
+    Stops at the first graph that cannot be sent. The check counts every graph's triples in the store, by
+    reading it back or, with ``sparql``, by a SPARQL query, and compares with the distinct triples sent.
+
+    Raises:
+        PublishError: a graph could not be sent or counted (P030–P034, P036).
+        PublishVerificationError: some graphs hold another number of triples than was sent (P035, all of them).
+    """
+    import anyio
+
+    run = functools.partial(_send_all, graphs, store, policy=policy, verify=verify, sparql=sparql,
+                            start=start, advance=advance)
+    return anyio.run(run)
+
+
+async def _send_all(
+    graphs: Sequence[Graph],
+    store: Endpoint,
+    *,
+    policy: RequestPolicy,
+    verify: bool,
+    sparql: Endpoint | None,
+    start: Callable[[int], None] | None,
+    advance: Callable[[], None] | None,
+) -> PushReport:
+    import httpx
+
     if start is not None:
         start(len(graphs))
-    http = session or requests.Session()
-    if auth is not None:
-        http.auth = auth
-    sent = triples = retried = 0
-    for name, load in graphs:
-        body = load()
-        retried += _put(http, graph_url(endpoint, name), body, retries=retries, backoff=backoff, timeout=timeout)
-        sent += 1
-        triples += body.count(b"\n")
-        if advance is not None:
-            advance()
-    return PushReport(sent, triples, retried)
-
-
-def _attempts(retries: int, backoff: float) -> Iterator[float]:
-    yield 0.0
-    for n in range(retries):
-        yield backoff * (2**n)
-
-
-def _put(http: Any, url: str, body: bytes, *, retries: int, backoff: float, timeout: float) -> int:
-    """PUT one graph; the number of retries it took."""
-    import requests
-
-    problem = ""
-    for n, wait in enumerate(_attempts(retries, backoff)):
-        if wait:
-            time.sleep(wait)
-        try:
-            r = http.put(url, data=body, headers={"Content-Type": "application/n-triples"}, timeout=timeout)
-        except requests.RequestException as exc:
-            problem = f"cannot reach the graph store: {exc}"
-            continue
-        if r.status_code < 300:
-            return n
-        problem = f"the graph store answered {r.status_code} {r.reason} for {url}: {r.text[:200].strip()}"
-        if r.status_code not in _RETRY_STATUS:
-            raise UsageError(problem)
-    raise UsageError(f"{problem} (after {retries} retries)")
+    expected: dict[str, int] = {}
+    retried = 0
+    async with httpx.AsyncClient(timeout=policy.timeout, follow_redirects=False) as client:
+        for name, load in graphs:
+            body = load()
+            try:
+                expected[name] = count_triples(body, N_TRIPLES)
+            except ValueError as exc:
+                raise UsageError(f"graph <{name}> cannot be sent: {exc}") from None
+            sent = await send(client, "PUT", graph_url(store.url, name), endpoint=store, graph=name, policy=policy,
+                              content=body, headers={"Content-Type": N_TRIPLES})
+            retried += sent.retries
+            if advance is not None:
+                advance()
+        if verify:
+            names = list(expected)
+            if sparql is not None:
+                found = await count_by_sparql(client, sparql, names, policy=policy)
+            else:
+                found = await count_by_reading_back(client, store, names, policy=policy)
+            verify_counts(store, expected, found)
+    return PushReport(len(expected), sum(expected.values()), retried, verified=verify)
