@@ -36,10 +36,15 @@ def publish(
     verify: bool = typer.Option(
         True, "--verify/--no-verify", help="Count every graph's triples in the store after the push."
     ),
+    everything: bool = typer.Option(
+        False, "--all", help="Send every graph, not only those changed since the last push to this store (ledger)."
+    ),
     quiet: bool = QUIET_OPTION,
 ) -> None:
-    """Send every item's graph (one named graph per item, replaced with PUT) to a Graph Store server, then check
-    that the store holds every triple sent. Exit 2 when a graph cannot be sent, 1 when the store lacks data."""
+    """Send the build's graphs (one named graph per item, replaced with PUT) to a Graph Store server, then check
+    that the store holds every triple sent. With the build ledger only graphs changed since the last push to
+    that store are sent, and the graphs of withdrawn items are deleted there (--all sends everything).
+    Exit 2 when a graph cannot be sent, 1 when the store lacks data."""
     from heritage_ld.publish.graphstore import push_graphs
     from heritage_ld.publish.transport import parse_endpoint
 
@@ -53,9 +58,12 @@ def publish(
         report = push_graphs(
             out, graph_store, auth=auth, retries=retries, timeout=timeout, verify=verify, sparql=sparql,
             start=lambda n: progress.start("publish", n), advance=lambda: progress.advance("publish"),
+            everything=everything,
         )
         progress.finish("publish")
     if not quiet:
         checked = "verified" if report.verified else "not verified (--no-verify)"
-        console.print(f"sent {report.graphs} graphs ({report.triples} triples) to {shown}, {checked}",
+        extra = "".join([f", deleted {report.deleted} graphs of withdrawn items" if report.deleted else "",
+                         f", {report.unchanged} unchanged graphs not sent" if report.unchanged else ""])
+        console.print(f"sent {report.graphs} graphs ({report.triples} triples) to {shown}, {checked}{extra}",
                       highlight=False, soft_wrap=True)

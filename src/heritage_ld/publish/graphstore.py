@@ -13,12 +13,16 @@ no redirects, no printed credentials), and a push ends by counting every graph's
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import hashlib
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from heritage_ld.errors import UsageError
+from heritage_ld.ledger import Ledger, LedgerError, ledger_path
 from heritage_ld.model import UrlScheme
 from heritage_ld.publish.artefacts import rdf_path
 from heritage_ld.publish.snapshot import read_snapshot
@@ -41,12 +45,15 @@ Graph = tuple[str, Callable[[], bytes]]
 
 @dataclass(frozen=True, slots=True)
 class PushReport:
-    """What a push did: graphs sent, distinct triples in them, retries needed, whether the store was verified."""
+    """What a push did: graphs sent, distinct triples in them, retries needed, whether the store was verified,
+    graphs deleted and graphs left alone because the ledger says the store has them already."""
 
     graphs: int
     triples: int
     retries: int
     verified: bool = False
+    deleted: int = 0  # graphs of withdrawn items deleted at the store
+    unchanged: int = 0  # graphs not sent: the store has them as they are (from the ledger)
 
 
 def list_graphs(out: Path) -> list[Graph]:
@@ -95,8 +102,14 @@ def push_graphs(
     sparql: str | None = None,
     start: Callable[[int], None] | None = None,
     advance: Callable[[], None] | None = None,
+    everything: bool = False,
 ) -> PushReport:
-    """PUT every graph of the build output ``out`` to the Graph Store at ``endpoint``, then verify the store.
+    """PUT the graphs of the build output ``out`` to the Graph Store at ``endpoint``, then verify the store.
+
+    When the build keeps a ledger (``OUT/ledger.sqlite3``), only the graphs that changed since the last
+    successful push to this endpoint are sent, and the graphs of items withdrawn since then are deleted
+    there (``DELETE``); the ledger then records what the endpoint holds. ``everything`` sends every graph
+    (and still deletes the withdrawn ones). Without a ledger every graph is sent.
 
     Args:
         out: the build output folder.
@@ -110,6 +123,7 @@ def push_graphs(
         sparql: the store's SPARQL query endpoint, to count with one query per 100 graphs instead of
             reading every graph back.
         start: called once with the number of graphs; ``advance`` once per graph sent.
+        everything: send every graph, not only those changed since the last push (``--all``).
 
     Raises:
         UsageError: a bad URL or option, or ``out`` has nothing to push.
@@ -124,7 +138,47 @@ def push_graphs(
         if query.auth is None and store.auth is not None and store.same_origin(query.url):
             query = Endpoint(query.url, store.auth)  # credentials go to the graph store's own server only
     graphs = list_graphs(out)
-    return send_graphs(graphs, store, policy=policy, verify=verify, sparql=query, start=start, advance=advance)
+    if not ledger_path(out).is_file():
+        return send_graphs(graphs, store, policy=policy, verify=verify, sparql=query, start=start, advance=advance)
+    try:
+        ledger = Ledger.open(out)
+    except LedgerError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        digests = graph_digests(out, graphs, ledger)
+        pushed = ledger.pushed(store.url)
+        todo = [g for g in graphs if everything or pushed.get(g[0]) != digests[g[0]]]
+        gone = sorted(name for name in pushed if name not in digests)
+        report = send_graphs(todo, store, policy=policy, verify=verify, sparql=query, start=start, advance=advance,
+                             delete=gone)
+        now = int(time.time())
+        with ledger.transaction():
+            for name, _ in todo:
+                ledger.record_push(store.url, name, digests[name], now=now)
+            for name in gone:
+                ledger.record_push(store.url, name, None, now=now)
+    finally:
+        ledger.close()
+    return dataclasses.replace(report, unchanged=len(graphs) - len(todo))
+
+
+def graph_digests(out: Path, graphs: Sequence[Graph], ledger: Ledger) -> dict[str, str]:
+    """A digest per graph: for an item's graph the SHA-256 of its N-Triples file as the build's ledger recorded
+    it (no read), for the others (collection, dataset description) the SHA-256 of their N-Triples."""
+    by_iri: dict[str, str] = {}
+    records = ledger.outputs("rdf")
+    snapshot = read_snapshot(out) if (out / "site").is_dir() else None
+    base = snapshot.base_url if snapshot is not None else None
+    if base is not None:
+        urls = UrlScheme(base)
+        for acc, record in records.items():
+            sha = record.files.get(rdf_path(urls, acc, "nt"))
+            if sha:
+                by_iri[urls.object(acc)] = sha
+    digests: dict[str, str] = {}
+    for name, load in graphs:
+        digests[name] = by_iri.get(name) or hashlib.sha256(load()).hexdigest()
+    return digests
 
 
 def send_graphs(
@@ -136,8 +190,10 @@ def send_graphs(
     sparql: Endpoint | None = None,
     start: Callable[[int], None] | None = None,
     advance: Callable[[], None] | None = None,
+    delete: Sequence[str] = (),
 ) -> PushReport:
-    """PUT ``graphs`` one by one to the Graph Store ``store``, then check that it holds each graph's triples.
+    """PUT ``graphs`` one by one to the Graph Store ``store``, then check that it holds each graph's triples;
+    ``DELETE`` the graphs named in ``delete`` (a graph already missing there, 404, counts as deleted).
 
     Stops at the first graph that cannot be sent. The check counts every graph's triples in the store, by
     reading it back or, with ``sparql``, by a SPARQL query, and compares with the distinct triples sent.
@@ -149,7 +205,7 @@ def send_graphs(
     import anyio
 
     run = functools.partial(_send_all, graphs, store, policy=policy, verify=verify, sparql=sparql,
-                            start=start, advance=advance)
+                            start=start, advance=advance, delete=delete)
     return anyio.run(run)
 
 
@@ -162,11 +218,12 @@ async def _send_all(
     sparql: Endpoint | None,
     start: Callable[[int], None] | None,
     advance: Callable[[], None] | None,
+    delete: Sequence[str] = (),
 ) -> PushReport:
     import httpx
 
     if start is not None:
-        start(len(graphs))
+        start(len(graphs) + len(delete))
     expected: dict[str, int] = {}
     retried = 0
     async with httpx.AsyncClient(timeout=policy.timeout, follow_redirects=False) as client:
@@ -181,11 +238,17 @@ async def _send_all(
             retried += sent.retries
             if advance is not None:
                 advance()
-        if verify:
+        for name in delete:
+            sent = await send(client, "DELETE", graph_url(store.url, name), endpoint=store, graph=name,
+                              policy=policy, accept=frozenset({404}))
+            retried += sent.retries
+            if advance is not None:
+                advance()
+        if verify and expected:
             names = list(expected)
             if sparql is not None:
                 found = await count_by_sparql(client, sparql, names, policy=policy)
             else:
                 found = await count_by_reading_back(client, store, names, policy=policy)
             verify_counts(store, expected, found)
-    return PushReport(len(expected), sum(expected.values()), retried, verified=verify)
+    return PushReport(len(expected), sum(expected.values()), retried, verified=verify, deleted=len(delete))
