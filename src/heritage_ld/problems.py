@@ -113,6 +113,8 @@ _TABLE: tuple[Code, ...] = (
          "is shown)"),
     Code("C038", E, "cells {cells} are merged: the merged cell is read as {first} alone and the others as empty",
          "unmerge the cells and fill in each one (to give several rows the same section, repeat its key in each row)"),
+    Code("C039", W, "only the first sheet, {first!r}, is read: {sheets} also hold data and are ignored",
+         "keep every item on the first sheet (move or delete the other sheets)"),
     # -- rdf -----------------------------------------------------------------------------------------
     Code("R001", E, "{focus}: {path} {message}", "see the shape {shape}"),
     Code("R002", E, "{value!r} cannot be read as {format}: {reason}"),

@@ -145,6 +145,11 @@ def _merged_ranges(sheet: Any) -> list[str]:
     return refs
 
 
+def _has_data(sheet: Any) -> bool:
+    """Whether a sheet has any non-empty cell (streamed: stops at the first one)."""
+    return any(v is not None and str(v).strip() for row in sheet.iter_rows(values_only=True) for v in row)
+
+
 def _merge_problems(refs: list[str], name: str, header: tuple[str, ...]) -> list[Problem]:
     """C038 at the first cell of every merged range: its other cells would be read as empty."""
     from openpyxl.utils.cell import get_column_letter, range_boundaries
@@ -167,7 +172,8 @@ def read_xlsx(path: Path, name: str, problems: list[Problem]) -> RawTable | None
     """The first sheet of an ``.xlsx`` workbook as a :class:`RawTable` (line = sheet row number).
 
     Reports C009 when openpyxl (the ``xlsx`` extra) is not installed, C001 when the workbook cannot be read,
-    and C038 for every range of merged cells (only their first cell has a value: the others would be lost).
+    C038 for every range of merged cells (only their first cell has a value: the others would be lost), and
+    the warning C039 when other sheets hold data (they are not read).
     """
     try:
         import openpyxl
@@ -180,6 +186,7 @@ def read_xlsx(path: Path, name: str, problems: list[Problem]) -> RawTable | None
             sheet = book.worksheets[0]
             values: Iterable[tuple[Any, ...]] = list(sheet.iter_rows(values_only=True))
             merged = _merged_ranges(sheet)
+            first, ignored = sheet.title, [other.title for other in book.worksheets[1:] if _has_data(other)]
         finally:
             book.close()
     # openpyxl raises many unrelated types (zipfile.BadZipFile, KeyError, XML errors …) for a damaged file;
@@ -207,6 +214,9 @@ def read_xlsx(path: Path, name: str, problems: list[Problem]) -> RawTable | None
             cells = cells[: len(header)]
         rows.append(RawRow(number, cells + ("",) * (len(header) - len(cells))))
     problems.extend(_merge_problems(merged, name, header or ()))
+    if ignored:
+        problems.append(report("C039", Location(name), first=first,
+                               sheets=", ".join(repr(t) for t in ignored)))
     if header is None:
         problems.append(report("C010", Location(name, 1), field="the header row"))
         return None

@@ -136,6 +136,11 @@ class RowReader:
         self.media = media
         self.problems = problems
         self._errors = 0
+        # Column names by position, and the positions _characters leaves to their column's own check.
+        self._names = {pos: name for name, pos in header.plain.items()}
+        self._names.update((pos, f"{base}@{lang}" if lang else base)
+                           for base, columns in header.text.items() for lang, pos in columns)
+        self._closed = frozenset(pos for name, pos in header.plain.items() if name in _CLOSED_SYNTAX)
 
     # -- cell access ------------------------------------------------------------------------------
     def _cell(self, row: RawRow, name: str) -> tuple[str, tuple[int, str]]:
@@ -178,14 +183,10 @@ class RowReader:
     # -- fields -----------------------------------------------------------------------------------
     def _characters(self, row: RawRow) -> None:
         """C035 for every cell holding a character XML cannot carry (NUL, other C0 controls …)."""
-        names = {pos: name for name, pos in self.header.plain.items()}
-        closed = {pos for name, pos in self.header.plain.items() if name in _CLOSED_SYNTAX}
-        names.update((pos, f"{base}@{lang}" if lang else base)
-                     for base, columns in self.header.text.items() for lang, pos in columns)
         for pos, cell in enumerate(row.cells):
-            bad = None if pos in closed else refused_text_character(cell)
+            bad = None if pos in self._closed else refused_text_character(cell)
             if bad is not None:
-                name = names.get(pos, f"column {pos + 1}")
+                name = self._names.get(pos, f"column {pos + 1}")
                 self._add("C035", Location(self.header.file, row.line, pos + 1, name), field=name,
                           char=character_name(bad[1]), position=bad[0])
 

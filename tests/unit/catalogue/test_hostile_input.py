@@ -222,3 +222,19 @@ def test_merged_xlsx_cells_are_c038_at_their_first_cell(mini: MiniCatalogue) -> 
     problems = check_catalogue(mini.root).errors
     assert [location(p) for p in problems] == [("C038", "items.xlsx", 2, 3), ("C038", "items.xlsx", 3, 5)]
     assert problems[0].get("cells") == "C2:C4" and problems[0].get("first") == "C2"
+
+
+def test_other_sheets_with_data_are_a_c039_warning(mini: MiniCatalogue) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(mini.header)
+    for row in mini.rows:
+        sheet.append([row.get(name) or None for name in mini.header])
+    book.create_sheet("Empty")
+    book.create_sheet("More items").append(["HNM.4", "photograph"])
+    book.save(mini.root / "items.xlsx")
+    (mini.root / "items.csv").unlink()
+    result = check_catalogue(mini.root)
+    assert result.ok and [location(p) for p in result.problems] == [("C039", "items.xlsx", None, None)]
+    assert result.problems[0].get("sheets") == "'More items'"
