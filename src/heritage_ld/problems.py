@@ -95,6 +95,26 @@ _TABLE: tuple[Code, ...] = (
          "each key may be defined once"),
     Code("C032", W, "both items.csv and items.xlsx are here: items.csv is read, items.xlsx is ignored",
          "remove or rename the table you do not edit, so that nobody edits the ignored one"),
+    Code("C033", E, "{field} {value!r} has the character {char} at position {position}, which an identifier "
+                    "cannot hold",
+         "identifiers become file names and URLs: use characters a person can see and type (an invisible character "
+         "usually comes from a copy and paste; retype the value)"),
+    Code("C034", E, "{field} is too long: {length} characters, {encoded} once percent-encoded for URLs and file names",
+         "an accession number or key becomes a file name: at most {limit} characters, and at most {encoded_limit} "
+         "once percent-encoded (a letter outside A-Z, a-z, 0-9 and - . _ ~ takes 3 to 12 there)"),
+    Code("C035", E, "{field} has the control character {char} at position {position}",
+         "XML (RDF/XML, OAI-PMH, the site) cannot carry it: remove it (tab and line breaks are fine)",
+         "https://www.w3.org/TR/xml/#charsets"),
+    Code("C036", E, "a cell is larger than the limit of {limit} characters",
+         "a cell that large is usually an unclosed quote: a \" opens a cell that runs to the next \", often many "
+         "lines further; check the quotes in the record that starts here"),
+    Code("C037", E, "{field} {value!r} has the scheme {scheme!r}, which is not allowed here",
+         "use {allowed} (a link such as javascript:, data: or file: would run or read something where the output "
+         "is shown)"),
+    Code("C038", E, "cells {cells} are merged: the merged cell is read as {first} alone and the others as empty",
+         "unmerge the cells and fill in each one (to give several rows the same section, repeat its key in each row)"),
+    Code("C039", W, "only the first sheet, {first!r}, is read: {sheets} also hold data and are ignored",
+         "keep every item on the first sheet (move or delete the other sheets)"),
     # -- rdf -----------------------------------------------------------------------------------------
     Code("R001", E, "{focus}: {path} {message}", "see the shape {shape}"),
     Code("R002", E, "{value!r} cannot be read as {format}: {reason}"),

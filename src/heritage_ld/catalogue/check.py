@@ -93,18 +93,19 @@ def check_catalogue(path: str | os.PathLike[str]) -> CheckResult:
                                reason="it does not exist or is not a folder"))
         return CheckResult(None, tuple(problems))
     head = None
+    media = MediaChecker(root)
     toml_path = root / TOML_NAME
     if not os.path.lexists(toml_path):
         problems.append(report("C005", Location(TOML_NAME), what=TOML_NAME))
     else:
         text = read_text(toml_path, TOML_NAME, problems)
-        head = read_collection_toml(text, problems) if text is not None else None
+        head = read_collection_toml(text, problems, media=media) if text is not None else None
     table = _read_items(root, problems)
     items: list[Item] = []
     if table is not None:
         header = read_header(table, problems)
         if head is not None:
-            reader = RowReader(header, head, MediaChecker(root), problems)
+            reader = RowReader(header, head, media, problems)
             items = [item for row in table.rows if (item := reader.read(row)) is not None]
         _unique(table, header, problems)
     problems.sort(key=_order)

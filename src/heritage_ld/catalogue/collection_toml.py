@@ -14,8 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from heritage_ld.catalogue.locate import KeyLocator
+from heritage_ld.catalogue.locate import KeyLocator, too_deep
+from heritage_ld.catalogue.media import MediaChecker
 from heritage_ld.model import (
+    IDENTIFIER_SCHEMES,
+    LINK_SCHEMES,
+    MAX_ENCODED_LENGTH,
+    MAX_IDENTIFIER_LENGTH,
     NO_LANGUAGE,
     Agent,
     AgentKind,
@@ -27,10 +32,14 @@ from heritage_ld.model import (
     MultilingualText,
     Place,
     Section,
+    character_name,
+    identifier_length,
+    iri_scheme,
     is_absolute_iri,
     is_language_tag,
     is_rights_iri,
     parse_edtf,
+    refused_text_character,
 )
 from heritage_ld.problems import Location, Problem, report
 
@@ -49,6 +58,9 @@ _TOP = ("collection", "sections", "agents", "places", *CONCEPT_TABLES)
 _COLLECTION_KEYS = ("key", "kind", "base_url", "title", "summary", "date", "organizers", "publisher", "venue",
                     "rights", "credit", "homepage", "languages")
 _AGENT_KEYS = ("kind", "name", "same_as", "homepage", "logo", "address", "email")
+#: How deep arrays and inline tables may nest: far more than a catalogue needs, far less than what makes
+#: :mod:`tomllib` (a recursive parser) fail with ``RecursionError``.
+MAX_NESTING = 100
 _TOML_LINE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 
 
@@ -72,9 +84,10 @@ def _type_name(value: object) -> str:
 class _Reader:
     """Validating accessors over the parsed document; each problem is located at its key's line."""
 
-    def __init__(self, text: str, problems: list[Problem]) -> None:
+    def __init__(self, text: str, problems: list[Problem], media: MediaChecker | None = None) -> None:
         self.locator = KeyLocator(text)
         self.problems = problems
+        self.media = media
 
     def loc(self, path: tuple[str | int, ...]) -> Location:
         name = "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
@@ -118,11 +131,21 @@ class _Reader:
 
     def key(self, table: Mapping[str, Any], key: str, path: tuple[str | int, ...]) -> str | None:
         value = self.string(table, key, path, required=True)
-        if value is not None and not KEY_PATTERN.match(value):
-            self.add("C022", (*path, key), field=self.field((*path, key)), value=value,
-                     reason="a key has only letters, digits, '-', '_' and '.'")
+        if value is not None and not self.key_name(value, (*path, key), self.field((*path, key))):
             return None
         return value
+
+    def key_name(self, value: str, path: tuple[str | int, ...], field: str) -> bool:
+        """Whether ``value`` may be a key (it names files and URLs); C022 or C034 at ``path`` if not."""
+        if not KEY_PATTERN.match(value):
+            self.add("C022", path, field=field, value=value, reason="a key has only letters, digits, '-', '_' and '.'")
+            return False
+        too_long = identifier_length(value)
+        if too_long is not None:
+            self.add("C034", path, field=field, length=too_long.length, encoded=too_long.encoded,
+                     limit=MAX_IDENTIFIER_LENGTH, encoded_limit=MAX_ENCODED_LENGTH)
+            return False
+        return True
 
     def strings(self, table: Mapping[str, Any], key: str, path: tuple[str | int, ...]) -> tuple[str, ...]:
         value = table.get(key)
@@ -161,24 +184,46 @@ class _Reader:
             self.add("C025", where, field=self.field(where))
         return MultilingualText.of(entries)
 
-    def iri(self, table: Mapping[str, Any], key: str, path: tuple[str | int, ...]) -> str | None:
+    def checked_iri(self, value: str, path: tuple[str | int, ...], schemes: tuple[str, ...]) -> bool:
+        """Whether ``value`` is an absolute IRI (else C014) with one of ``schemes`` (else C037)."""
+        reason = is_absolute_iri(value)
+        if reason:
+            self.add("C014", path, field=self.field(path), value=value, reason=reason)
+            return False
+        scheme = iri_scheme(value)
+        if scheme not in schemes:
+            self.add("C037", path, field=self.field(path), value=value, scheme=scheme,
+                     allowed=" or ".join(f"{s}:" for s in schemes))
+            return False
+        return True
+
+    def iri(self, table: Mapping[str, Any], key: str, path: tuple[str | int, ...], *,
+            schemes: tuple[str, ...] = LINK_SCHEMES) -> str | None:
+        """A link (a home page): an http or https IRI."""
         value = self.string(table, key, path)
-        if value is not None:
-            reason = is_absolute_iri(value)
-            if reason:
-                self.add("C014", (*path, key), field=self.field((*path, key)), value=value, reason=reason)
-                return None
+        if value is not None and not self.checked_iri(value, (*path, key), schemes):
+            return None
         return value
 
     def iris(self, table: Mapping[str, Any], key: str, path: tuple[str | int, ...]) -> tuple[str, ...]:
-        good = []
-        for value in self.strings(table, key, path):
-            reason = is_absolute_iri(value)
-            if reason:
-                self.add("C014", (*path, key), field=self.field((*path, key)), value=value, reason=reason)
-            else:
-                good.append(value)
-        return tuple(good)
+        """Authority IRIs (``same_as``): web IRIs, URNs or ``info:`` URIs."""
+        return tuple(v for v in self.strings(table, key, path)
+                     if self.checked_iri(v, (*path, key), IDENTIFIER_SCHEMES))
+
+    def logo(self, table: Mapping[str, Any], path: tuple[str | int, ...]) -> str | None:
+        """A logo: a web IRI, or a file in the catalogue folder checked like a media path."""
+        value = self.string(table, "logo", path)
+        where = (*path, "logo")
+        if value is None or iri_scheme(value) is not None:  # "C:/logo.png" has a scheme too: refused
+            return None if value is None or not self.checked_iri(value, where, LINK_SCHEMES) else value
+        if self.media is None:
+            return value
+        found = self.media.check(value)
+        if found.code is None:
+            return value
+        params = {"reason": found.reason} if found.code in ("C018", "C019") else {}
+        self.add(found.code, where, value=value, **params)
+        return None
 
     def ref(self, found: Mapping[str, Any], value: str, what: str, where: str,
             path: tuple[str | int, ...]) -> Any:
@@ -189,9 +234,17 @@ class _Reader:
 
 
 def _parse(text: str, problems: list[Problem]) -> dict[str, Any] | None:
+    deep = too_deep(text, MAX_NESTING)
+    if deep is not None:
+        problems.append(report("C004", Location(NAME, *deep),
+                               reason=f"arrays or inline tables are nested more than {MAX_NESTING} deep"))
+        return None
     try:
         doc: dict[str, Any] = tomllib.loads(text)
         return doc
+    except RecursionError:  # not expected below MAX_NESTING; a located problem all the same, never a traceback
+        problems.append(report("C004", Location(NAME, 1), reason="the document is nested too deeply to read"))
+        return None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         at = _TOML_LINE.search(message)
@@ -205,12 +258,26 @@ def _parse(text: str, problems: list[Problem]) -> dict[str, Any] | None:
         return None
 
 
+def _characters(r: _Reader, value: object, path: tuple[str | int, ...]) -> None:
+    """C035 for every key and string of the document holding a character XML cannot carry."""
+    if isinstance(value, str):
+        bad = refused_text_character(value)
+        if bad is not None:
+            r.add("C035", path, field=r.field(path) or "a key", char=character_name(bad[1]), position=bad[0])
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _characters(r, key, (*path, key))
+            _characters(r, item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _characters(r, item, (*path, index))
+
+
 def _agents(r: _Reader, doc: Mapping[str, Any]) -> dict[str, Agent]:
     agents: dict[str, Agent] = {}
     for key, raw in r.table(doc.get("agents", {}), ("agents",)).items():
         path: tuple[str | int, ...] = ("agents", key)
-        if not KEY_PATTERN.match(key):
-            r.add("C022", path, field="agents", value=key, reason="a key has only letters, digits, '-', '_' and '.'")
+        r.key_name(key, path, "agents")
         table = r.table(raw, path)
         r.unknown(table, _AGENT_KEYS, path)
         kind_text = r.string(table, "kind", path, required=True)
@@ -221,7 +288,7 @@ def _agents(r: _Reader, doc: Mapping[str, Any]) -> dict[str, Agent]:
             except ValueError:
                 r.add("C023", (*path, "kind"), field=r.field((*path, "kind")), value=kind_text,
                       choices=", ".join(k.value for k in AgentKind))
-        logo = r.string(table, "logo", path)
+        logo = r.logo(table, path)
         email = r.string(table, "email", path)
         if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
             r.add("C022", (*path, "email"), field=r.field((*path, "email")), value=email,
@@ -253,8 +320,7 @@ def _places(r: _Reader, doc: Mapping[str, Any]) -> dict[str, Place]:
     places: dict[str, Place] = {}
     for key, raw in r.table(doc.get("places", {}), ("places",)).items():
         path: tuple[str | int, ...] = ("places", key)
-        if not KEY_PATTERN.match(key):
-            r.add("C022", path, field="places", value=key, reason="a key has only letters, digits, '-', '_' and '.'")
+        r.key_name(key, path, "places")
         table = r.table(raw, path)
         r.unknown(table, ("name", "lat", "lon", "same_as"), path)
         lat = _coordinate(r, table, "lat", path, 90)
@@ -274,8 +340,7 @@ def _concepts(r: _Reader, doc: Mapping[str, Any]) -> dict[str, dict[str, Concept
         out[name] = {}
         for key, raw in r.table(doc.get(name, {}), (name,)).items():
             path: tuple[str | int, ...] = (name, key)
-            if not KEY_PATTERN.match(key):
-                r.add("C022", path, field=name, value=key, reason="a key has only letters, digits, '-', '_' and '.'")
+            r.key_name(key, path, name)
             if key in defined:  # one key, one concept IRI: two tables cannot share it
                 r.add("C022", path, field=name, value=key, reason=f"the key is already used in [{defined[key]}]")
             defined.setdefault(key, name)
@@ -323,8 +388,12 @@ def _date(r: _Reader, table: Mapping[str, Any], path: tuple[str | int, ...]) -> 
         return None
 
 
-def read_collection_toml(text: str, problems: list[Problem]) -> CollectionHead | None:
+def read_collection_toml(text: str, problems: list[Problem], *,
+                         media: MediaChecker | None = None) -> CollectionHead | None:
     """Validate collection.toml; ``None`` only when it is not TOML at all (C004). Problems go to ``problems``.
+
+    ``media`` checks an agent's ``logo`` when it is a path rather than an IRI (without it, paths are not
+    looked at).
 
     >>> found = []
     >>> head = read_collection_toml('[collection]\\nkey = "x"\\nbase_url = "https://e.org/x"\\n', found)
@@ -334,7 +403,8 @@ def read_collection_toml(text: str, problems: list[Problem]) -> CollectionHead |
     doc = _parse(text, problems)
     if doc is None:
         return None
-    r = _Reader(text, problems)
+    r = _Reader(text, problems, media)
+    _characters(r, doc, ())
     r.unknown(doc, _TOP, ())
     if "collection" not in doc:
         problems.append(report("C010", Location(NAME, 1, None, "collection"), field="the [collection] table"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["KeyLocator", "TomlPath"]
+__all__ = ["KeyLocator", "TomlPath", "too_deep"]
 
 TomlPath = tuple["str | int", ...]
 
@@ -20,6 +20,9 @@ _DOTTED = rf"{_KEY}(?:\s*\.\s*{_KEY})*"
 _HEADER = re.compile(rf"^\s*(\[\[?)\s*({_DOTTED})\s*\]\]?")
 _ASSIGN = re.compile(rf"^\s*({_DOTTED})\s*=")
 _PART = re.compile(_KEY)
+# Strings and comments (whose brackets do not nest) or one bracket, for :func:`too_deep` (TOML 1.0 §"String").
+_TOKEN = re.compile(r'''"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|#[^\n]*|[\[{\]}]''',
+                    re.DOTALL)
 
 
 def _split(dotted: str) -> list[str]:
@@ -83,3 +86,26 @@ class KeyLocator:
                 return min(below)
             wanted = wanted[:-1]
         return None
+
+
+def too_deep(text: str, limit: int) -> tuple[int, int] | None:
+    """The 1-based line and column of the first array or inline table nested more than ``limit`` deep, or ``None``.
+
+    Brackets inside strings and comments do not count. Table headers (``[a]``, ``[[a]]``) count one or two,
+    so ``limit`` must be above 2. :mod:`tomllib` parses nesting by recursion and fails with ``RecursionError``
+    a few hundred levels down; checking first turns that into a located problem.
+
+    >>> too_deep('a = [[1], "[[[["]  # [[[[\\nb = {c = [[2]]}\\n', 3), too_deep("x = [[[[]]]]", 3)
+    (None, (1, 8))
+    """
+    depth = 0
+    for token in _TOKEN.finditer(text):
+        bracket = token.group()
+        if bracket in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                start = token.start()
+                return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
+        elif bracket in ("]", "}"):
+            depth = max(0, depth - 1)
+    return None

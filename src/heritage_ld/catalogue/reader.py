@@ -101,7 +101,10 @@ def read_csv(text: str, name: str, problems: list[Problem]) -> RawTable | None:
                 cells = cells[: len(header)] if extra else cells + ("",) * (len(header) - len(cells))
             rows.append(RawRow(start, cells))
     except csv.Error as exc:
-        problems.append(report("C003", Location(name, consumed + 1), reason=str(exc)))
+        if str(exc).startswith("field larger than field limit"):  # the only way csv says a cell is too big
+            problems.append(report("C036", Location(name, consumed + 1), limit=csv.field_size_limit()))
+        else:
+            problems.append(report("C003", Location(name, consumed + 1), reason=str(exc)))
         return None
     if header is None:
         problems.append(report("C010", Location(name, 1), field="the header line"))
@@ -124,10 +127,53 @@ def _cell_text(value: Any) -> str:
     return normalize_text(str(value)).strip()
 
 
+def _merged_ranges(sheet: Any) -> list[str]:
+    """The merged cell ranges (``C2:C4``) of a read-only openpyxl sheet.
+
+    Read-only mode streams the sheet and keeps no merged cells (openpyxl 3.1), so the ``<mergeCell>``
+    elements are read from the sheet's XML (ECMA-376 Part 1 §18.3.1.55), streamed, rows freed as they pass.
+    """
+    from lxml import etree
+
+    refs: list[str] = []
+    with sheet._get_source() as source:  # openpyxl's own handle on the sheet XML in the workbook archive
+        for _, element in etree.iterparse(source, tag=("{*}mergeCell", "{*}row"), resolve_entities=False,
+                                          no_network=True):
+            if etree.QName(element).localname == "mergeCell":
+                refs.append(element.get("ref", ""))
+            element.clear(keep_tail=True)
+    return refs
+
+
+def _has_data(sheet: Any) -> bool:
+    """Whether a sheet has any non-empty cell (streamed: stops at the first one)."""
+    return any(v is not None and str(v).strip() for row in sheet.iter_rows(values_only=True) for v in row)
+
+
+def _merge_problems(refs: list[str], name: str, header: tuple[str, ...]) -> list[Problem]:
+    """C038 at the first cell of every merged range: its other cells would be read as empty."""
+    from openpyxl.utils.cell import get_column_letter, range_boundaries
+
+    found = []
+    for ref in refs:
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(ref)
+        except (ValueError, TypeError):  # not a range: nothing merged that could be lost
+            continue
+        if min_col is None or min_row is None or (min_col, min_row) == (max_col, max_row):
+            continue
+        field = header[min_col - 1] if min_col <= len(header) else None
+        first = f"{get_column_letter(min_col)}{min_row}"
+        found.append(report("C038", Location(name, min_row, min_col, field), cells=ref, first=first))
+    return sorted(found, key=lambda p: (p.location.line or 0, p.location.column or 0))
+
+
 def read_xlsx(path: Path, name: str, problems: list[Problem]) -> RawTable | None:
     """The first sheet of an ``.xlsx`` workbook as a :class:`RawTable` (line = sheet row number).
 
-    Reports C009 when openpyxl (the ``xlsx`` extra) is not installed and C001 when the workbook cannot be read.
+    Reports C009 when openpyxl (the ``xlsx`` extra) is not installed, C001 when the workbook cannot be read,
+    C038 for every range of merged cells (only their first cell has a value: the others would be lost), and
+    the warning C039 when other sheets hold data (they are not read).
     """
     try:
         import openpyxl
@@ -139,6 +185,8 @@ def read_xlsx(path: Path, name: str, problems: list[Problem]) -> RawTable | None
         try:
             sheet = book.worksheets[0]
             values: Iterable[tuple[Any, ...]] = list(sheet.iter_rows(values_only=True))
+            merged = _merged_ranges(sheet)
+            first, ignored = sheet.title, [other.title for other in book.worksheets[1:] if _has_data(other)]
         finally:
             book.close()
     # openpyxl raises many unrelated types (zipfile.BadZipFile, KeyError, XML errors …) for a damaged file;
@@ -165,6 +213,10 @@ def read_xlsx(path: Path, name: str, problems: list[Problem]) -> RawTable | None
                 )
             cells = cells[: len(header)]
         rows.append(RawRow(number, cells + ("",) * (len(header) - len(cells))))
+    problems.extend(_merge_problems(merged, name, header or ()))
+    if ignored:
+        problems.append(report("C039", Location(name), first=first,
+                               sheets=", ".join(repr(t) for t in ignored)))
     if header is None:
         problems.append(report("C010", Location(name, 1), field="the header row"))
         return None

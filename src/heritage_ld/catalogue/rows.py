@@ -7,7 +7,6 @@ the field in the header). A row with errors gives no item; the caller raises onc
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -18,6 +17,9 @@ from heritage_ld.catalogue.collection_toml import CollectionHead
 from heritage_ld.catalogue.media import MediaChecker
 from heritage_ld.catalogue.reader import RawRow, RawTable
 from heritage_ld.model import (
+    IDENTIFIER_SCHEMES,
+    MAX_ENCODED_LENGTH,
+    MAX_IDENTIFIER_LENGTH,
     NO_LANGUAGE,
     Agent,
     Attribution,
@@ -32,10 +34,15 @@ from heritage_ld.model import (
     MultilingualText,
     Place,
     SourceType,
+    character_name,
+    identifier_length,
+    iri_scheme,
     is_absolute_iri,
     is_language_tag,
     is_rights_iri,
     parse_edtf,
+    refused_identifier_character,
+    refused_text_character,
 )
 from heritage_ld.problems import Location, Problem, report
 
@@ -49,8 +56,11 @@ DIMENSIONS = {"height_cm": ("height", "cm"), "width_cm": ("width", "cm"), "depth
 PLAIN_COLUMNS = ("accession", "kind", "section", "date", "creator", "contributor", "source", "source_type",
                  "place", "place_made", "subject", "material", "technique", *DIMENSIONS, "rights",
                  "rights_holder", "master", "access", "identifier", "same_as", "language")
+#: Columns whose every value must match a closed syntax (a key, a choice, a date, a number, an IRI, a path, a
+#: language tag) that has no control character: a control character there is reported by that column's own
+#: check, not a second time as C035.
+_CLOSED_SYNTAX = frozenset(PLAIN_COLUMNS) - {"accession", "identifier", "creator", "contributor"}
 _KNOWN = (*PLAIN_COLUMNS, *(f"{t}@en" for t in TEXT_COLUMNS), *(f"{t}@vi" for t in TEXT_COLUMNS))
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 T = TypeVar("T")
 
 
@@ -126,6 +136,11 @@ class RowReader:
         self.media = media
         self.problems = problems
         self._errors = 0
+        # Column names by position, and the positions _characters leaves to their column's own check.
+        self._names = {pos: name for name, pos in header.plain.items()}
+        self._names.update((pos, f"{base}@{lang}" if lang else base)
+                           for base, columns in header.text.items() for lang, pos in columns)
+        self._closed = frozenset(pos for name, pos in header.plain.items() if name in _CLOSED_SYNTAX)
 
     # -- cell access ------------------------------------------------------------------------------
     def _cell(self, row: RawRow, name: str) -> tuple[str, tuple[int, str]]:
@@ -166,15 +181,44 @@ class RowReader:
         return None
 
     # -- fields -----------------------------------------------------------------------------------
+    def _characters(self, row: RawRow) -> None:
+        """C035 for every cell holding a character XML cannot carry (NUL, other C0 controls …)."""
+        for pos, cell in enumerate(row.cells):
+            bad = None if pos in self._closed else refused_text_character(cell)
+            if bad is not None:
+                name = self._names.get(pos, f"column {pos + 1}")
+                self._add("C035", Location(self.header.file, row.line, pos + 1, name), field=name,
+                          char=character_name(bad[1]), position=bad[0])
+
+    def _identifier(self, value: str, loc: tuple[int, str]) -> bool:
+        """Whether ``value`` may be an identifier (it becomes file names and URLs); C033 or C034 if not."""
+        if refused_text_character(value) is not None:
+            return False  # reported once, as C035, by _characters
+        bad = refused_identifier_character(value)
+        if bad is not None:
+            self._add("C033", loc, field=loc[1], value=value, char=character_name(bad[1]), position=bad[0])
+            return False
+        too_long = identifier_length(value)
+        if too_long is not None:
+            self._add("C034", loc, field=loc[1], length=too_long.length, encoded=too_long.encoded,
+                      limit=MAX_IDENTIFIER_LENGTH, encoded_limit=MAX_ENCODED_LENGTH)
+            return False
+        return True
+
     def _accession(self, row: RawRow) -> str:
         value, loc = self._cell(row, "accession")
         if not value:
             if "accession" in self.header.plain:
                 self._add("C010", loc, field="accession")
-        elif value in (".", "..") or _CONTROL.search(value):
-            self._add("C022", loc, field="accession", value=value,
-                      reason="it cannot be '.', '..' or contain control characters")
+        elif value in (".", ".."):
+            self._add("C022", loc, field="accession", value=value, reason="it cannot be '.' or '..'")
+        else:
+            self._identifier(value, loc)
         return value
+
+    def _identifiers(self, row: RawRow) -> tuple[str, ...]:
+        value, loc = self._cell(row, "identifier")
+        return tuple(v for v in _split(value) if self._identifier(v, loc))
 
     def _kind(self, row: RawRow) -> ItemKind:
         value, loc = self._cell(row, "kind")
@@ -249,12 +293,17 @@ class RowReader:
         return value
 
     def _iris(self, row: RawRow, name: str) -> tuple[str, ...]:
+        """Authority IRIs: absolute (C014), and web IRIs, URNs or ``info:`` URIs (C037)."""
         value, loc = self._cell(row, name)
         out = []
         for iri in _split(value):
             reason = is_absolute_iri(iri)
+            scheme = iri_scheme(iri)
             if reason:
                 self._add("C014", loc, field=name, value=iri, reason=reason)
+            elif scheme not in IDENTIFIER_SCHEMES:
+                self._add("C037", loc, field=name, value=iri, scheme=scheme,
+                          allowed=" or ".join(f"{s}:" for s in IDENTIFIER_SCHEMES))
             else:
                 out.append(iri)
         return tuple(out)
@@ -309,6 +358,7 @@ class RowReader:
         """The item of one row, or ``None`` when the row has an error (reported)."""
         before = self._errors
         head = self.head
+        self._characters(row)
         accession = self._accession(row)
         kind = self._kind(row)
         title = self._text(row, "title")
@@ -346,7 +396,7 @@ class RowReader:
             rights_holder=self._one_ref(row, "rights_holder", head.agents, "agent", agent_where),
             credit_line=self._text(row, "credit") or head.collection.credit_line,
             media=self._media(row, accession),
-            identifiers=tuple(_split(self._cell(row, "identifier")[0])),
+            identifiers=self._identifiers(row),
             same_as=self._iris(row, "same_as"),
             languages=self._languages(row),
         )

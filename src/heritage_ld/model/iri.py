@@ -14,10 +14,17 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
 
-__all__ = ["UrlScheme", "iri_segment", "is_absolute_iri", "slugify"]
+__all__ = ["IDENTIFIER_SCHEMES", "LINK_SCHEMES", "UrlScheme", "iri_scheme", "iri_segment", "is_absolute_iri", "slugify"]
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+#: Schemes of an IRI that viewers and browsers follow as a link (a home page, a logo, the base URL): only the
+#: web. ``javascript:``, ``data:``, ``file:`` … would run or read something where the output is shown.
+LINK_SCHEMES = ("http", "https")
+#: Schemes of an IRI that identifies something without being a link (``same_as`` authority IRIs): the web,
+#: and URNs (RFC 8141) and ``info:`` URIs (RFC 4452), which are never dereferenced.
+IDENTIFIER_SCHEMES = ("http", "https", "urn", "info")
 
 
 @functools.lru_cache(maxsize=1 << 16)  # the same keys are encoded for every node of an item: ~15% of RDF time
@@ -46,6 +53,16 @@ def slugify(value: str) -> str:
     text = unicodedata.normalize("NFKD", value.replace("đ", "d").replace("Đ", "D"))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
+
+
+def iri_scheme(value: str) -> str | None:
+    """The scheme of ``value`` in lower case (RFC 3986 §3.1: case-insensitive), or ``None`` when it has none.
+
+    >>> iri_scheme("HTTPS://example.org/"), iri_scheme("JavaScript:alert(1)"), iri_scheme("media/logo.png")
+    ('https', 'javascript', None)
+    """
+    found = _SCHEME.match(value)
+    return found.group()[:-1].lower() if found else None
 
 
 def is_absolute_iri(value: str) -> str | None:
