@@ -179,6 +179,7 @@ class Ledger:
         self.fresh = fresh
         #: Why an existing ledger was set aside (``None`` when it was fine or there was none).
         self.reset_reason = reason
+        self.read_only_mode = False
 
     # -- opening ----------------------------------------------------------------------------------
     @classmethod
@@ -229,7 +230,9 @@ class Ledger:
             db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         except sqlite3.DatabaseError:
             return None
-        return cls(db, path, fresh=False, reason=None)
+        ledger = cls(db, path, fresh=False, reason=None)
+        ledger.read_only_mode = True
+        return ledger
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
@@ -241,10 +244,11 @@ class Ledger:
         return db
 
     def close(self) -> None:
-        """Close the ledger (a read-write ledger is checkpointed: one file again)."""
+        """Close the ledger. A read-write ledger leaves write-ahead logging on close, so it is one file again,
+        which a reader without write access to the folder (a web server's user) can open."""
         try:
-            if not self._db.in_transaction:
-                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if not self._db.in_transaction and not self.read_only_mode:
+                self._db.execute("PRAGMA journal_mode=DELETE")
         except sqlite3.DatabaseError:
             pass
         self._db.close()
