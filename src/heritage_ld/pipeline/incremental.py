@@ -187,13 +187,18 @@ class Plan:
         if self.ledger is not None:
             self.ledger.record_output(step, accession, digest, files, data=data, now=self.now)
 
-    def record_many(self, step: str, rows: Iterable[tuple[str, str, Mapping[str, str], Mapping[str, Any] | None]]) -> None:
-        """Record several items of ``step`` in one transaction."""
+    def record_many(self, step: str, rows: Iterable[tuple[str, str, Mapping[str, str], Mapping[str, Any] | None]], *,
+                    events: Iterable[tuple[str, str, str]] = ()) -> None:
+        """Record several items of ``step`` in one transaction, with the history ``events`` (``(kind, type,
+        target)``) their outputs made: a build killed in between must not leave an output recorded as current
+        whose change was never told (the change stream would miss it for good)."""
         if self.ledger is None:
             return
         with self.ledger.transaction():
             for accession, digest, files, data in rows:
                 self.ledger.record_output(step, accession, digest, files, data=data, now=self.now)
+            for kind, type_, target in events:
+                self.ledger.add_event(kind, type_, target, self.now)
 
     def withdrawn(self, step: str, present: Iterable[str]) -> list[OutputRecord]:
         """What ``step`` recorded for accessions no longer in the catalogue."""

@@ -55,10 +55,23 @@ _TYPES = {
     ".js": "text/javascript", ".gz": "application/gzip", ".txt": "text/plain", ".xml": "application/xml",
 }
 _PRIVATE = ("store", ".store.tmp")
+#: Media types by folder under OUT, ahead of the file extension: the IIIF Change Discovery stream is JSON-LD with
+#: the discovery profile (spec §4.1; heritage_ld.iiif.changes.MEDIA_TYPE, not imported: that package loads PIL).
+_FOLDER_TYPES = {"iiif/activity/": 'application/ld+json;profile="http://iiif.io/api/discovery/1/context.json"'}
 
 
 def _media_type(path: Path) -> str:
     return _TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def _folder_type(rel: str, accept: str | None) -> str | None:
+    """The media type of a JSON file in a folder of :data:`_FOLDER_TYPES`, by content negotiation (a client that
+    takes only ``application/json`` gets that, without the profile); ``None`` elsewhere."""
+    for folder, media in _FOLDER_TYPES.items():
+        if rel.startswith(folder) and rel.endswith(".json"):
+            return "application/json" if choose(accept, [media.split(";")[0], "application/json"]) == \
+                "application/json" else media
+    return None
 
 
 def make_app(
@@ -139,7 +152,7 @@ def make_app(
                       headers: dict[str, str] | None = None) -> Response:
         if rewrite_urls and is_rewritable(media):
             body = rewrite(body, current_base(), origin(request))
-        if is_rewritable(media) and "charset" not in media and not media.endswith(("+json", "/json")):
+        if is_rewritable(media) and "charset" not in media and not media.split(";")[0].endswith(("+json", "/json")):
             media += "; charset=utf-8"
         hdrs = {"Access-Control-Allow-Origin": "*", **(headers or {})}
         return Response(body, status_code=status, media_type=media, headers=hdrs)
@@ -224,9 +237,10 @@ def make_app(
                 return text_response(request, _listing(target, request.url.path), "text/html")
         if not target.is_file():
             return Response("not found\n", status_code=404, media_type="text/plain")
-        media = _media_type(target)
+        folder_type = _folder_type(target.relative_to(root).as_posix(), request.headers.get("accept"))
+        media = folder_type or _media_type(target)
         if is_rewritable(media):
-            return text_response(request, target.read_bytes(), media)
+            return text_response(request, target.read_bytes(), media, headers={"Vary": "Accept"} if folder_type else None)
         return FileResponse(target, media_type=media, headers={"Access-Control-Allow-Origin": "*"})
 
     routes = [

@@ -10,6 +10,7 @@ the source) is not rendered or tiled again.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -163,9 +164,11 @@ def run(ctx: BuildContext) -> StepResult:
     previous = plan.records("iiif")
     for record in plan.withdrawn("iiif", (i.accession for i in shown)):
         had_manifest = urls.path(urls.manifest(record.accession)) in record.files
-        plan.remove_outputs("iiif", record, ctx.out)
-        if ledger is not None and had_manifest:
-            ledger.add_event("delete", "manifest", record.accession, plan.now)
+        # the Delete and forgetting the outputs go together (a build killed in between redoes both)
+        with ledger.transaction() if ledger is not None else contextlib.nullcontext():
+            plan.remove_outputs("iiif", record, ctx.out)
+            if ledger is not None and had_manifest:
+                ledger.add_event("delete", "manifest", record.accession, plan.now)
         removed += 1
     sizes, pages = _sizes_of(ctx, shown, set(todo))
     # every canvas of every item: (item, n, view), n the canvas and image service number
@@ -217,7 +220,7 @@ def run(ctx: BuildContext) -> StepResult:
             written.append(_publish(ctx, urls, None, PurePosixPath(logo)))
     ctx.progress.start("iiif", len(shown) + 2)
     ctx.progress.advance("iiif", len(current))
-    events: list[tuple[str, str]] = []
+    events: list[tuple[str, str, str]] = []  # recorded with the manifests they are about, batch by batch
     try:
         builder = ManifestBuilder(collection, urls=urls, sizes=sizes, pages=pages, tiles=tiles)
         rows = []
@@ -230,9 +233,9 @@ def run(ctx: BuildContext) -> StepResult:
             sha = _sha(ctx.out / path)
             old = previous.get(item.accession)
             if old is None:
-                events.append(("create", item.accession))
+                events.append(("create", "manifest", item.accession))
             elif old.files.get(path) != sha:
-                events.append(("update", item.accession))
+                events.append(("update", "manifest", item.accession))
             files[item.accession][path] = sha
             written.append(path)
             data = {"sizes": {str(m.path): list(sizes[m.path]) for m in item.images},
@@ -240,30 +243,28 @@ def run(ctx: BuildContext) -> StepResult:
             rows.append((item.accession, todo[item.accession], files[item.accession], data))
             ctx.progress.advance("iiif")
             if len(rows) >= 256:
-                plan.record_many("iiif", rows)
-                rows = []
-        plan.record_many("iiif", rows)
-        for kind, url, doc in (("collection", urls.iiif_collection(),
+                plan.record_many("iiif", rows, events=events)
+                rows, events = [], []
+        plan.record_many("iiif", rows, events=events)
+        for kind, url, document in (("collection", urls.iiif_collection(),
                                 build_collection(collection, urls=urls, sizes=sizes, pages=pages, tiles=tiles)),
                                ("exhibition", urls.exhibition_manifest(),
                                 build_exhibition_manifest(collection, urls=urls, sizes=sizes, pages=pages,
                                                           tiles=tiles))):
             path = urls.path(url)
-            write_json(doc, ctx.out / path, ordered=True)
+            write_json(document, ctx.out / path, ordered=True)
             written.append(path)
             if ledger is not None:
                 sha, key = _sha(ctx.out / path), f"iiif:{kind}"
                 old_sha = ledger.get_meta(key)
                 if old_sha != sha:
-                    ledger.add_event("create" if old_sha is None else "update", kind, path, plan.now)
-                    ledger.set_meta(key, sha)
+                    with ledger.transaction():
+                        ledger.add_event("create" if old_sha is None else "update", kind, path, plan.now)
+                        ledger.set_meta(key, sha)
             ctx.progress.advance("iiif")
     finally:
         ctx.progress.finish("iiif")
     if ledger is not None:
-        with ledger.transaction():
-            for kind, acc in events:
-                ledger.add_event(kind, "manifest", acc, plan.now)
         _write_changes(ctx)
     skipped = [item.accession for item in collection.items if not item.has_manifest]
     summary = f"{len(shown)} manifests ({len(todo)} written, {len(current)} unchanged"
