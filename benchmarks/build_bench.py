@@ -1,0 +1,203 @@
+"""Build benchmark: full builds, incremental rebuilds and memory at collection scale, with the build ledger.
+
+    python -m benchmarks build            # 10,000 items with 64 KB images (+ today's code), 1k/10k/100k curve
+    python -m benchmarks build --quick    # 1,000 items, curve at 1k/2k/5k
+    python -m benchmarks build --no-peer  # skip the build at the commit before the ledger
+    python -m benchmarks build --no-100k  # skip the 100,000-item run (it takes several minutes)
+
+In one run, on synthetic catalogues (``heritage-ld example synth``):
+
+1. a full build of N items with 64 KB images, then rebuilds of the same folder: nothing changed, one row
+   edited, one media file replaced, one item removed. The goals: no-change ≤ 5% of the full build, one edit
+   ≤ 10%;
+2. the same full build with the code of the commit this work started from (``PEER_COMMIT``, checked out with
+   ``git worktree`` into the bench folder: today's code path, in the same run). Goal: ours ≤ 0.6× of it;
+3. full builds at 1k, 10k and 100k items (100k with ``--media none``) with each build's peak RSS. Goals: peak
+   under 1 GB at 100k, and at most 1.5× the peak at 10k.
+
+Every build runs as ``python -m heritage_ld build`` in its own process; its wall time and peak RSS come from
+``os.wait4``. The floor printed beside them is this machine's rate for the work that cannot be avoided: a bare
+SHA-256 pass over the media and a bare stat of every file of the output folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks._paths import bench_dir
+
+#: The last commit before the build ledger: "today's" build of the issue, measured in the same run.
+PEER_COMMIT = "bd8e3fb"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(argv: list[str], *, env: dict[str, str] | None = None) -> tuple[float, int]:
+    """Run a command; return (wall seconds, peak RSS in MB of that process)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{err[-2000:]}")
+    return seconds, usage.ru_maxrss // 1024
+
+
+def _build(catalogue: Path, out: Path, *extra: str, src: Path | None = None) -> tuple[float, int]:
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    return _run([sys.executable, "-m", "heritage_ld", "build", str(catalogue), "-o", str(out), "-q", *extra], env=env)
+
+
+def _synth(folder: Path, items: int, media: str, size: str = "64KB") -> Path:
+    marker = folder / ".complete"
+    if not marker.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        from heritage_ld.synth import write_synthetic_catalogue
+
+        write_synthetic_catalogue(folder, items=items, media_size=size, media=media)
+        marker.write_text("ok")
+    return folder
+
+
+def _edit_row(catalogue: Path) -> None:
+    path = catalogue / "items.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    col = rows[0].index("title@en")
+    rows[len(rows) // 2][col] += " (edited)"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def _remove_row(catalogue: Path) -> None:
+    path = catalogue / "items.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    del lines[len(lines) // 3]
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def _replace_media(catalogue: Path) -> None:
+    files = sorted((catalogue / "media").rglob("*.jpg"))
+    target = files[len(files) // 4]
+    data = bytearray(target.read_bytes())
+    data[-3] ^= 0xFF  # a byte inside the padding before EOI: another file with the same picture
+    target.write_bytes(bytes(data))
+
+
+def _floors(catalogue: Path) -> dict[str, float]:
+    started = time.perf_counter()
+    total = 0
+    for path in sorted((catalogue / "media").rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            hashlib.sha256(data).digest()
+            total += len(data)
+    hash_s = time.perf_counter() - started
+    return {"media_mb": total / 1e6, "sha256_pass_s": hash_s, "sha256_mb_s": total / 1e6 / max(hash_s, 1e-9)}
+
+
+def _stat_floor(out: Path) -> float:
+    started = time.perf_counter()
+    n = sum(1 for _ in out.rglob("*"))
+    return (time.perf_counter() - started) + 0 * n
+
+
+def _peer_src(base: Path) -> Path | None:
+    tree = base / f"peer-{PEER_COMMIT}"
+    if not (tree / "src" / "heritage_ld").is_dir():
+        shutil.rmtree(tree, ignore_errors=True)
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"], check=False)
+        done = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), PEER_COMMIT],
+                              capture_output=True, check=False)
+        if done.returncode != 0:
+            print(f"  (no peer: cannot check out {PEER_COMMIT}: {done.stderr.decode().strip()})")
+            return None
+    return tree / "src"
+
+
+def main(argv: list[str]) -> int:
+    quick = "--quick" in argv
+    n = 1_000 if quick else 10_000
+    base = bench_dir("build")
+    results: dict[str, Any] = {"items": n}
+    print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}")
+
+    catalogue = _synth(base / f"synth-{n}", n, "jpeg")
+    floors = _floors(catalogue)
+    print(f"floor: sha256 over {floors['media_mb']:.0f} MB of media {floors['sha256_pass_s']:.2f} s "
+          f"({floors['sha256_mb_s']:.0f} MB/s on this machine)")
+    results["floors"] = floors
+
+    work = base / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    cat = work / "catalogue"
+    shutil.copytree(catalogue, cat, ignore=shutil.ignore_patterns(".complete"))
+    out = work / "out"
+    rows: list[tuple[str, float, int]] = []
+    full, full_rss = _build(cat, out)
+    rows.append(("full build", full, full_rss))
+    for label, change in (("no change", None), ("one row edited", _edit_row),
+                          ("one media file replaced", _replace_media), ("one item removed", _remove_row)):
+        if change is not None:
+            change(cat)
+        seconds, rss = _build(cat, out)
+        rows.append((label, seconds, rss))
+    forced, forced_rss = _build(cat, out, "--force")
+    rows.append(("rebuild with --force", forced, forced_rss))
+    stat_s = _stat_floor(out)
+
+    peer = None
+    if "--no-peer" not in argv:
+        src = _peer_src(base)
+        if src is not None:
+            peer_out = work / "peer-out"
+            peer, peer_rss = _build(catalogue, peer_out, src=src)
+            peer2, _ = _build(catalogue, peer_out, src=src)
+            rows.append((f"today's code ({PEER_COMMIT}), full", peer, peer_rss))
+            rows.append((f"today's code ({PEER_COMMIT}), no change", peer2, peer_rss))
+
+    print(f"\n{n:,} items, 64 KB images, all steps (stat of the {sum(1 for _ in out.rglob('*')):,} output "
+          f"entries alone: {stat_s:.2f} s)")
+    print(f"{'build':<36} {'seconds':>9} {'of full':>8} {'peak MB':>8}")
+    for label, seconds, rss in rows:
+        print(f"{label:<36} {seconds:9.2f} {seconds / full:8.1%} {rss:8d}")
+    results["rows"] = [{"build": label, "seconds": s, "peak_mb": r} for label, s, r in rows]
+    goals = {"no change <= 5% of full": rows[1][1] / full, "one edit <= 10% of full": rows[2][1] / full}
+    if peer:
+        goals["full <= 0.6x today's"] = full / peer
+    print("goals: " + "; ".join(f"{k}: {v:.3f}" for k, v in goals.items()))
+    results["goals"] = goals
+
+    curve = [1_000, 2_000, 5_000] if quick else [1_000, 10_000, 100_000]
+    if "--no-100k" in argv:
+        curve = [c for c in curve if c < 100_000]
+    print(f"\nmemory curve (media none, all steps but bags' payload is empty; peak RSS of the build process)")
+    points = []
+    for size in curve:
+        folder = _synth(base / f"synth-{size}-none", size, "none")
+        target = work / f"curve-{size}"
+        seconds, rss = _build(folder, target)
+        shutil.rmtree(target, ignore_errors=True)
+        points.append({"items": size, "seconds": seconds, "peak_mb": rss})
+        print(f"{size:>8,} items {seconds:8.1f} s {rss:6d} MB peak")
+    results["curve"] = points
+    if len(points) >= 2:
+        print(f"peak at {points[-1]['items']:,} / at {points[-2]['items']:,}: "
+              f"{points[-1]['peak_mb'] / points[-2]['peak_mb']:.2f}x")
+    report = ROOT / "build" / "bench"
+    report.mkdir(parents=True, exist_ok=True)
+    (report / "build.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return 0
