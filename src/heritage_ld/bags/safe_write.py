@@ -7,8 +7,8 @@ relative to the one before (``dir_fd=``): a link or a special file on any compon
 :class:`RefusedPath`, never followed. A file is replaced by writing a temporary file in the same folder
 descriptor and ``os.replace``-ing it over the old name (readers see old or new bytes, never half).
 
-The audit, the metadata update and the build's update of an existing bag all write through here; the bag
-writer builds new bags in a private temporary folder and needs none of it.
+The audit, the metadata update, the build's update of an existing bag and ``bag fetch`` all write through
+here; the bag writer builds new bags in a private temporary folder and needs none of it.
 
 >>> import tempfile
 >>> root = Path(tempfile.mkdtemp())
@@ -33,8 +33,9 @@ import secrets
 import stat
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
-__all__ = ["BagFolder", "RefusedPath", "check_folders", "describe_mode"]
+__all__ = ["BagFolder", "NewFile", "RefusedPath", "check_folders", "describe_mode"]
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 _READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
@@ -257,6 +258,20 @@ class BagFolder:
         finally:
             os.close(folder)
 
+    def create(self, rel: str) -> NewFile:
+        """Start a new regular file ``rel`` (missing folders are created through real ones): write to
+        ``.file``, then :meth:`NewFile.commit` puts it in place, unless something appeared at ``rel``
+        meanwhile (``FileExistsError``); leaving the ``with`` block without committing removes it."""
+        *folders, name = _parts(rel)
+        folder = _walk(self._fd, folders, create=True) if folders else os.dup(self._fd)
+        tmp = f".{name}.{os.getpid()}-{secrets.token_hex(4)}.part"
+        try:
+            fd = os.open(tmp, _CREATE_FLAGS, 0o644, dir_fd=folder)
+        except BaseException:
+            os.close(folder)
+            raise
+        return NewFile(folder, tmp, name, os.fdopen(fd, "wb"))
+
     def remove(self, rel: str) -> None:
         """Remove the regular file ``rel`` (nothing if missing); a link or special file is refused."""
         *folders, name = _parts(rel)
@@ -274,6 +289,39 @@ class BagFolder:
             os.unlink(name, dir_fd=folder)
         finally:
             os.close(folder)
+
+
+class NewFile:
+    """A file being written in a bag's folder under a temporary name (see :meth:`BagFolder.create`)."""
+
+    def __init__(self, folder: int, tmp: str, name: str, file: BinaryIO) -> None:
+        self.file = file
+        self._folder, self._tmp, self._name = folder, tmp, name
+        self._done = False
+
+    def commit(self, *, durable: bool = True) -> None:
+        """Give the file its name: a hard link, which fails (``FileExistsError``) rather than replace anything
+        that appeared there meanwhile; then the temporary name goes."""
+        self.file.flush()
+        if durable:
+            os.fsync(self.file.fileno())
+        self.file.close()
+        os.link(self._tmp, self._name, src_dir_fd=self._folder, dst_dir_fd=self._folder, follow_symlinks=False)
+        self._done = True
+        os.unlink(self._tmp, dir_fd=self._folder)
+        if durable:
+            os.fsync(self._folder)
+
+    def __enter__(self) -> NewFile:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.file.close()
+        if not self._done:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._tmp, dir_fd=self._folder)
+        os.close(self._folder)
 
 
 def _open_dir(parent: int, name: str, shown: str) -> int:

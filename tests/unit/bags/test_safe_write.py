@@ -155,3 +155,23 @@ def test_bag_folder_never_follows_a_link_on_any_component(tmp_path: Path) -> Non
         with pytest.raises(ValueError):
             folder.write("../escape.txt", b"x")
     assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_write_atomic_never_writes_through_a_planted_temporary_link(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import secrets
+
+    from heritage_ld.atomic import write_atomic
+
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"precious")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    # the temporary names the writer used to use, and the first one it will try now
+    tokens = iter(["0000", "1111"])
+    monkeypatch.setattr(secrets, "token_hex", lambda n: next(tokens))
+    for name in (f".a.txt.{os.getpid()}.tmp", f".a.txt.{os.getpid()}-0000.tmp"):
+        (folder / name).symlink_to(victim)
+    write_atomic(folder / "a.txt", b"new", durable=False)
+    assert victim.read_bytes() == b"precious"
+    assert (folder / "a.txt").read_bytes() == b"new"
