@@ -141,3 +141,19 @@ def test_a_truncated_archive_is_a_problem_not_a_traceback(bag: Path, tmp_path: P
     (tmp_path / "cut.tar").write_bytes(whole[: len(whole) // 2 + 100])
     report = validate_bag(tmp_path / "cut.tar")
     assert not report.valid and "B008" in _codes(report)
+
+
+def test_a_folder_that_cannot_be_listed_is_a_problem_not_a_traceback(bag: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    real = os.scandir
+    locked = str(bag / "data" / "media")
+
+    def scandir(path: str) -> object:  # the tests run as root, where mode 000 does not stop a listing
+        if str(path) == locked:
+            raise PermissionError(13, "Permission denied", path)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    report = validate_bag(bag)
+    assert not report.valid
+    assert ("B007", "data/media") in {(p.code, p.get("path")) for p in report.problems if p.code == "B007"}
