@@ -151,6 +151,14 @@ _TABLE: tuple[Code, ...] = (
          "https://www.rfc-editor.org/rfc/rfc8493#section-2.2.3"),
     Code("B013", E, "{path}: cannot fetch {url}: {reason}", "",
          "https://www.rfc-editor.org/rfc/rfc8493#section-2.2.3"),
+    Code("B014", E, "{path} is {kind}; refusing to read or write through it",
+         "heritage-ld writes into a bag only through real folders and regular files inside it: replace the link "
+         "or special file with the real folder or file, then run the command again",
+         "https://www.rfc-editor.org/rfc/rfc8493#section-5"),
+    Code("B015", E, "{path}: cannot be updated ({reason}); nothing was written",
+         "fix what 'heritage-ld bag validate' reports for this file, then run the command again"),
+    Code("B016", W, "BagIt-Version {version} is not a version this tool knows ({known}); checked by the rules "
+         "of BagIt {used}", "", "https://www.rfc-editor.org/rfc/rfc8493#section-2.1.1"),
     # -- publishing ----------------------------------------------------------------------------------
     Code("P001", E, "{what}: {reason}"),
     # -- publishing: pushing to a remote Graph Store (heritage-ld publish) ---------------------------

@@ -75,3 +75,32 @@ def test_collection_mode_makes_one_bag(tmp_path: Path, example_dir: Path) -> Non
     assert len(bags) == 1
     result = validate_bag(bags[0])
     assert result.valid and result.files > len(collection.items)
+
+
+@pytest.mark.parametrize("linked", ["metadata", "bag"])
+def test_a_rebuild_never_writes_through_a_link_in_out(tmp_path: Path, example_dir: Path, linked: str) -> None:
+    """Issue #11: a rebuild into an OUT whose bags/X/metadata (or bags/X) is a link to a folder outside OUT
+    rewrote files outside OUT. Now the build stops with B014 (exit 2) and the folder outside is unchanged."""
+    import shutil
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "heritage_ld", "build", str(example_dir), "-o", str(out), "--only", "bags",
+               "--executor", "serial"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p), "SOURCE_DATE_EPOCH": "92188800"}
+    assert subprocess.run(command, env=env, capture_output=True, timeout=600, check=False).returncode == 0
+    bag = next(p for p in sorted((out / "bags").iterdir()))
+    moved = bag / "metadata" if linked == "metadata" else bag
+    outside = tmp_path / "outside"
+    shutil.move(moved, outside)
+    moved.symlink_to(outside, target_is_directory=True)
+    before = {p: p.read_bytes() for p in sorted(outside.rglob("*")) if p.is_file()}
+    ttl = out / "rdf" / "object" / f"{bag.name}.ttl"
+    ttl.parent.mkdir(parents=True, exist_ok=True)
+    ttl.write_bytes(b"<https://example.org/x> <https://example.org/p> \"changed\" .\n")
+    done = subprocess.run([*command, "--replace"], env=env, capture_output=True, text=True, timeout=600,
+                          check=False)
+    assert done.returncode == 2, done.stderr
+    assert "B014" in done.stderr and "Traceback" not in done.stderr
+    assert {p: p.read_bytes() for p in sorted(outside.rglob("*")) if p.is_file()} == before

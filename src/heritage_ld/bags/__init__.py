@@ -23,7 +23,13 @@ if TYPE_CHECKING:
     from heritage_ld.bags.fetch import FetchReport, fetch_bag
     from heritage_ld.bags.fixity import ALGORITHMS
     from heritage_ld.bags.info import STANDARD_HEADERS
-    from heritage_ld.bags.report import BagInvalid, BagReport, BagWriteError, ValidationReport
+    from heritage_ld.bags.report import (
+        BagInvalid,
+        BagReport,
+        BagWriteError,
+        BagWriteRefused,
+        ValidationReport,
+    )
     from heritage_ld.bags.update import payload_unchanged, update_bag_metadata
     from heritage_ld.bags.validator import validate_bag
     from heritage_ld.bags.writer import EVENTS_FILE, collect_sources, write_bag
@@ -39,6 +45,7 @@ __getattr__, __dir__ = exports(__name__, globals(), {
     "BagInvalid": "heritage_ld.bags.report",
     "BagReport": "heritage_ld.bags.report",
     "BagWriteError": "heritage_ld.bags.report",
+    "BagWriteRefused": "heritage_ld.bags.report",
     "ValidationReport": "heritage_ld.bags.report",
     "payload_unchanged": "heritage_ld.bags.update",
     "update_bag_metadata": "heritage_ld.bags.update",
@@ -56,6 +63,7 @@ __all__ = [
     "BagInvalid",
     "BagReport",
     "BagWriteError",
+    "BagWriteRefused",
     "FetchReport",
     "ValidationReport",
     "audit_bag",

@@ -2,6 +2,8 @@
 
 The tool an archivist runs from cron every month. Only the event log and its entries in the tag manifests
 change: other tag manifest entries are kept as they were, so an audit never blesses a tampered tag file.
+The writes go through :class:`~heritage_ld.bags.safe_write.BagFolder`: a log or tag manifest that is, or lies
+behind, a link or special file is never written through (B014).
 """
 
 from __future__ import annotations
@@ -9,25 +11,23 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from heritage_ld.bags.events import Event, append_event, format_events
-from heritage_ld.bags.fixity import hash_bytes
-from heritage_ld.bags.manifest import format_manifest, parse_manifest
+from heritage_ld.bags.existing import read_encoding, refused_problem, updated_tag_manifests
 from heritage_ld.bags.progress import ProgressSink
-from heritage_ld.bags.report import ValidationReport
-from heritage_ld.bags.tagfiles import bag_date, write_atomic
-from heritage_ld.bags.tree import read_tag_bytes
-from heritage_ld.bags.validator import decode_tag_file, validate_bag
+from heritage_ld.bags.report import BagWriteRefused, ValidationReport
+from heritage_ld.bags.safe_write import BagFolder, RefusedPath
+from heritage_ld.bags.tagfiles import bag_date
+from heritage_ld.bags.validator import validate_bag
 from heritage_ld.bags.writer import EVENTS_FILE
+from heritage_ld.problems import Location, Problem, report
 
 __all__ = ["AuditReport", "audit_bag", "format_audit_report"]
 
-_TAG_MANIFEST = re.compile(r"^tagmanifest-([a-z0-9]+)\.txt$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +38,12 @@ class AuditReport:
     date: datetime
     validation: ValidationReport
     recorded: bool
+    #: Why the event was not recorded (B014, B015), if it was not.
+    problems: tuple[Problem, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return self.validation.valid
+        return self.validation.valid and not any(p.is_error for p in self.problems)
 
     def as_dict(self) -> dict[str, object]:
         v = self.validation
@@ -51,36 +53,44 @@ class AuditReport:
             "outcome": "success" if self.ok else "failure",
             "files": v.files,
             "bytes": v.bytes,
-            "errors": len(v.errors),
+            "errors": len(v.errors) + sum(p.is_error for p in self.problems),
             "warnings": len(v.warnings),
+            "recorded": self.recorded,
             "problems": [{"code": p.code, "message": p.message, **{k: str(x) for k, x in p.params}}
-                         for p in v.problems],
+                         for p in (*v.problems, *self.problems)],
         }
 
 
-def _record(bag: Path, event: Event) -> bool:
-    log_path = bag / EVENTS_FILE
+def _record(bag: Path, event: Event) -> tuple[bool, tuple[Problem, ...]]:
+    """Append ``event`` to the bag's log and update the log's tag manifest entries, through
+    :class:`BagFolder`: every check (links, special files, readable tag manifests) comes before the first
+    write, and each file is replaced atomically. ``(False, problems)`` when the bag was not written to."""
     try:
-        log = read_tag_bytes(log_path) if log_path.is_file() else format_events([], label=bag.name)
-    except OSError:
-        return False
-    new = append_event(log, event)
-    write_atomic(log_path, new)
-    for entry in sorted(p.name for p in bag.iterdir()):
-        m = _TAG_MANIFEST.match(entry)
-        if not m:
-            continue
-        text = decode_tag_file(read_tag_bytes(bag / entry), "utf-8")
-        entries = parse_manifest(entry, text, version=(1, 0), payload=False).entries
-        entries[EVENTS_FILE] = hash_bytes(new, [m.group(1)])[m.group(1)]
-        write_atomic(bag / entry, format_manifest(entries))
-    return True
+        with BagFolder.open(bag) as folder:
+            encoding = read_encoding(folder)
+            log = folder.read_optional(EVENTS_FILE)
+            new = append_event(log if log is not None else format_events([], label=bag.name), event)
+            manifests = updated_tag_manifests(folder, encoding, {EVENTS_FILE: new})
+            for name in (EVENTS_FILE, *manifests):
+                folder.check_writable(name)
+            folder.write(EVENTS_FILE, new)
+            for name, data in sorted(manifests.items()):
+                folder.write(name, data)
+    except RefusedPath as exc:
+        return False, (refused_problem(exc),)
+    except BagWriteRefused as exc:
+        return False, exc.problems
+    except OSError as exc:
+        return False, (report("B015", Location(EVENTS_FILE), path=EVENTS_FILE, reason=str(exc)),)
+    return True, ()
 
 
 def audit_bag(bag: Path | str, *, date: datetime | None = None, jobs: int | None = None,
               record: bool = True, progress: ProgressSink | None = None) -> AuditReport:
     """Validate ``bag`` fully and, with ``record``, append a fixity-check event (date, outcome, agent) to its
-    event log. A bag whose declaration cannot be read is reported but not written to.
+    event log. A bag whose declaration cannot be read is reported but not written to; nor is one where the
+    log or a tag manifest is (or lies behind) a link or special file: ``problems`` then says why (B014, B015)
+    and the audit fails.
 
     Raises:
         UsageError: ``bag`` does not exist.
@@ -89,11 +99,12 @@ def audit_bag(bag: Path | str, *, date: datetime | None = None, jobs: int | None
     when = bag_date(date)
     result = validate_bag(bag, jobs=jobs, progress=progress)
     recorded = False
+    problems: tuple[Problem, ...] = ()
     structural = any(p.code == "B008" and p.location.file == "bagit.txt" for p in result.problems)
     if record and bag.is_dir() and not structural:
         note = f"{result.files} files, {result.bytes} bytes verified; {len(result.errors)} error(s)"
-        recorded = _record(bag, Event("fixity check", when, success=result.valid, note=note))
-    return AuditReport(bag, when, result, recorded)
+        recorded, problems = _record(bag, Event("fixity check", when, success=result.valid, note=note))
+    return AuditReport(bag, when, result, recorded, problems)
 
 
 def format_audit_report(reports: Iterable[AuditReport], fmt: str = "json") -> str:

@@ -49,7 +49,8 @@ _HEADER = """\
     rdfs:label "failure" .
 """
 
-_EVENT_ID = re.compile(rb"^<#event-([0-9]+)> a premis:Event", re.MULTILINE)
+# Event numbers of up to 18 digits: a longer one (a hand-edited log) is not counted, and cannot crash int().
+_EVENT_ID = re.compile(rb"^<#event-([0-9]{1,18})> a premis:Event", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "BAGIT_VERSION",
+    "KNOWN_VERSIONS",
     "STANDARD_HEADERS",
     "Declaration",
     "format_declaration",
@@ -26,6 +27,9 @@ __all__ = [
 
 #: The version we write.
 BAGIT_VERSION = "1.0"
+
+#: The BagIt versions whose rules this package knows (the drafts from 0.93, and RFC 8493).
+KNOWN_VERSIONS: tuple[tuple[int, int], ...] = ((0, 93), (0, 94), (0, 95), (0, 96), (0, 97), (1, 0))
 
 #: The reserved bag-info.txt labels of RFC 8493 §2.2.2, in the order we write them.
 STANDARD_HEADERS: tuple[str, ...] = (
@@ -48,6 +52,8 @@ STANDARD_HEADERS: tuple[str, ...] = (
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _VERSION_LINE = re.compile(r"^BagIt-Version: ([0-9]+)\.([0-9]+)$")
+#: Digits a version number may have: more is no version anyone wrote (and ``int`` of 5,000 digits raises).
+_VERSION_DIGITS = 6
 _ENCODING_LINE = re.compile(r"^Tag-File-Character-Encoding: (\S+)$")
 _FOLD_WIDTH = 79
 
@@ -93,7 +99,10 @@ def parse_declaration(data: bytes) -> Declaration:
     version: tuple[int, int] | None = None
     encoding: str | None = None
     m = _VERSION_LINE.match(lines[0]) if lines else None
-    if m:
+    if m and max(len(m.group(1)), len(m.group(2))) > _VERSION_DIGITS:
+        digits = len(m.group(1)) + len(m.group(2))
+        errors.append(f"line 1: BagIt-Version has {digits} digits, which is no BagIt version")
+    elif m:
         version = (int(m.group(1)), int(m.group(2)))
     else:
         errors.append("line 1 is not 'BagIt-Version: M.N'")

@@ -28,6 +28,7 @@ _DOT_DOT = re.compile(r"(?:^|/)\.\.(?:/|$)", re.MULTILINE)
 _SPACE = re.compile(r"\s")
 _CLEAN: dict[tuple[int, bool], re.Pattern[str]] = {}
 _FETCH = re.compile(r"^(\S+)[ \t]+(\S+)[ \t]+(.+)$")
+_FETCH_LENGTH = re.compile(r"^(?:-|[0-9]{1,18})$")
 
 
 @dataclass(slots=True)
@@ -186,8 +187,14 @@ def parse_fetch(text: str, name: str = "fetch.txt") -> tuple[list[FetchEntry], l
         if not line.strip():
             continue
         m = _FETCH.match(line)
-        if not m or not (m.group(2) == "-" or m.group(2).isdigit()):
+        if not m:
             problems.append(report("B004", where, file=name, line=number, reason="expected 'URL LENGTH PATH'"))
+            continue
+        if not _FETCH_LENGTH.match(m.group(2)):
+            # A length is '-' or ASCII digits ('²'.isdigit() is true); more than 18 digits is no real length.
+            length = m.group(2) if len(m.group(2)) <= 30 else f"{m.group(2)[:20]}…({len(m.group(2))} characters)"
+            problems.append(report("B004", where, file=name, line=number,
+                                   reason=f"length {length!r} is not '-' or a number of bytes"))
             continue
         path = decode_path(m.group(3))
         bad = unsafe_reason(path) or (None if path.startswith("data/") else "outside the payload folder data/")

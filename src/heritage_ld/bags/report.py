@@ -9,7 +9,7 @@ from pathlib import Path
 from heritage_ld.errors import HeritageLDError, InvalidError
 from heritage_ld.problems import Problem
 
-__all__ = ["BagInvalid", "BagReport", "BagWriteError", "ValidationReport"]
+__all__ = ["BagInvalid", "BagReport", "BagWriteError", "BagWriteRefused", "ValidationReport"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,3 +74,17 @@ class BagWriteError(HeritageLDError):
     at the target and the sources are untouched (exit code 2)."""
 
     exit_code = 2
+
+
+class BagWriteRefused(BagWriteError):
+    """An existing bag was not written to: a link or special file on the way (``B014``), or a tag file that
+    cannot be updated safely (``B015``). :attr:`problems` says which; nothing outside the bag was touched
+    (exit code 2)."""
+
+    def __init__(self, path: Path | str, problems: Iterable[Problem]) -> None:
+        self.path = Path(path)
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(f"{self.path}: " + "; ".join(p.render(hints=False) for p in self.problems))
+
+    def __reduce__(self) -> tuple[type[BagWriteRefused], tuple[Path, tuple[Problem, ...]]]:
+        return (type(self), (self.path, self.problems))

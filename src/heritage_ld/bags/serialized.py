@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -64,6 +65,8 @@ class _Members:
         self.zip: zipfile.ZipFile | None = None
         self.names: dict[str, str] = {}
         self.has_data = False
+        #: Paths the archive holds more than once (which copy counts depends on the tool that unpacks it).
+        self.twice: list[str] = []
         try:
             if zipfile.is_zipfile(path):
                 self.zip = zipfile.ZipFile(path)
@@ -87,7 +90,7 @@ class _Members:
             assert self.tar is not None
             for member in self.tar.getmembers():
                 kind = ("dir" if member.isdir() else "file" if member.isfile() else
-                        "link" if member.issym() or member.islnk() else "special")
+                        "link" if member.issym() else "hard link" if member.islnk() else "special")
                 entries.append((member.name, kind, member.size))
         for raw, kind, size in entries:
             name = raw.rstrip("/")
@@ -105,6 +108,8 @@ class _Members:
                 continue
             if kind == "dir":
                 self.has_data = self.has_data or rel == "data"
+            elif rel in tree.files or rel in tree.links or rel in tree.specials:
+                self.twice.append(rel)
             elif kind == "file":
                 tree.files[rel] = size
                 self.names[rel] = raw
@@ -112,7 +117,7 @@ class _Members:
             elif kind == "link":
                 tree.links[rel] = None
             else:
-                tree.specials[rel] = "special archive member"
+                tree.specials[rel] = f"{kind} archive member"
         if len(tops) != 1:
             unsafe.append(f"{len(tops)} top-level entries where one folder is expected")
         return tree, unsafe
@@ -140,15 +145,20 @@ def validate_archive(path: Path | str, *, fast: bool = False, completeness_only:
     """
     path = Path(path)
     members = _Members(path)
+    mode = "fast" if fast else "completeness" if completeness_only else "full"
     try:
         tree, unsafe = members.tree()
         state = _ArchiveCheck(path, tree, members)
-        mode = "fast" if fast else "completeness" if completeness_only else "full"
-        if unsafe:
-            problems = tuple(report("B005", Location(path.name), path=u, reason="archive member")
-                             for u in unsafe)
-            return ValidationReport(path, mode, problems)
+        problems = [report("B005", Location(path.name), path=u, reason="archive member") for u in unsafe]
+        problems += [report("B008", Location(rel), file=rel, reason="the archive holds this path more than once; which copy "
+                            "counts depends on the tool that unpacks it") for rel in sorted(set(members.twice))]
+        if problems:
+            return ValidationReport(path, mode, tuple(problems))
         return run_checks(state, mode, 1)
+    except (tarfile.TarError, zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
+        # A truncated or corrupt archive (read lazily: it can fail half-way through the members or a hash).
+        return ValidationReport(path, mode, (report("B008", Location(path.name), file=path.name,
+                                                    reason=f"the archive is damaged: {exc}"),))
     finally:
         members.close()
 

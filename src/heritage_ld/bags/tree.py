@@ -65,7 +65,13 @@ def scan_tree(root: Path) -> BagTree:
     stack: list[tuple[str, str]] = [(str(root), "")]
     while stack:
         folder, prefix = stack.pop()
-        with os.scandir(folder) as entries:
+        try:
+            listing = os.scandir(folder)
+        except OSError as exc:
+            # A folder this user may not list (mode 000, another owner): reported, not a traceback.
+            tree.specials[prefix.rstrip("/") or "."] = f"folder that cannot be listed: {exc.strerror or exc}"
+            continue
+        with listing as entries:
             for entry in entries:
                 rel = prefix + entry.name
                 if entry.is_symlink():

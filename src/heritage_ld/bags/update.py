@@ -1,29 +1,31 @@
 """Update a bag's metadata in place, leaving its payload alone (no copy, no re-hash).
 
-Used by the build when only the catalogue's metadata changed: tag files and tag manifests are rewritten
-(each atomically, tag manifests last), payload manifests and ``data/`` are not touched. When nothing would
-change, nothing is written, so a rebuild is byte-identical and cheap.
+An update merges: it changes the bag-info labels it is given (and removes those it is asked to remove),
+replaces or adds the tag files it is given (and removes those it is asked to remove), and keeps everything
+else byte for byte: other labels (repeated ones too), other tag files, ``Payload-Oxum`` and ``Bag-Size`` (the
+payload does not change). Tag manifest entries change for exactly the files that changed, and a "metadata
+modification" event in the PREMIS log says what changed. Every read and write goes through
+:class:`~heritage_ld.bags.safe_write.BagFolder`: a link or special file on the way refuses the update (B014)
+and nothing is written. When nothing would change, nothing is written, so a rebuild is byte-identical.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
 from heritage_ld.bags.events import Event, append_event, format_events
-from heritage_ld.bags.info import format_info, parse_info
+from heritage_ld.bags.existing import cannot_update, read_encoding, refused, updated_tag_manifests
+from heritage_ld.bags.info import parse_info
+from heritage_ld.bags.info_merge import merge_info
 from heritage_ld.bags.manifest import parse_manifest
 from heritage_ld.bags.report import BagReport
-from heritage_ld.bags.tagfiles import (
-    bag_date,
-    check_tag_name,
-    info_entries,
-    write_atomic,
-    write_tag_manifests,
-)
+from heritage_ld.bags.safe_write import BagFolder, RefusedPath
+from heritage_ld.bags.tagfiles import bag_date, check_tag_name
 from heritage_ld.bags.tree import read_tag_bytes
 from heritage_ld.bags.validator import decode_tag_file
 from heritage_ld.bags.writer import EVENTS_FILE, Sources, collect_sources
@@ -32,7 +34,9 @@ from heritage_ld.errors import UsageError
 __all__ = ["payload_unchanged", "update_bag_metadata"]
 
 _PAYLOAD_MANIFEST = re.compile(r"^manifest-([a-z0-9]+)\.txt$")
-_TAG_MANIFEST = re.compile(r"^tagmanifest-[a-z0-9]+\.txt$")
+_OXUM = re.compile(r"^([0-9]{1,18})\.([0-9]{1,18})$")
+#: Labels that describe the payload: an update, which leaves the payload alone, never sets them.
+PAYLOAD_LABELS = ("payload-oxum", "bag-size")
 
 
 def _payload_manifests(bag: Path) -> dict[str, dict[str, str]]:
@@ -45,26 +49,57 @@ def _payload_manifests(bag: Path) -> dict[str, dict[str, str]]:
     return out
 
 
+def _payload_stats(bag: Path) -> dict[str, tuple[int, int]] | None:
+    """Payload path -> (size, mtime) of every regular file under ``data/``, from one walk that follows no link;
+    ``None`` when ``data`` or anything in it is a link or special file (such a payload is never "unchanged")."""
+    out: dict[str, tuple[int, int]] = {}
+    try:
+        if not stat.S_ISDIR(os.lstat(bag / "data").st_mode):
+            return None
+        stack = [(str(bag / "data"), "data/")]
+        while stack:
+            folder, prefix = stack.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    st = entry.stat(follow_symlinks=False)
+                    if stat.S_ISDIR(st.st_mode):
+                        stack.append((entry.path, f"{prefix}{entry.name}/"))
+                    elif stat.S_ISREG(st.st_mode):
+                        out[prefix + entry.name] = (st.st_size, st.st_mtime_ns)
+                    else:
+                        return None
+    except OSError:
+        return None
+    return out
+
+
 def payload_unchanged(bag: Path | str, sources: Sources) -> bool:
     """True when ``bag`` holds exactly the payload ``sources`` would give, judged cheaply: the same payload
     paths, and each copy with the size and modification time of its source (the writer keeps the mtime).
+    A payload with a link or special file in it is never unchanged.
 
     >>> payload_unchanged("no/such/bag", [])
     False
     """
     bag = Path(bag)
-    if not (bag / "bagit.txt").is_file():
+    try:
+        if not stat.S_ISREG(os.lstat(bag / "bagit.txt").st_mode):
+            return False
+        manifests = _payload_manifests(bag)
+    except (OSError, UnicodeDecodeError):
         return False
-    manifests = _payload_manifests(bag)
     payload = collect_sources(sources)
-    if not manifests or any(set(entries) != set(payload) for entries in manifests.values()):
+    on_disk = _payload_stats(bag)
+    if not manifests or on_disk is None or set(on_disk) != set(payload):
+        return False
+    if any(set(entries) != set(payload) for entries in manifests.values()):
         return False
     for rel, src in payload.items():
         try:
-            a, b = os.lstat(bag / rel), os.stat(src)
+            b = os.stat(src)
         except OSError:
             return False
-        if (a.st_size, a.st_mtime_ns) != (b.st_size, b.st_mtime_ns):
+        if on_disk[rel] != (b.st_size, b.st_mtime_ns):
             return False
     return True
 
@@ -73,81 +108,132 @@ def update_bag_metadata(
     bag: Path | str,
     *,
     info: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+    remove_info: Iterable[str] = (),
     tag_files: Mapping[str, bytes] | None = None,
+    remove_tag_files: Iterable[str] = (),
     date: datetime | None = None,
     events: bool = True,
+    within: Path | str | None = None,
+    durable: bool = True,
 ) -> BagReport:
-    """Rewrite the tag files of an existing bag: bag-info.txt from ``info`` (the computed entries are kept
-    right; the original Bagging-Date is kept unless ``info`` gives one), the caller's ``tag_files`` (old ones
-    not given are removed), a "metadata modification" event, and the tag manifests.
+    """Merge changes into the metadata of an existing bag; everything not named is kept byte for byte.
+
+    Args:
+        bag: the bag folder.
+        info: bag-info.txt entries to set. A label given replaces every old line of that label (give it twice
+            for two values); ``Payload-Oxum`` and ``Bag-Size`` describe the payload and cannot be set.
+        remove_info: bag-info.txt labels to remove (every line of each).
+        tag_files: tag files to add or replace, as bytes by bag path (``{"metadata/item.ttl": b"..."}``).
+        remove_tag_files: tag files to remove.
+        date: the date of the "metadata modification" event (default: ``SOURCE_DATE_EPOCH``, else now).
+        events: append that event to the PREMIS log (:data:`~heritage_ld.bags.writer.EVENTS_FILE`).
+        within: a folder the bag lies in whose sub-folders down to the bag must be real folders, not links
+            (the build passes its output folder).
+        durable: ``fsync`` each file written.
+
+    Returns:
+        A :class:`BagReport` whose ``tag_files`` lists the files written (empty when nothing changed).
 
     Raises:
-        UsageError: ``bag`` is not a bag folder.
+        UsageError: ``bag`` is not a bag folder, or a name or label is not allowed.
+        BagWriteRefused: a link or special file on the way (B014), or a tag file that cannot be changed
+            safely (B015); nothing was written.
     """
     bag = Path(bag)
-    if not (bag / "bagit.txt").is_file() or not (bag / "data").is_dir():
-        raise UsageError(f"{bag}: not a bag folder")
-    manifests = _payload_manifests(bag)
-    algorithms = tuple(sorted(manifests))
-    paths = set().union(*manifests.values()) if manifests else set()
-    total = sum(os.lstat(bag / p).st_size for p in paths)
-    old_info = parse_info(decode_tag_file(read_tag_bytes(bag / "bag-info.txt"), "utf-8"))[0] \
-        if (bag / "bag-info.txt").is_file() else []
-    pairs = list(info.items()) if isinstance(info, Mapping) else list(info or ())
-    if not any(k.lower() == "bagging-date" for k, _ in pairs):
-        pairs += [(k, v) for k, v in old_info if k.lower() == "bagging-date"]
-    when = bag_date(date)
-    new: dict[str, bytes] = {"bag-info.txt": format_info(info_entries(pairs, payload_bytes=total,
-                                                                      payload_files=len(paths), date=when))}
-    new.update({check_tag_name(k): v for k, v in (tag_files or {}).items()})
-    old_tags = _listed_tag_files(bag)
-    stale = [n for n in old_tags if n not in new and n != EVENTS_FILE and n != "bagit.txt"
-             and not n.startswith("manifest-")]
-    changed = [n for n, data in new.items() if not _same(bag / n, data)]
-    if not changed and not stale:
-        return BagReport(bag, len(paths), total, algorithms, payload_written=False)
-    if events:
-        event = Event("metadata modification", when, note=", ".join(sorted(changed + stale)))
-        log_path = bag / EVENTS_FILE
-        log = read_tag_bytes(log_path) if log_path.is_file() else format_events([], label=bag.name)
-        new[EVENTS_FILE] = append_event(log, event)
-    for name in stale:
-        (bag / name).unlink(missing_ok=True)
-    for name, data in sorted(new.items()):
-        write_atomic(bag / name, data)
-    every = {n: read_tag_bytes(bag / n) for n in _tag_file_names(bag)}
-    written = write_tag_manifests(bag, every, algorithms)
-    return BagReport(bag, len(paths), total, algorithms, False, (*sorted(every), *written))
-
-
-def _same(path: Path, data: bytes) -> bool:
+    pairs = [(k.strip(), v) for k, v in (info.items() if isinstance(info, Mapping) else (info or ()))]
+    removed_labels = [k.strip() for k in remove_info]
+    for label in [k for k, _ in pairs] + removed_labels:
+        if label.lower() in PAYLOAD_LABELS:
+            raise UsageError(f"{label}: computed from the payload, which an update leaves alone; it cannot be "
+                             "set or removed")
     try:
-        return read_tag_bytes(path) == data
-    except OSError:
-        return False
+        new_tags = {check_tag_name(k): v for k, v in (tag_files or {}).items()}
+        gone = [check_tag_name(k) for k in remove_tag_files]
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if EVENTS_FILE in new_tags or EVENTS_FILE in gone:
+        raise UsageError(f"{EVENTS_FILE}: the event log is only appended to; it cannot be replaced or removed")
+    if set(new_tags) & set(gone):
+        raise UsageError(f"{sorted(set(new_tags) & set(gone))[0]}: both given and removed")
+    try:
+        folder = BagFolder.open(bag, within=within)
+    except RefusedPath as exc:
+        raise refused(bag, exc) from None
+    except (FileNotFoundError, NotADirectoryError):
+        raise UsageError(f"{bag}: not a bag folder") from None
+    with folder:
+        try:
+            return _update(folder, pairs, removed_labels, new_tags, gone, bag_date(date), events, durable)
+        except RefusedPath as exc:
+            raise refused(bag, exc) from None
 
 
-def _listed_tag_files(bag: Path) -> list[str]:
-    names: set[str] = set()
-    for entry in os.listdir(bag):
-        if _TAG_MANIFEST.match(entry):
-            text = decode_tag_file(read_tag_bytes(bag / entry), "utf-8")
-            names |= set(parse_manifest(entry, text, version=(1, 0), payload=False).entries)
-    return sorted(names)
+def _update(folder: BagFolder, pairs: list[tuple[str, str]], removed_labels: list[str],
+            new_tags: dict[str, bytes], gone: list[str], when: datetime, events: bool, durable: bool) -> BagReport:
+    bag = folder.root
+    encoding = read_encoding(folder)
+    if folder.kind("data") != "a folder":
+        kind = folder.kind("data")
+        if kind is None:
+            raise UsageError(f"{bag}: not a bag folder (no data/)")
+        raise refused(bag, RefusedPath("data", kind))
+    algorithms = tuple(sorted(m.group(1) for n in folder.listdir() if (m := _PAYLOAD_MANIFEST.match(n))))
+    old_info = folder.read_optional("bag-info.txt")
+    try:
+        old_text = decode_tag_file(old_info, encoding) if old_info is not None else ""
+        new_text, info_changes = merge_info(old_text, pairs, removed_labels)
+        new_info = new_text.encode(encoding)
+    except ValueError as exc:  # a bad label, or bytes or text the declared encoding cannot carry
+        if isinstance(exc, (UnicodeDecodeError, UnicodeEncodeError)):
+            raise cannot_update(bag, "bag-info.txt", f"{encoding}: {exc}") from None
+        raise UsageError(f"bag-info.txt: {exc}") from None
+    changed: dict[str, bytes | None] = {}
+    notes: list[str] = []
+    if info_changes:
+        changed["bag-info.txt"] = new_info
+        notes.append("bag-info.txt: " + ", ".join(map(str, info_changes)))
+    for name, data in sorted(new_tags.items()):
+        old = folder.read_optional(name)
+        if old != data:
+            changed[name] = data
+            notes.append(f"{name} {'replaced' if old is not None else 'added'}")
+    for name in sorted(gone):
+        kind = folder.kind(name)
+        if kind is None:
+            raise UsageError(f"{name}: not in the bag, so it cannot be removed")
+        changed[name] = None
+        notes.append(f"{name} removed")
+    files, size = _payload_size(new_info if info_changes else old_info, encoding)
+    if not changed:
+        return BagReport(bag, files, size, algorithms, payload_written=False)
+    if events:
+        log = folder.read_optional(EVENTS_FILE)
+        if log is None:
+            log = format_events([], label=bag.name)
+        changed[EVENTS_FILE] = append_event(log, Event("metadata modification", when, note="; ".join(notes)))
+    manifests = updated_tag_manifests(folder, encoding, changed)
+    # Every check before the first write: each target must be writable (no link, no special file on the way).
+    for name in [*changed, *manifests]:
+        folder.check_writable(name)
+    for name, content in sorted(changed.items()):
+        if content is None:
+            folder.remove(name)
+        else:
+            folder.write(name, content, durable=durable)
+    for name, data in sorted(manifests.items()):
+        folder.write(name, data, durable=durable)
+    written = tuple(sorted(n for n, d in changed.items() if d is not None)) + tuple(sorted(manifests))
+    return BagReport(bag, files, size, algorithms, False, written)
 
 
-def _tag_file_names(bag: Path) -> list[str]:
-    """Every regular file outside ``data/`` except tag manifests and temporary files."""
-    names = []
-    for folder, dirs, files in os.walk(bag):
-        rel = os.path.relpath(folder, bag)
-        if rel == "data" or rel.startswith("data" + os.sep):
-            dirs[:] = []
-            continue
-        dirs[:] = [d for d in dirs if not (rel == "." and d == "data")]
-        for f in files:
-            name = f if rel == "." else f"{rel.replace(os.sep, '/')}/{f}"
-            if _TAG_MANIFEST.match(name) or f.startswith("."):
-                continue
-            names.append(name)
-    return sorted(names)
+def _payload_size(info: bytes | None, encoding: str) -> tuple[int, int]:
+    """Payload files and bytes as ``Payload-Oxum`` says (0, 0 when it is missing or unreadable)."""
+    if info is None:
+        return 0, 0
+    try:
+        entries = parse_info(decode_tag_file(info, encoding))[0]
+    except (UnicodeDecodeError, LookupError):
+        return 0, 0
+    oxum = next((v for k, v in entries if k.lower() == "payload-oxum"), "")
+    m = _OXUM.match(oxum)
+    return (int(m.group(2)), int(m.group(1))) if m else (0, 0)

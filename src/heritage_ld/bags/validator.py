@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from heritage_ld.bags.fixity import ALGORITHMS, digest_batch
-from heritage_ld.bags.info import parse_declaration, parse_info
+from heritage_ld.bags.info import KNOWN_VERSIONS, parse_declaration, parse_info
 from heritage_ld.bags.manifest import Manifest, parse_fetch, parse_manifest
 from heritage_ld.bags.pool import Results, map_spans, spans, use_processes
 from heritage_ld.bags.progress import ProgressSink
@@ -48,6 +48,15 @@ def decode_tag_file(data: bytes, encoding: str) -> str:
     if codecs.lookup(encoding).name == "utf-8":
         encoding = "utf-8-sig"
     return data.decode(encoding)
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """``value`` for a message: an absurdly long one is cut, with its length.
+
+    >>> _shown("1" * 5000)
+    '111111111111111111111111111111…(5000 characters)'
+    """
+    return value if len(value) <= limit else f"{value[:limit // 2]}…({len(value)} characters)"
 
 
 def _sort_key(p: Problem) -> tuple[str, int, str, str]:
@@ -149,6 +158,10 @@ class BagCheck:
         if decl.version is None or decl.encoding is None:
             return False
         self.version, self.encoding = decl.version, decl.encoding
+        if decl.version not in KNOWN_VERSIONS:
+            self.version = min(decl.version, KNOWN_VERSIONS[-1])
+            self.add("B016", "bagit.txt", version="{}.{}".format(*decl.version),
+                     known=", ".join("{}.{}".format(*v) for v in KNOWN_VERSIONS), used="{}.{}".format(*self.version))
         return True
 
     def structure(self) -> None:
@@ -214,9 +227,10 @@ class BagCheck:
         payload = self.tree.payload()
         found = f"{sum(payload.values())}.{len(payload)}"
         if not m:
-            self.add("B004", "bag-info.txt", file="bag-info.txt", line=0, reason=f"Payload-Oxum {value!r}")
-        elif f"{int(m.group(1))}.{int(m.group(2))}" != found:
-            self.add("B006", "bag-info.txt", expected=value, found=found)
+            self.add("B004", "bag-info.txt", file="bag-info.txt", line=0, reason=f"Payload-Oxum {_shown(value)}")
+        elif f"{m.group(1).lstrip('0') or '0'}.{m.group(2).lstrip('0') or '0'}" != found:
+            # Compared as text: int() of a 5,000-digit Payload-Oxum raises (Python's integer string limit).
+            self.add("B006", "bag-info.txt", expected=_shown(value), found=found)
 
     def fetch(self) -> set[str]:
         if "fetch.txt" not in self.tree.files:

@@ -9,9 +9,9 @@ manifests, a fixed bag-info order, dates from an option or ``SOURCE_DATE_EPOCH``
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import stat
-import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import partial
@@ -113,6 +113,20 @@ def _checked(payload: Mapping[str, Path]) -> dict[str, tuple[Path, int]]:
     return out
 
 
+def _temp_folder(parent: Path, prefix: str) -> Path:
+    """A new, empty folder ``PREFIXxxxxxxxxx`` in ``parent``, with mode 0777 less the umask, as a folder made by
+    any other program (``tempfile.mkdtemp`` makes 0700 folders, and the bag is this folder renamed: a web
+    server running as another user could not read it)."""
+    for _ in range(100):
+        path = parent / f"{prefix}{secrets.token_hex(4)}"
+        try:
+            os.mkdir(path, 0o777)
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"{parent}: no free name for a temporary folder {prefix}*")
+
+
 def _remove_stale(parent: Path, name: str) -> None:
     """Remove ``.NAME.partial-PID-*`` folders left by processes that no longer run."""
     for entry in parent.glob(f".{name}.partial-*"):
@@ -195,9 +209,11 @@ def write_bag(
     1
     """
     target = Path(target)
+    pairs = list(info.items()) if isinstance(info, Mapping) else list(info or ())
     try:
         names = check_algorithms(algorithms)
         tags = {check_tag_name(k): v for k, v in (tag_files or {}).items()}
+        format_info(pairs)  # a bad label (a colon, a line break) is refused before anything is written
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     checked = _checked(_gather(sources))
@@ -212,7 +228,7 @@ def write_bag(
     parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(parent, target.name)
     when = bag_date(date)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-{os.getpid()}-", dir=parent))
+    tmp = _temp_folder(parent, f".{target.name}.partial-{os.getpid()}-")
     task = f"bag {target.name}"
     try:
         if progress is not None:
@@ -224,10 +240,9 @@ def write_bag(
         if events:
             log = [Event("creation", when, note=f"{len(digests)} payload files, {total} bytes"),
                    Event("message digest calculation", when, note=", ".join(names))]
-            pairs = info.items() if isinstance(info, Mapping) else (info or ())
             label = next((v for k, v in pairs if k.lower() == "external-identifier"), target.name)
             tags[EVENTS_FILE] = format_events(log, label=label, base=events_base)
-        written = _write_tag_side(tmp, digests, names, info, tags, when, False)
+        written = _write_tag_side(tmp, digests, names, pairs, tags, when, False)
         _check_written(tmp, target, digests, written)
         if durable:
             sync_tree(tmp)

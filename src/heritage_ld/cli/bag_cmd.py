@@ -1,12 +1,14 @@
-"""``heritage-ld bag create|validate|audit|fetch``: BagIt preservation packages."""
+"""``heritage-ld bag create|validate|update|audit|fetch``: BagIt preservation packages."""
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import typer
 
 from heritage_ld.bags.fixity import ALGORITHMS
+from heritage_ld.bags.info import STANDARD_HEADERS
 from heritage_ld.cli._app import (
     JOBS_OPTION,
     QUIET_OPTION,
@@ -18,7 +20,7 @@ from heritage_ld.cli._app import (
 )
 from heritage_ld.errors import UsageError
 
-bag_app = typer.Typer(help="BagIt (RFC 8493) preservation packages: create, validate, audit, fetch.",
+bag_app = typer.Typer(help="BagIt (RFC 8493) preservation packages: create, validate, update, audit, fetch.",
                       no_args_is_help=True)
 app.add_typer(bag_app, name="bag")
 _ALGORITHM_HELP = f"Checksum algorithm, repeatable: {', '.join(ALGORITHMS)}."
@@ -89,6 +91,67 @@ def validate(
         raise typer.Exit(1)
 
 
+#: bagit-python's bag-info flags (``--contact-name``), one per standard label an update may set: parameter name
+#: -> label. Payload-Oxum, Bag-Size and Bag-Software-Agent are computed, not set.
+_LABEL_FLAGS = {label.lower().replace("-", "_"): label for label in STANDARD_HEADERS
+                if label not in ("Payload-Oxum", "Bag-Size", "Bag-Software-Agent")}
+
+
+def _tag_files(pairs: list[str]) -> dict[str, bytes]:
+    out = {}
+    for pair in pairs:
+        src, sep, dest = pair.rpartition(":")
+        if not sep or not src or not dest:
+            raise UsageError(f"--tag-file {pair!r}: expected SRC:DEST (a file, and its path in the bag)")
+        try:
+            out[dest] = Path(src).read_bytes()
+        except OSError as exc:
+            raise UsageError(f"--tag-file {pair!r}: cannot read {src}: {exc.strerror or exc}") from None
+    return out
+
+
+def update(
+    bag: Path = typer.Argument(..., help="The bag folder to update."),
+    info: list[str] = typer.Option([], "--info", help="Set a bag-info.txt label KEY=VALUE (replaces every line of "
+                                   "KEY; repeat KEY for several values)."),
+    remove_info: list[str] = typer.Option([], "--remove-info", help="Remove every line of a bag-info.txt label."),
+    tag_file: list[str] = typer.Option([], "--tag-file", help="Add or replace a tag file: SRC:DEST, DEST its path "
+                                       "in the bag (metadata/notes.txt)."),
+    remove_tag_file: list[str] = typer.Option([], "--remove-tag-file", help="Remove a tag file (its path in the bag)."),
+    quiet: bool = QUIET_OPTION,
+    **labels: list[str],
+) -> None:
+    """Merge metadata changes into BAG: only the labels and tag files named change, everything else is kept
+    byte for byte; a PREMIS event records what changed. bagit-python's --contact-name style flags set the
+    standard labels. Exit 2 on bad input or when a link or special file is in the way (nothing written)."""
+    from heritage_ld.bags.update import update_bag_metadata
+
+    pairs = _info(info) + [(_LABEL_FLAGS[name], value) for name, values in labels.items() for value in values]
+    if not (pairs or remove_info or tag_file or remove_tag_file):
+        raise UsageError("nothing to update: give --info, --remove-info, --tag-file or --remove-tag-file")
+    result = update_bag_metadata(bag, info=pairs, remove_info=remove_info, tag_files=_tag_files(tag_file),
+                                 remove_tag_files=remove_tag_file)
+    if not quiet:
+        changed = ", ".join(n for n in result.tag_files if not n.startswith("tagmanifest-")) or "nothing changed"
+        console.print(f"{bag}: {changed}", highlight=False)
+
+
+def _add_label_flags() -> None:
+    """Give :func:`update` one ``--contact-name``-style option per label of :data:`_LABEL_FLAGS` (typer reads
+    the signature), then register it."""
+    signature = inspect.signature(update, eval_str=True)
+    params = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    for name, label in _LABEL_FLAGS.items():
+        option = typer.Option([], f"--{label.lower()}", help=f"Set {label} (like --info {label}=VALUE).")
+        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=list[str]))
+    update.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    update.__annotations__ = {**update.__annotations__, **dict.fromkeys(_LABEL_FLAGS, list[str])}
+    bag_app.command("update")(handle_errors(update))
+
+
+_add_label_flags()
+
+
 @bag_app.command("audit")
 @handle_errors
 def audit(
@@ -104,7 +167,7 @@ def audit(
     with progress_reporter(quiet, thread=False) as progress:
         results = [audit_bag(b, jobs=jobs, record=record, progress=progress) for b in bags]
     for r in results:
-        print_problems(r.validation.problems)
+        print_problems((*r.validation.problems, *r.problems))
         if not quiet or not r.ok:
             console.print(f"{r.bag}: {'OK' if r.ok else 'FAILED'} ({r.validation.files} files)", highlight=False)
     if report is not None:

@@ -117,3 +117,28 @@ def test_fetch_refuses_bad_checksums_schemes_and_escapes(good: Path, server: tup
     assert not (tmp_path / "escape.txt").exists()
     assert {p.code for p in result.problems} >= {"B013", "B005"}
     assert not list((bag / "data").rglob(".*fetch-*"))
+
+
+def test_fetch_never_writes_through_a_link(good: Path, server: tuple[str, Path], tmp_path: Path) -> None:
+    base, www = server
+    bag = _holey(good, base, www)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.rmtree(bag / "data" / "media")
+    (bag / "data" / "media").symlink_to(outside, target_is_directory=True)
+    result = fetch_bag(bag)
+    assert list(outside.iterdir()) == []
+    assert {(p.code, p.get("path")) for p in result.problems if p.code == "B014"} == {("B014", "data/media")}
+    assert result.fetched == ["data/README.txt"]
+
+
+def test_fetch_refuses_a_linked_fetch_txt_with_a_coded_problem(good: Path, server: tuple[str, Path]) -> None:
+    from heritage_ld.bags import BagWriteRefused
+
+    base, www = server
+    bag = _holey(good, base, www)
+    (bag / "fetch.txt").rename(bag / "elsewhere.txt")
+    (bag / "fetch.txt").symlink_to(bag / "elsewhere.txt")
+    with pytest.raises(BagWriteRefused) as err:
+        fetch_bag(bag)
+    assert [p.code for p in err.value.problems] == ["B014"]

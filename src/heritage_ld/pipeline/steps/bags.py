@@ -13,12 +13,25 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from heritage_ld.bags import EVENTS_FILE, payload_unchanged, update_bag_metadata, validate_bag, write_bag
+from heritage_ld.bags import (
+    EVENTS_FILE,
+    BagWriteRefused,
+    payload_unchanged,
+    update_bag_metadata,
+    validate_bag,
+    write_bag,
+)
+from heritage_ld.bags.safe_write import RefusedPath, check_folders
 from heritage_ld.errors import UsageError
 from heritage_ld.model import Collection, Item, UrlScheme, iri_segment
 from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
+from heritage_ld.problems import Location, report
 
-__all__ = ["PROFILE_ID", "BagJob", "bag_info", "make_bag", "run"]
+__all__ = ["BUILD_LABELS", "PROFILE_ID", "BagJob", "bag_info", "make_bag", "run"]
+
+#: The bag-info labels :func:`bag_info` may write: on a rebuild, those the catalogue no longer gives are removed.
+BUILD_LABELS = ("Source-Organization", "Organization-Address", "Contact-Email", "External-Description",
+                "External-Identifier", "Bag-Group-Identifier", "Bag-Count", "BagIt-Profile-Identifier")
 
 #: The BagIt profile our packages follow (``vocab/bagit-profile.json``, bagit-profiles specification 1.3).
 PROFILE_ID = "https://example.org/heritage-ld/vocab/bagit-profile.json"
@@ -37,6 +50,8 @@ class BagJob:
     replace: bool
     rehash: bool
     jobs: int
+    #: The build's output folder: the folders from it down to ``target`` must be real folders, not links.
+    root: Path | None = None
 
 
 def bag_info(collection: Collection, item: Item | None, index: int = 1, count: int = 1) -> list[tuple[str, str]]:
@@ -89,11 +104,28 @@ def _tag_sources(out: Path, urls: UrlScheme, items: tuple[Item, ...], single: bo
 
 
 def make_bag(job: BagJob) -> str:
-    """Write or update one bag; returns ``written``, ``updated`` or ``unchanged``."""
+    """Write or update one bag; returns ``written``, ``updated`` or ``unchanged``.
+
+    An update merges (:func:`~heritage_ld.bags.update_bag_metadata`): the labels the build writes
+    (:data:`BUILD_LABELS`) are set or, when the catalogue no longer gives them, removed; labels and tag
+    files someone added by hand are kept.
+
+    Raises:
+        BagWriteRefused: a folder from the output folder down to the bag, or inside the bag on the way to a
+            tag file, is a link or special file (B014); nothing was written.
+    """
     sources = dict(job.sources)
     tags = {name: path.read_bytes() for name, path in job.tag_sources}
+    if job.root is not None:
+        try:
+            check_folders(job.root, job.target)
+        except RefusedPath as exc:
+            raise BagWriteRefused(job.target, [report("B014", Location(exc.path), path=exc.path,
+                                                      kind=exc.reason)]) from None
     if job.target.exists() and not job.rehash and payload_unchanged(job.target, sources):
-        result = update_bag_metadata(job.target, info=job.info, tag_files=tags, date=job.date)
+        given = {k.lower() for k, _ in job.info}
+        result = update_bag_metadata(job.target, info=job.info, tag_files=tags, date=job.date, within=job.root,
+                                     remove_info=[k for k in BUILD_LABELS if k.lower() not in given])
         return "updated" if result.tag_files else "unchanged"
     if job.target.exists() and not (job.replace or job.rehash):
         raise UsageError(f"{job.target}: its payload changed since it was written; "
@@ -120,7 +152,7 @@ def run(ctx: BuildContext) -> StepResult:
         jobs.append(BagJob(target, tuple(sorted(_payload(c, c.items, True).items())),
                            tuple(bag_info(c, None, 1, 1)), tuple(_tag_sources(ctx.out, ctx.urls, c.items, False)),
                            date, f"{ctx.urls.bag(c.key)}/{EVENTS_FILE}", ctx.options.replace,
-                           ctx.options.rehash, ctx.executor.jobs))
+                           ctx.options.rehash, ctx.executor.jobs, ctx.out))
     else:
         for record in plan.withdrawn("bags", (i.accession for i in c.items)):
             if ctx.options.prune_bags:
@@ -144,7 +176,7 @@ def run(ctx: BuildContext) -> StepResult:
                                tuple(bag_info(c, item)),
                                tuple(_tag_sources(ctx.out, ctx.urls, (item,), True)), date,
                                f"{ctx.urls.bag(item.accession)}/{EVENTS_FILE}", ctx.options.replace,
-                               ctx.options.rehash, 1))
+                               ctx.options.rehash, 1, ctx.out))
             digests.append((item.accession, digest))
     ctx.progress.start("bags", len(jobs) + len(current))
     ctx.progress.advance("bags", len(current))
