@@ -95,6 +95,13 @@ _TABLE: tuple[Code, ...] = (
          "each key may be defined once"),
     Code("C032", W, "both items.csv and items.xlsx are here: items.csv is read, items.xlsx is ignored",
          "remove or rename the table you do not edit, so that nobody edits the ignored one"),
+    # -- catalogue: what is inside media files (heritage_ld.catalogue.media_content) -------------------
+    Code("C050", E, "media file {value!r} is not an image that can be decoded: {reason}",
+         "the file may be truncated or damaged: export it again from the original"),
+    Code("C051", E, "media file {value!r} is {width} × {height} pixels ({pixels}), more than the limit of {limit}",
+         "this may be a decompression bomb; if the image is genuine, raise the limit with --max-pixels"),
+    Code("C052", E, "media file {value!r} is not a PDF whose pages can be read: {reason}",
+         "the file may be truncated, damaged or encrypted: save it again as a PDF"),
     # -- rdf -----------------------------------------------------------------------------------------
     Code("R001", E, "{focus}: {path} {message}", "see the shape {shape}"),
     Code("R002", E, "{value!r} cannot be read as {format}: {reason}"),
@@ -108,6 +115,8 @@ _TABLE: tuple[Code, ...] = (
          "https://iiif.io/api/presentation/3.0/"),
     Code("I002", E, "{value!r} is not a IIIF manifest or collection: {reason}"),
     Code("I003", E, "media file {value!r} cannot be read: {reason}"),
+    Code("I004", E, "media file {value!r} is {width} × {height} pixels ({pixels}), more than the limit of {limit}",
+         "this may be a decompression bomb; if the image is genuine, raise the limit with --max-pixels"),
     # -- bags ----------------------------------------------------------------------------------------
     Code("B001", E, "{path}: checksum mismatch ({algorithm}: expected {expected}, found {found})", "",
          "https://www.rfc-editor.org/rfc/rfc8493#section-3"),

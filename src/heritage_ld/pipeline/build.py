@@ -15,12 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from heritage_ld.errors import UsageError
+from heritage_ld.decoding import DEFAULT_MAX_PIXELS
+from heritage_ld.errors import StorageError, UsageError
 from heritage_ld.model import Collection, UrlScheme
 from heritage_ld.pipeline.executor import Executor, make_executor
 from heritage_ld.pipeline.progress import NullProgress, Progress
 
 __all__ = ["STEPS", "BuildContext", "BuildOptions", "BuildReport", "StepResult", "build", "source_date"]
+
+#: The folder of OUT each step writes (named when a failing write does not say which file it was).
+STEP_FOLDERS: dict[str, str] = {"rdf": "rdf", "iiif": "iiif", "bags": "bags", "site": "site", "store": "store"}
 
 #: Build steps in the order they run: name -> "module:function".
 STEPS: dict[str, str] = {
@@ -42,6 +46,8 @@ class BuildOptions:
     replace: bool = False
     rehash: bool = False
     source_date_epoch: int | None = None
+    #: Images with more pixels are refused (problem ``I004``; :mod:`heritage_ld.decoding`).
+    max_pixels: int = DEFAULT_MAX_PIXELS
     extra: tuple[tuple[str, Any], ...] = ()
 
 
@@ -123,6 +129,8 @@ def build(
 
     Raises:
         UsageError: an unknown step name.
+        StorageError: a file could not be read or written (the disk is full, a permission, an I/O error); the
+            step stops, its outputs already in place are kept and it leaves no temporary file behind.
     """
     options = options or BuildOptions()
     wanted = list(STEPS) if only is None else list(dict.fromkeys(only))
@@ -145,7 +153,12 @@ def build(
     try:
         for name in STEPS:  # registry order, whatever order the caller named them in
             if name in wanted:
-                ctx.results[name] = _load(name)(ctx)
+                step = _load(name)
+                try:
+                    ctx.results[name] = step(ctx)
+                except OSError as exc:
+                    folder = out / STEP_FOLDERS.get(name, "")
+                    raise StorageError.of(exc, str(folder), doing=f"in the {name} step") from exc
     finally:
         if own:
             ex.close()

@@ -15,6 +15,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from heritage_ld.atomic import temporary_path
+from heritage_ld.decoding import DEFAULT_MAX_PIXELS
 from heritage_ld.model import Item, MediaFile, UrlScheme, iri_segment, is_absolute_iri
 from heritage_ld.pipeline.build import BuildContext, StepResult
 
@@ -30,6 +32,7 @@ class _Job:
     size: tuple[int, int]
     workers: int
     page: int | None = None  # a page (1-based) of the PDF ``source``, rendered before it is tiled
+    max_pixels: int = DEFAULT_MAX_PIXELS
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +42,10 @@ class _PageJob:
     target: Path
 
 
-def _size(root: Path | None, media: MediaFile) -> tuple[int, int]:
+def _size(root: Path | None, max_pixels: int, media: MediaFile) -> tuple[int, int]:
     from heritage_ld.iiif.media import known_size
 
-    return known_size(media, root)
+    return known_size(media, root, max_pixels=max_pixels)
 
 
 def _pages(root: Path | None, media: MediaFile) -> tuple[tuple[int, int], ...]:
@@ -73,7 +76,8 @@ def _tile(job: _Job) -> int:
 
         image = render_page(job.source, job.page)
         return write_tiles(image, job.directory, job.service, rights=job.rights, workers=job.workers).files
-    return write_tiles(job.source, job.directory, job.service, rights=job.rights, workers=job.workers).files
+    return write_tiles(job.source, job.directory, job.service, rights=job.rights, workers=job.workers,
+                       max_pixels=job.max_pixels).files
 
 
 def _write_page(job: _PageJob) -> bool:
@@ -88,8 +92,14 @@ def _write_page(job: _PageJob) -> bool:
         pass
     image = render_page(job.source, job.page)
     job.target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = job.target.with_name(job.target.name + ".part")
-    image.save(tmp, "JPEG", quality=QUALITY, optimize=False, progressive=False)
+    tmp = temporary_path(job.target)
+    try:
+        image.save(tmp, "JPEG", quality=QUALITY, optimize=False, progressive=False)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(job.target)
+        raise
     tmp.replace(job.target)
     return True
 
@@ -119,8 +129,9 @@ def run(ctx: BuildContext) -> StepResult:
     root = collection.root
     shown = [item for item in collection.items if item.has_manifest]
     images = [m for item in shown for m in item.images]
-    sizes = dict(zip((m.path for m in images), ctx.executor.map(functools.partial(_size, root), images),
-                     strict=True))
+    max_pixels = ctx.options.max_pixels
+    sizes = dict(zip((m.path for m in images),
+                     ctx.executor.map(functools.partial(_size, root, max_pixels), images), strict=True))
     pdfs = [m for item in shown for m in item.pdfs]
     pages = dict(zip((m.path for m in pdfs), ctx.executor.map(functools.partial(_pages, root), pdfs), strict=True))
     # every canvas of every item: (item, n, view), n the canvas and image service number
@@ -134,7 +145,7 @@ def run(ctx: BuildContext) -> StepResult:
             workers = max(1, min(4, ctx.executor.jobs // max(1, len(canvases))))
             jobs = [_Job(view.media.resolve(root), _out(ctx, urls.image_service(item.accession, n)),
                          urls.image_service(item.accession, n), item.rights or collection.rights,
-                         view.size, workers, view.page) for item, n, view in canvases]
+                         view.size, workers, view.page, max_pixels) for item, n, view in canvases]
             ctx.progress.start("iiif tiles", len(jobs))
             try:
                 for count in ctx.executor.map(_tile, jobs):
