@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BOMB_SIZE", "bomb_png", "disk_full", "truncate"]
+__all__ = ["BOMB_SIZE", "bomb_png", "disk_full", "small_catalogue", "tree", "truncate"]
 
 BOMB_SIZE = (50_000, 50_000)
 
@@ -52,15 +52,50 @@ def truncate(path: Path, keep: float = 0.5) -> Path:
     return path
 
 
-def disk_full(after: int = 0) -> Callable[..., Any]:
-    """A replacement for a write function that raises ``OSError(ENOSPC)`` once it has been called ``after``
-    times (the disk fills up part-way)."""
-    calls = {"n": 0}
+def disk_full(monkeypatch: Any, owner: Any, name: str, *, when: Callable[[str], bool] = lambda path: True,
+              after: int = 0) -> dict[str, int]:
+    """Make ``owner.name`` (a write function or method whose first argument, or ``self`` for a ``Path`` method,
+    is the path) raise ``OSError(ENOSPC)`` for paths where ``when(path)`` holds, once it has let ``after`` such
+    writes through: the disk fills up part-way. Returns the counters (``calls``, ``failed``)."""
+    real = getattr(owner, name)
+    counts = {"calls": 0, "failed": 0}
 
-    def write(*args: Any, **kwargs: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] > after:
-            raise OSError(errno.ENOSPC, "No space left on device", str(args[0]) if args else None)
-        return None
+    def write(first: Any, *args: Any, **kwargs: Any) -> Any:
+        path = str(first)
+        if when(path):
+            counts["calls"] += 1
+            if counts["calls"] > after:
+                counts["failed"] += 1
+                raise OSError(errno.ENOSPC, "No space left on device")  # as write(2) reports it: no file name
+        return real(first, *args, **kwargs)
 
-    return write
+    monkeypatch.setattr(owner, name, write)
+    return counts
+
+
+def small_catalogue(target: Path, accessions: tuple[str, ...] = ("HNM.1972.001", "HNM.1972.002", "HNM.1972.007"),
+                    source: Path | None = None) -> Path:
+    """A copy of the Hanoi example with only some items (and their files): quick to build."""
+    import csv
+
+    source = source or Path(__file__).resolve().parents[1] / "examples" / "hanoi-1972"
+    target.mkdir(parents=True)
+    shutil.copyfile(source / "collection.toml", target / "collection.toml")
+    with (source / "items.csv").open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["accession"] in accessions]
+        fields = list(rows[0])
+    with (target / "items.csv").open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    for row in rows:
+        for cell in (row["master"], row["access"]):
+            for name in filter(None, cell.split("|")):
+                (target / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source / name, target / name)
+    return target
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by relative path, with its bytes (to compare an output before and after)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -91,9 +91,9 @@ class _Writer:
     def save(self, im: Image.Image, relative: str) -> None:
         target = self.path(relative)
         if self._pool is None:
-            _encode(im, target)
+            _save(im, target)
         else:
-            self._pending.append(self._pool.submit(_encode, im, target))
+            self._pending.append(self._pool.submit(_save, im, target))
 
     def wait(self) -> None:
         pending, self._pending = self._pending, []
@@ -110,6 +110,16 @@ class _Writer:
 
 def _encode(im: Image.Image, target: Path) -> None:
     im.save(target, "JPEG", quality=QUALITY, optimize=False, progressive=False)
+
+
+def _save(im: Image.Image, target: Path) -> None:
+    """Encode one file; an ``OSError`` names it (a failed ``write`` names no file: a full disk must say where)."""
+    try:
+        _encode(im, target)
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(target)
+        raise
 
 
 def _is_plain_jpeg(source: Path) -> bool:
@@ -282,8 +292,10 @@ def write_tiles(source: Path | Image.Image, directory: Path, service_id: str, *,
         else:
             files = _write_pillow(source, tmp, pyramid, max(1, workers), max_pixels)
         (tmp / "info.json").write_bytes(dumps(pyramid.info(service_id, rights=rights), ordered=True))
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError) and exc.filename is not None and Path(exc.filename).is_relative_to(tmp):
+            exc.filename = str(directory / Path(exc.filename).relative_to(tmp))  # where it was going
         raise
     old = directory.with_name(directory.name + ".old")
     if old.exists():  # left by a run killed between the two renames below

@@ -3,8 +3,9 @@
 Each item's graph goes into a named graph whose name is the item's IRI (so a Graph Store or a ``GRAPH``
 query addresses one item); triples of the dump that belong to no item (the exhibition, sections, agents,
 places) go into a named graph for the collection, and the dataset description (VoID/DCAT) into one named
-after it. The store is written into a temporary folder beside the target and renamed into place when
-complete, so a reader never sees a half-loaded store.
+after it. The store is written into a temporary folder beside the target (``OUT/.store.PID.tmp``) and renamed
+into place when complete, so a reader never sees a half-loaded store; a failure (a full disk) removes the
+temporary folder and leaves the previous store as it was.
 
 >>> graph_names(UrlScheme("https://example.org/c"), "c")
 ('https://example.org/c/exhibition/c', 'https://example.org/c/rdf/dataset')
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any, cast
 
+from heritage_ld.atomic import remove_stale_temporaries, temporary_path
 from heritage_ld.errors import UsageError
 from heritage_ld.model import UrlScheme
 from heritage_ld.publish.artefacts import rdf_path
@@ -48,7 +50,7 @@ def load_store(
     Raises:
         UsageError: there is no RDF in ``out`` (run the ``rdf`` step first).
     """
-    from pyoxigraph import NamedNode, RdfFormat, Store
+    from pyoxigraph import Store
 
     dump = out / "rdf" / "dataset.nt.gz"
     items = [(acc, out / rdf_path(urls, acc, "nt")) for acc in accessions]
@@ -56,9 +58,24 @@ def load_store(
     if not present and not dump.is_file():
         raise UsageError(f"{out / 'rdf'} has no RDF to load: run the rdf step first")
     target = out / STORE_DIR
-    tmp = out / f".{STORE_DIR}.tmp"
+    remove_stale_temporaries(out)  # a store half-loaded by a build that was killed
+    tmp = temporary_path(target)
     shutil.rmtree(tmp, ignore_errors=True)
-    store = Store(str(tmp))
+    try:
+        graphs, quads = _load(Store(str(tmp)), out, urls, key, present, dump, advance)
+    except BaseException:  # a full disk, an interruption: the previous store stays, no temporary is left
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    shutil.rmtree(target, ignore_errors=True)
+    tmp.rename(target)
+    return {"graphs": graphs, "quads": quads}
+
+
+def _load(store: Any, out: Path, urls: UrlScheme, key: str, present: list[tuple[str, Path]], dump: Path,
+          advance: Callable[[], None] | None) -> tuple[int, int]:
+    """Fill ``store``; return the number of graphs and of quads. The store is closed when this returns."""
+    from pyoxigraph import NamedNode, RdfFormat
+
     graphs = 0
     try:
         for acc, path in present:
@@ -79,9 +96,7 @@ def load_store(
         quads = sum(1 for _ in store.quads_for_pattern(None, None, None, None))
     finally:
         del store
-    shutil.rmtree(target, ignore_errors=True)
-    tmp.rename(target)
-    return {"graphs": graphs, "quads": quads}
+    return graphs, quads
 
 
 def _load_rest(store: Any, dump: Path, graph: Any) -> int:

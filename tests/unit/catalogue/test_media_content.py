@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hostile_media import bomb_png, truncate
 from PIL import Image
 
 from heritage_ld.catalogue import check_catalogue
 from heritage_ld.decoding import DEFAULT_MAX_PIXELS
+from hostile_media import bomb_png, truncate
 
 from .conftest import MiniCatalogue, location
 

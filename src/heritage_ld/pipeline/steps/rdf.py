@@ -3,6 +3,10 @@
 Writes ``OUT/rdf/object/{seg}.{ttl,jsonld,nt,rdf,nq}`` (in parallel with ``ctx.executor``),
 ``OUT/rdf/collection.ttl``, ``OUT/rdf/dataset.nt.gz`` (gzip with mtime 0: byte-identical rebuilds) and
 ``OUT/rdf/dataset.ttl`` (VoID / DCAT, with the dump's triple count).
+
+Every file is written to a temporary beside it and renamed into place (:mod:`heritage_ld.atomic`): a failure
+(a full disk) leaves each file old or new and no temporary; those of an earlier run that was killed are
+removed first.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from heritage_ld.atomic import write_atomic
+from heritage_ld.atomic import remove_stale_temporaries, temporary_path, write_atomic
 from heritage_ld.formats import FORMATS, TURTLE
 from heritage_ld.model import Collection, Item, UrlScheme
 from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
@@ -70,6 +74,8 @@ def run(ctx: BuildContext) -> StepResult:
     c, urls = ctx.collection, ctx.urls
     rdf_dir = ctx.out / "rdf"
     (rdf_dir / "object").mkdir(parents=True, exist_ok=True)
+    for folder in (rdf_dir, rdf_dir / "object"):  # left by a build that was killed
+        remove_stale_temporaries(folder)
     slim = dataclasses.replace(c, items=(), agents=(), places=(), concepts=(), root=None)
     numbered = list(enumerate(c.items, 1))
     batches = [
@@ -83,16 +89,22 @@ def run(ctx: BuildContext) -> StepResult:
     # Triples about shared resources (AAT terms, agents …) recur in every item: write each once, so the
     # dump has no duplicates and void:triples is exact. Only those few are remembered, not the item triples.
     seen: set[Triple] = set(coll)
-    tmp = rdf_dir / "dataset.nt.gz.tmp"
-    with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-        gz.write(ntriples(coll).encode())
-        for results in ctx.executor.map(_write_batch, batches):
-            for own, n, shared in results:
-                new = [t for t in shared if t not in seen]
-                seen.update(new)
-                gz.write(own + ntriples(new).encode())
-                count += n + len(new)
-            ctx.progress.advance("rdf", len(results))
+    tmp = temporary_path(rdf_dir / "dataset.nt.gz")
+    try:
+        with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+            gz.write(ntriples(coll).encode())
+            for results in ctx.executor.map(_write_batch, batches):
+                for own, n, shared in results:
+                    new = [t for t in shared if t not in seen]
+                    seen.update(new)
+                    gz.write(own + ntriples(new).encode())
+                    count += n + len(new)
+                ctx.progress.advance("rdf", len(results))
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(rdf_dir / "dataset.nt.gz")
+        raise
     os.replace(tmp, rdf_dir / "dataset.nt.gz")
     epoch = source_date(ctx.options)
     issued = datetime.fromtimestamp(epoch, timezone.utc).date().isoformat() if epoch is not None else None
