@@ -96,6 +96,17 @@ def _pdf_without_pages(root: Path) -> None:
         b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
 
+def _logo(path: str) -> Callable[[Path], None]:
+    def change(root: Path) -> None:
+        toml = root / "collection.toml"
+        text = toml.read_text(encoding="utf-8")
+        assert 'name.en = "Hanoi Museum"\n' in text
+        toml.write_text(text.replace('name.en = "Hanoi Museum"\n', f'name.en = "Hanoi Museum"\nlogo = "{path}"\n', 1),
+                        encoding="utf-8")
+
+    return change
+
+
 def _cli_test_catalogue(root: Path) -> None:
     """The catalogue tests/test_cli.py builds (one item, a 3 × 2 PNG at the folder's top)."""
     from test_cli import _catalogue
@@ -121,12 +132,15 @@ CASES = [
     Case("damaged-master-behind-access-copy", _damaged_master_behind_access_copy, True),
     Case("png-named-jpg", _png_named_jpg, True),
     Case("exif-rotated-and-cmyk", _exif_rotated_and_odd_modes, True),
+    Case("logo-inside", _logo("media/HNM.1972.001.jpg"), True),
     Case("truncated-jpeg", _truncated_jpeg, False),
     Case("truncated-tiff-shown", _truncated_tiff_shown, False),
     Case("empty-image", _empty_file, False),
     Case("decompression-bomb", _bomb, False),
     Case("broken-pdf", _broken_pdf, False),
     Case("pdf-without-pages", _pdf_without_pages, False),
+    Case("missing-logo", _logo("media/logo.png"), False),
+    Case("logo-outside-the-folder", _logo("../../../../../../etc/hostname"), False),
 ]
 
 

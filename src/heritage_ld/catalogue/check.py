@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from heritage_ld.catalogue.collection_toml import NAME as TOML_NAME
-from heritage_ld.catalogue.collection_toml import read_collection_toml
+from heritage_ld.catalogue.collection_toml import CollectionHead, read_collection_toml
+from heritage_ld.catalogue.locate import KeyLocator
 from heritage_ld.catalogue.media import MediaChecker
 from heritage_ld.catalogue.media_content import check_media_content
 from heritage_ld.catalogue.reader import RawRow, RawTable, read_csv, read_text, read_xlsx
 from heritage_ld.catalogue.rows import Header, RowReader, read_header
 from heritage_ld.decoding import DEFAULT_MAX_PIXELS
 from heritage_ld.errors import CatalogueError
-from heritage_ld.model import Collection, Item, MediaRole
+from heritage_ld.model import Collection, Item, MediaRole, is_absolute_iri
 from heritage_ld.problems import Location, Problem, Severity, report
 
 __all__ = ["CheckResult", "check_catalogue", "read_catalogue"]
@@ -82,6 +83,22 @@ def _unique(table: RawTable, header: Header, problems: list[Problem]) -> None:
             first[accession] = row.line
 
 
+def _check_logo(head: CollectionHead, text: str, media: MediaChecker, problems: list[Problem]) -> None:
+    """The publisher's logo, when it is a path, is copied by the build: it must be a file inside the folder
+    (C017, C018, C019, C027 at its line of collection.toml), like any media file."""
+    publisher = head.collection.publisher
+    if publisher is None or not publisher.logo or is_absolute_iri(publisher.logo) is None:
+        return
+    found = media.check(publisher.logo)
+    if found.code is None:
+        return
+    line = KeyLocator(text).line_of(("agents", publisher.key, "logo")) or 1
+    params = {"value": publisher.logo}
+    if found.code in ("C018", "C019"):
+        params["reason"] = found.reason
+    problems.append(report(found.code, Location(TOML_NAME, line, None, "logo"), **params))
+
+
 def _locator(table: RawTable, header: Header, row: RawRow) -> Callable[[MediaRole], Location]:
     """Where a row names a media file of a role: its ``master`` or ``access`` cell."""
 
@@ -111,18 +128,21 @@ def check_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_M
                                reason="it does not exist or is not a folder"))
         return CheckResult(None, tuple(problems))
     head = None
+    media = MediaChecker(root)
     toml_path = root / TOML_NAME
     if not os.path.lexists(toml_path):
         problems.append(report("C005", Location(TOML_NAME), what=TOML_NAME))
     else:
         text = read_text(toml_path, TOML_NAME, problems)
         head = read_collection_toml(text, problems) if text is not None else None
+        if head is not None and text is not None:
+            _check_logo(head, text, media, problems)
     table = _read_items(root, problems)
     items: list[Item] = []
     if table is not None:
         header = read_header(table, problems)
         if head is not None:
-            reader = RowReader(header, head, MediaChecker(root), problems)
+            reader = RowReader(header, head, media, problems)
             read = [(item, _locator(table, header, row)) for row in table.rows
                     if (item := reader.read(row)) is not None]
             items = [item for item, _ in read]

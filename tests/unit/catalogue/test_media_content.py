@@ -90,3 +90,14 @@ def test_a_file_named_twice_is_decoded_once_and_reported_at_both_cells(mini: Min
     second = mini.set(1, "master", "media/sub/three.jpg")
     found = [location(p) for p in check_catalogue(mini.root).errors]
     assert found == [("C050", "items.csv", *second), ("C050", "items.csv", *first)]
+
+
+@pytest.mark.parametrize(("logo", "code"), [("../../../../etc/hostname", "C019"), ("media/nope.png", "C017"),
+                                            ("media", "C027"), ("media/one.png", None),
+                                            ("https://example.org/logo.png", None)])
+def test_the_publishers_logo_is_a_media_path_like_any_other(mini: MiniCatalogue, logo: str, code: str | None) -> None:
+    # The build copies a logo given as a path into OUT/iiif/media/_collection/: it must be a file inside.
+    mini.toml = mini.toml.replace('name.en = "Hanoi Museum"\n', f'name.en = "Hanoi Museum"\nlogo = "{logo}"\n')
+    mini.write()
+    found = [location(p) for p in check_catalogue(mini.root).errors]
+    assert found == ([] if code is None else [(code, "collection.toml", mini.toml_line("logo ="), None)])
