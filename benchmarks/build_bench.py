@@ -149,11 +149,12 @@ def main(argv: list[str]) -> int:
     rows: list[tuple[str, float, int]] = []
     full, full_rss = _build(cat, out)
     rows.append(("full build", full, full_rss))
-    for label, change in (("no change", None), ("one row edited", _edit_row),
-                          ("one media file replaced", _replace_media), ("one item removed", _remove_row)):
+    for label, change, flags in (("no change", None, ()), ("one row edited", _edit_row, ()),
+                                 ("one media file replaced", _replace_media, ("--replace",)),  # a bag's payload
+                                 ("one item removed", _remove_row, ())):
         if change is not None:
             change(cat)
-        seconds, rss = _build(cat, out)
+        seconds, rss = _build(cat, out, *flags)
         rows.append((label, seconds, rss))
     forced, forced_rss = _build(cat, out, "--force")
     rows.append(("rebuild with --force", forced, forced_rss))

@@ -1,8 +1,10 @@
 """Replacing a file so that readers see the old bytes or the new, never half of them.
 
 Used for bag tag files, the RDF the build writes and the site's snapshot that a running ``heritage-ld serve``
-re-reads: the bytes go to a new hidden temporary file beside the target (``.NAME.PID-RANDOM.tmp``), which then
-replaces it with ``os.replace``.
+re-reads: the bytes go to a new hidden temporary file beside the target (``.NAME.PID-RANDOM.tmp``), created
+exclusively and never through a link, which then replaces it with ``os.replace``. A process killed before the
+replace leaves its temporary behind: :func:`remove_stale_temporaries` removes those of processes that are no
+longer running, and nothing else.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -15,10 +17,70 @@ replaces it with ``os.replace``.
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import shutil
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+__all__ = ["remove_stale_temporaries", "temporary_path", "write_atomic"]
+
+#: The name of a temporary of this tool: ``.NAME.PID.tmp`` (a file, or a folder being filled).
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>[0-9]+)(-[0-9a-f]+)?\.tmp$")
+
+
+def temporary_path(path: Path) -> Path:
+    """The hidden temporary name of ``path`` for this process: ``.NAME.PID.tmp`` in the same folder.
+
+    >>> temporary_path(Path("rdf/dataset.nt.gz")).name == f".dataset.nt.gz.{os.getpid()}.tmp"
+    True
+    """
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":  # pragma: no cover - os.kill(pid, 0) would end the process on Windows
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but belongs to another user
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove the temporaries (``.NAME.PID.tmp``, files or folders) that a process no longer running left in
+    ``folder`` (not in its sub-folders); return what was removed. Anything else is never touched, nor the
+    temporaries of a process still running (another build writing the same folder).
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> for name in (".a.ttl.999999999.tmp", ".b.ttl.1.tmp.keep", "c.tmp", f".d.{os.getpid()}.tmp"):
+    ...     _ = (d / name).write_bytes(b"")
+    >>> [p.name for p in remove_stale_temporaries(d)]
+    ['.a.ttl.999999999.tmp']
+    >>> sorted(p.name for p in d.iterdir()) == [".b.ttl.1.tmp.keep", f".d.{os.getpid()}.tmp", "c.tmp"]
+    True
+    """
+    removed: list[Path] = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except FileNotFoundError:
+        return removed
+    for entry in entries:
+        match = _TEMPORARY.match(entry.name)
+        if match is None or _running(int(match["pid"])):
+            continue
+        path = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
 
 
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
@@ -44,9 +106,11 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
             view = view[os.write(fd, view):]
         if durable:
             os.fsync(fd)
-    except BaseException:
+    except BaseException as exc:
         os.close(fd)
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:  # os.write names no file: say which it was
+            exc.filename = str(path)
         raise
     os.close(fd)
     os.replace(tmp, path)

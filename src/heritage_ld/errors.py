@@ -19,6 +19,7 @@ __all__ = [
     "InvalidError",
     "PublishError",
     "PublishVerificationError",
+    "StorageError",
     "UsageError",
 ]
 
@@ -33,6 +34,42 @@ class UsageError(HeritageLDError):
     """A request that cannot be carried out as asked (a missing path, an existing target, bad options)."""
 
     exit_code = 2
+
+
+class StorageError(HeritageLDError):
+    """Reading or writing a file failed for a reason of the machine (the disk is full, no permission, an I/O
+    error), not of the data: :attr:`path` is the file (or the folder being written), :attr:`errno` the cause.
+
+    >>> str(StorageError("OUT/site/index.html", 28, "No space left on device"))
+    'disk full while writing OUT/site/index.html: No space left on device'
+    """
+
+    exit_code = 2
+
+    def __init__(self, path: str, errno: int | None, reason: str, *, doing: str = "") -> None:
+        import errno as codes
+
+        self.path, self.errno, self.reason = path, errno, reason
+        if errno in (codes.ENOSPC, getattr(codes, "EDQUOT", codes.ENOSPC)):
+            message = f"disk full while writing {path}: {reason}"
+        else:
+            message = f"{path}: {reason}"
+        super().__init__(message + (f" ({doing})" if doing else ""))
+
+    @classmethod
+    def of(cls, exc: OSError, fallback: str, *, doing: str = "") -> StorageError:
+        """The error for ``exc``, naming its file, else ``fallback`` (the folder that was being written).
+
+        Libraries that report a full disk in words only (RocksDB, under pyoxigraph) are recognised by them.
+        """
+        import errno as codes
+        import os
+
+        path = exc.filename if exc.filename is not None else fallback
+        number, reason = exc.errno, exc.strerror or str(exc)
+        if number is None and os.strerror(codes.ENOSPC) in str(exc):
+            number, reason = codes.ENOSPC, os.strerror(codes.ENOSPC)
+        return cls(str(path), number, reason, doing=doing)
 
 
 class FormatError(HeritageLDError, ValueError):

@@ -34,6 +34,7 @@ file times. The emitters know nothing of it.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -106,8 +107,19 @@ CREATE TABLE IF NOT EXISTS pushes(
 """
 
 
-class LedgerError(Exception):
-    """The ledger cannot be read or written (not a SQLite file, another schema, a locked or full disk)."""
+class LedgerError(OSError):
+    """The ledger cannot be read or written: a full disk (``errno`` ENOSPC, :attr:`filename` the ledger), a
+    locked database, an I/O error. (A damaged ledger or one of another schema is set aside, not an error.)"""
+
+
+def _failure(exc: sqlite3.Error, path: Path, doing: str) -> LedgerError:
+    if "full" in str(exc):  # SQLITE_FULL: "database or disk is full"
+        return LedgerError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+    return LedgerError(f"cannot {doing} the build ledger {path}: {exc}")
+
+
+class _Unusable(Exception):
+    """An existing ledger of another schema."""
 
 
 def ledger_path(out: Path) -> Path:
@@ -199,9 +211,13 @@ class Ledger:
                 db = cls._connect(path)
                 version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
                 if version is None or int(version[0]) != SCHEMA:
-                    raise LedgerError(f"schema {version[0] if version else 'unknown'}, expected {SCHEMA}")
+                    raise _Unusable(f"schema {version[0] if version else 'unknown'}, expected {SCHEMA}")
                 return cls(db, path, fresh=False, reason=None)
-            except (sqlite3.DatabaseError, LedgerError, ValueError) as exc:
+            except sqlite3.OperationalError as exc:  # full, locked, I/O: the ledger is fine, the machine is not
+                if db is not None:
+                    db.close()
+                raise _failure(exc, path, "open") from None
+            except (sqlite3.DatabaseError, _Unusable, ValueError) as exc:
                 reason = f"{path} is unusable ({exc}); starting a new ledger (a full build)"
                 log.warning(reason)
                 if db is not None:
@@ -216,7 +232,7 @@ class Ledger:
                 db.executescript(_TABLES)
                 db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)", (str(SCHEMA),))
         except sqlite3.DatabaseError as exc:
-            raise LedgerError(f"cannot create the build ledger {path}: {exc}") from None
+            raise _failure(exc, path, "create") from None
         return cls(db, path, fresh=True, reason=reason)
 
     @classmethod
@@ -268,7 +284,7 @@ class Ledger:
         try:
             self._db.execute(sql, tuple(args))
         except sqlite3.DatabaseError as exc:
-            raise LedgerError(f"cannot write the build ledger {self.path}: {exc}") from None
+            raise _failure(exc, self.path, "write") from None
 
     # -- meta ---------------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -380,11 +396,18 @@ class _Transaction:
         self._db = db
 
     def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise _failure(exc, Path(self._db.execute("PRAGMA database_list").fetchone()[2]), "write") from None
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         if kind is None:
-            self._db.execute("COMMIT")
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.DatabaseError as error:
+                self._db.execute("ROLLBACK")
+                raise _failure(error, Path(self._db.execute("PRAGMA database_list").fetchone()[2]), "write") from None
         else:
             self._db.execute("ROLLBACK")
 

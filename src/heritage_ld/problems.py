@@ -115,6 +115,13 @@ _TABLE: tuple[Code, ...] = (
          "unmerge the cells and fill in each one (to give several rows the same section, repeat its key in each row)"),
     Code("C039", W, "only the first sheet, {first!r}, is read: {sheets} also hold data and are ignored",
          "keep every item on the first sheet (move or delete the other sheets)"),
+    # -- catalogue: what is inside media files (heritage_ld.catalogue.media_content) -------------------
+    Code("C050", E, "media file {value!r} is not an image that can be decoded: {reason}",
+         "the file may be truncated or damaged: export it again from the original"),
+    Code("C051", E, "media file {value!r} is {width} × {height} pixels ({pixels}), more than the limit of {limit}",
+         "this may be a decompression bomb; if the image is genuine, raise the limit with --max-pixels"),
+    Code("C052", E, "media file {value!r} is not a PDF whose pages can be read: {reason}",
+         "the file may be truncated, damaged or encrypted: save it again as a PDF"),
     # -- rdf -----------------------------------------------------------------------------------------
     Code("R001", E, "{focus}: {path} {message}", "see the shape {shape}"),
     Code("R002", E, "{value!r} cannot be read as {format}: {reason}"),
@@ -128,6 +135,8 @@ _TABLE: tuple[Code, ...] = (
          "https://iiif.io/api/presentation/3.0/"),
     Code("I002", E, "{value!r} is not a IIIF manifest or collection: {reason}"),
     Code("I003", E, "media file {value!r} cannot be read: {reason}"),
+    Code("I004", E, "media file {value!r} is {width} × {height} pixels ({pixels}), more than the limit of {limit}",
+         "this may be a decompression bomb; if the image is genuine, raise the limit with --max-pixels"),
     # -- bags ----------------------------------------------------------------------------------------
     Code("B001", E, "{path}: checksum mismatch ({algorithm}: expected {expected}, found {found})", "",
          "https://www.rfc-editor.org/rfc/rfc8493#section-3"),

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from heritage_ld.catalogue.collection_toml import NAME as TOML_NAME
 from heritage_ld.catalogue.collection_toml import read_collection_toml
 from heritage_ld.catalogue.media import MediaChecker
-from heritage_ld.catalogue.reader import RawTable, read_csv, read_text, read_xlsx
+from heritage_ld.catalogue.media_content import check_media_content
+from heritage_ld.catalogue.reader import RawRow, RawTable, read_csv, read_text, read_xlsx
 from heritage_ld.catalogue.rows import Header, RowReader, read_header
+from heritage_ld.decoding import DEFAULT_MAX_PIXELS
 from heritage_ld.errors import CatalogueError
-from heritage_ld.model import Collection, Item
+from heritage_ld.model import Collection, Item, MediaRole
 from heritage_ld.problems import Location, Problem, Severity, report
 
 __all__ = ["CheckResult", "check_catalogue", "read_catalogue"]
@@ -79,8 +82,23 @@ def _unique(table: RawTable, header: Header, problems: list[Problem]) -> None:
             first[accession] = row.line
 
 
-def check_catalogue(path: str | os.PathLike[str]) -> CheckResult:
+def _locator(table: RawTable, header: Header, row: RawRow) -> Callable[[MediaRole], Location]:
+    """Where a row names a media file of a role: its ``master`` or ``access`` cell."""
+
+    def locate(role: MediaRole) -> Location:
+        name = "access" if role is MediaRole.ACCESS else "master"
+        pos = header.plain.get(name)
+        return Location(table.file, row.line, None if pos is None else pos + 1, name)
+
+    return locate
+
+
+def check_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS) -> CheckResult:
     """Check the catalogue folder ``path`` and return every problem, with the collection when it has no error.
+
+    Besides the text of the catalogue, every media file a build decodes is opened and decoded (images within
+    ``max_pixels`` pixels, every page of PDFs: :mod:`heritage_ld.catalogue.media_content`), so that a catalogue
+    without errors builds.
 
     >>> result = check_catalogue("no/such/folder")
     >>> result.collection, [p.render(hints=False) for p in result.errors]
@@ -106,7 +124,10 @@ def check_catalogue(path: str | os.PathLike[str]) -> CheckResult:
         header = read_header(table, problems)
         if head is not None:
             reader = RowReader(header, head, media, problems)
-            items = [item for row in table.rows if (item := reader.read(row)) is not None]
+            read = [(item, _locator(table, header, row)) for row in table.rows
+                    if (item := reader.read(row)) is not None]
+            items = [item for item, _ in read]
+            check_media_content(read, root, problems, max_pixels=max_pixels)
         _unique(table, header, problems)
     problems.sort(key=_order)
     if head is None or any(p.is_error for p in problems):
@@ -115,8 +136,9 @@ def check_catalogue(path: str | os.PathLike[str]) -> CheckResult:
     return CheckResult(collection, tuple(problems))
 
 
-def read_catalogue(path: str | os.PathLike[str]) -> Collection:
-    """Read the catalogue folder ``path`` into a :class:`~heritage_ld.model.Collection`.
+def read_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Collection:
+    """Read the catalogue folder ``path`` into a :class:`~heritage_ld.model.Collection`, checked as
+    :func:`check_catalogue` checks it (``max_pixels``: the largest image accepted).
 
     Raises :class:`~heritage_ld.errors.CatalogueError` carrying every problem when there is an error;
     warnings alone do not raise.
@@ -124,7 +146,7 @@ def read_catalogue(path: str | os.PathLike[str]) -> Collection:
     >>> read_catalogue("examples/hanoi-1972").title["en"]   # doctest: +SKIP
     'Hanoi 1972 – Aspiration for Peace'
     """
-    result = check_catalogue(path)
+    result = check_catalogue(path, max_pixels=max_pixels)
     if result.collection is None:
         raise CatalogueError(result.problems)
     return result.collection

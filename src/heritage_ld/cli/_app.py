@@ -14,11 +14,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from heritage_ld._version import __version__
-from heritage_ld.errors import CatalogueError, HeritageLDError, PublishError
+from heritage_ld.decoding import DEFAULT_MAX_PIXELS
+from heritage_ld.errors import CatalogueError, HeritageLDError, PublishError, StorageError
 from heritage_ld.pipeline.progress import NullProgress
 from heritage_ld.problems import Problem
 
-__all__ = ["app", "console", "err_console", "handle_errors", "make_progress", "print_problems", "progress_reporter"]
+__all__ = ["MAX_PIXELS_OPTION", "app", "console", "err_console", "handle_errors", "make_progress", "print_problems",
+           "progress_reporter"]
 
 app = typer.Typer(
     name="heritage-ld",
@@ -77,8 +79,12 @@ def handle_errors(fn: F) -> F:
             print_problems(exc.problems)
             raise typer.Exit(exc.exit_code) from None
         except HeritageLDError as exc:
-            err_console.print(f"error: {exc}", style="bold red", highlight=False, markup=False)
+            err_console.print(f"error: {exc}", style="bold red", highlight=False, markup=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:  # the disk is full, a permission, an I/O error: one line naming the file
+            error = StorageError.of(exc, "a file")
+            err_console.print(f"error: {error}", style="bold red", highlight=False, markup=False, soft_wrap=True)
+            raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
             err_console.print("interrupted", style="red")
             raise typer.Exit(130) from None
@@ -154,3 +160,7 @@ def make_progress(*, thread: bool = True) -> Progress:
 
 QUIET_OPTION = typer.Option(False, "--quiet", "-q", help="No progress bars or summaries; only problems and errors.")
 JOBS_OPTION = typer.Option(None, "--jobs", "-j", min=1, help="Parallel workers (default: the number of CPUs).")
+MAX_PIXELS_OPTION = typer.Option(
+    DEFAULT_MAX_PIXELS, "--max-pixels", min=1,
+    help="Refuse images with more pixels than this (a decompression bomb, or a master larger than expected); "
+         "give check and build the same value.")

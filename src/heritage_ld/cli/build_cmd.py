@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from heritage_ld.cli._app import JOBS_OPTION, QUIET_OPTION, app, console, handle_errors, progress_reporter
+from heritage_ld.cli._app import (
+    JOBS_OPTION,
+    MAX_PIXELS_OPTION,
+    QUIET_OPTION,
+    app,
+    console,
+    handle_errors,
+    progress_reporter,
+)
 from heritage_ld.errors import UsageError
 from heritage_ld.pipeline.build import STEPS
 from heritage_ld.pipeline.executor import EXECUTORS
@@ -33,6 +41,7 @@ def build_command(
     ledger: bool = typer.Option(True, "--ledger/--no-ledger",
                                 help="Keep the build ledger OUT/ledger.sqlite3 (incremental rebuilds, OAI datestamps, "
                                      "deleted records, the IIIF change stream)."),
+    max_pixels: int = MAX_PIXELS_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Build everything for a catalogue into OUT: RDF, IIIF manifests and tiles, bags and the exhibition site."""
@@ -42,9 +51,9 @@ def build_command(
     steps = [s.strip() for s in only.split(",") if s.strip()] if only else None
     if bag_mode not in ("item", "collection"):
         raise UsageError(f"--bag-mode must be 'item' or 'collection', not {bag_mode!r}")
-    collection = read_catalogue(catalogue)
+    collection = read_catalogue(catalogue, max_pixels=max_pixels)
     options = BuildOptions(base_url=base_url, tiles=tiles, bag_mode=bag_mode, replace=replace, rehash=rehash,
-                           prune_bags=prune_bags)
+                           prune_bags=prune_bags, max_pixels=max_pixels)
     with progress_reporter(quiet) as progress:
         report = build(collection, out, only=steps, options=options, executor=executor, jobs=jobs, progress=progress,
                        force=force, verify=verify, ledger=ledger)

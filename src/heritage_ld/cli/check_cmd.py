@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from heritage_ld.cli._app import QUIET_OPTION, app, console, handle_errors, print_problems
+from heritage_ld.cli._app import MAX_PIXELS_OPTION, QUIET_OPTION, app, console, handle_errors, print_problems
 
 
 @app.command("check")
@@ -14,14 +14,16 @@ from heritage_ld.cli._app import QUIET_OPTION, app, console, handle_errors, prin
 def check(
     catalogue: Path = typer.Argument(..., help="The catalogue folder (collection.toml + items.csv or items.xlsx)."),
     quiet: bool = QUIET_OPTION,
+    max_pixels: int = MAX_PIXELS_OPTION,
 ) -> None:
     """Check a catalogue and list every problem as file:line:column: message.
 
+    Every media file the build decodes is opened and decoded too (images within --max-pixels, every PDF page).
     Exit 0 when it can be built (warnings are shown but allowed), 2 when it has errors.
     """
     from heritage_ld.catalogue import check_catalogue
 
-    result = check_catalogue(catalogue)
+    result = check_catalogue(catalogue, max_pixels=max_pixels)
     print_problems(result.problems)
     if result.errors:
         console.print(

@@ -8,13 +8,16 @@ Originals are only read, never moved or changed.
 
 from __future__ import annotations
 
+import errno
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
+from heritage_ld.atomic import temporary_path
+from heritage_ld.decoding import DEFAULT_MAX_PIXELS, MediaUnreadable, TooManyPixels, open_image
 from heritage_ld.errors import FormatError
 from heritage_ld.model import Collection, Item, MediaFile, UrlScheme, iri_segment
 from heritage_ld.problems import Location, report
@@ -32,12 +35,16 @@ __all__ = [
     "publish_media",
     "read_page_sizes",
     "read_sizes",
+    "unreadable",
     "upright_size",
     "views",
 ]
 
 #: The media folder of files that belong to the collection rather than an item (the publisher's logo).
 COLLECTION_SEGMENT = "_collection"
+
+#: Errors of a full disk (or quota).
+_FULL = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
 
 #: Pixel sizes of image files, by their path in the catalogue.
 ImageSizes = Mapping[PurePosixPath, tuple[int, int]]
@@ -85,12 +92,24 @@ def upright_size(im: Image.Image) -> tuple[int, int]:
     return (height, width) if orientation(im) in _QUARTER_TURNS else (width, height)
 
 
-def image_size(path: Path) -> tuple[int, int]:
+def unreadable(path: Path, exc: MediaUnreadable | OSError) -> FormatError:
+    """The build-time failure for an image that cannot be used: ``I004`` over the pixel limit, else ``I003``."""
+    if isinstance(exc, TooManyPixels):
+        problem = report("I004", Location(str(path)), value=str(path), width=exc.width, height=exc.height,
+                         pixels=f"{exc.width * exc.height:,}", limit=f"{exc.limit:,}")
+    else:
+        reason = exc.reason if isinstance(exc, MediaUnreadable) else (exc.strerror or str(exc))
+        problem = report("I003", Location(str(path)), value=str(path), reason=reason)
+    return FormatError(problem.render())
+
+
+def image_size(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[int, int]:
     """Width and height of an image as shown (EXIF orientation applied), from its header only (Pillow decodes
     no pixels until asked). A camera JPEG stored 4000 × 3000 with orientation 6 is 3000 × 4000.
 
     Raises:
-        FormatError: the file is missing or is not an image Pillow can read (problem ``I003``).
+        FormatError: the file is missing or is not an image Pillow can read (problem ``I003``), or it has more
+            than ``max_pixels`` pixels (``I004``, :mod:`heritage_ld.decoding`).
 
     >>> import io, tempfile, pathlib
     >>> from PIL import Image
@@ -99,15 +118,14 @@ def image_size(path: Path) -> tuple[int, int]:
     (30, 20)
     """
     try:
-        with Image.open(path) as im:
+        with open_image(path, max_pixels=max_pixels) as im:
             width, height = upright_size(im)
-    except (OSError, UnidentifiedImageError, ValueError) as exc:
-        problem = report("I003", Location(str(path)), value=str(path), reason=str(exc) or type(exc).__name__)
-        raise FormatError(problem.render()) from exc
+    except (MediaUnreadable, OSError) as exc:  # a missing file, no permission: the file's problem, I003
+        raise unreadable(path, exc) from exc
     return int(width), int(height)
 
 
-def read_sizes(collection: Collection) -> dict[PurePosixPath, tuple[int, int]]:
+def read_sizes(collection: Collection, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> dict[PurePosixPath, tuple[int, int]]:
     """The pixel size of every image an item shows: from the catalogue when it gives one, else from the header.
 
     Raises:
@@ -116,7 +134,7 @@ def read_sizes(collection: Collection) -> dict[PurePosixPath, tuple[int, int]]:
     sizes: dict[PurePosixPath, tuple[int, int]] = {}
     for item in collection.items:
         for media in item.images:
-            sizes[media.path] = known_size(media, collection.root)
+            sizes[media.path] = known_size(media, collection.root, max_pixels=max_pixels)
     return sizes
 
 
@@ -176,7 +194,7 @@ def page_image_path(media: MediaFile, page: int) -> PurePosixPath:
     return media.path.with_name(f"{media.path.stem}-p{page}.jpg")
 
 
-def known_size(media: MediaFile, root: Path | None) -> tuple[int, int]:
+def known_size(media: MediaFile, root: Path | None, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[int, int]:
     """The size of one image: ``media.width``/``height`` when set, else read from the file under ``root``."""
     if media.width is not None and media.height is not None:
         return media.width, media.height
@@ -184,7 +202,7 @@ def known_size(media: MediaFile, root: Path | None) -> tuple[int, int]:
         problem = report("I003", Location(str(media.path)), value=str(media.path),
                          reason="no size given and no catalogue folder to read it from")
         raise FormatError(problem.render())
-    return image_size(media.resolve(root))
+    return image_size(media.resolve(root), max_pixels=max_pixels)
 
 
 def media_path(segment: str, media: MediaFile | PurePosixPath) -> str:
@@ -210,7 +228,8 @@ def media_url(urls: UrlScheme, accession: str | None, media: MediaFile | PurePos
 def publish_media(source: Path, out: Path, relative: str) -> bool:
     """Copy ``source`` to ``out/relative`` unless an identical-size, not-older copy is there; True if copied.
 
-    The copy goes to a temporary name first and is renamed into place, so an interruption leaves no half file.
+    The copy goes to a temporary name first (``.NAME.PID.tmp``) and is renamed into place, so an interruption
+    leaves no half file, and a failure (a full disk) no temporary.
     """
     target = out / relative
     try:
@@ -220,7 +239,13 @@ def publish_media(source: Path, out: Path, relative: str) -> bool:
     except FileNotFoundError:
         pass
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
-    shutil.copyfile(source, tmp)
+    tmp = temporary_path(target)
+    try:
+        shutil.copyfile(source, tmp)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno in _FULL:  # shutil names the source: the copy is what failed
+            exc.filename, exc.filename2 = str(target), None
+        raise
     tmp.replace(target)
     return True

@@ -10,21 +10,22 @@ deterministically, and tiled like any image (:func:`heritage_ld.iiif.tiles.write
   a manifest can be built without the tiles.
 * Rendering is PDFium's (``pypdfium2``) on a white background, RGB, forms and annotations drawn; the same file
   gives the same pixels, and Pillow's JPEG encoder the same bytes.
-* PDFium is not thread-safe: every call into it holds one lock (threads of one process render one page at a time;
-  processes render in parallel), and the JPEG encoding of the tiles runs outside it.
+* PDFium is not thread-safe: every call into it holds one lock (:func:`heritage_ld.decoding.open_pdf`, shared
+  with ``check``; threads of one process render one page at a time, processes render in parallel), and the JPEG
+  encoding of the tiles runs outside it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
+from heritage_ld.decoding import MediaUnreadable, open_pdf
 from heritage_ld.errors import FormatError
 from heritage_ld.problems import Location, report
 
@@ -32,9 +33,6 @@ __all__ = ["LONG_SIDE", "page_pixels", "page_sizes", "render_page"]
 
 #: The long side of a rendered page, in pixels.
 LONG_SIDE = 2000
-
-_LOCK = threading.Lock()
-
 
 def page_pixels(width: float, height: float) -> tuple[int, int]:
     """The rendered pixel size of a page of ``width`` × ``height`` points.
@@ -55,25 +53,23 @@ def _scale(width: float, height: float) -> float:
 
 
 def _fail(path: Path, exc: BaseException) -> FormatError:
-    reason = f"not a PDF that PDFium can open ({str(exc) or type(exc).__name__})"
+    if isinstance(exc, MediaUnreadable):
+        reason = exc.reason
+    else:
+        reason = f"not a PDF that PDFium can open ({str(exc) or type(exc).__name__})"
     problem = report("I003", Location(str(path)), value=str(path), reason=reason)
     return FormatError(problem.render())
 
 
 @contextlib.contextmanager
 def _document(path: Path) -> Iterator[Any]:
-    """An open PDFium document, under the module lock (PDFium is not thread-safe); I003 when it cannot open."""
-    import pypdfium2 as pdfium
-
-    with _LOCK:
-        try:
-            doc = pdfium.PdfDocument(path)
-        except (pdfium.PdfiumError, OSError, ValueError) as exc:
-            raise _fail(path, exc) from exc
-        try:
+    """An open PDFium document, under PDFium's lock (:func:`heritage_ld.decoding.open_pdf`); I003 when it cannot
+    be opened. An error of the disk (``OSError`` with an errno) is raised as it is."""
+    try:
+        with open_pdf(path) as doc:
             yield doc
-        finally:
-            doc.close()
+    except MediaUnreadable as exc:
+        raise _fail(path, exc) from exc
 
 
 def page_sizes(path: Path) -> tuple[tuple[int, int], ...]:

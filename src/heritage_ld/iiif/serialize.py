@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from heritage_ld import vocab
+from heritage_ld.atomic import write_atomic
 
 try:  # optional speed-up; the output is byte-identical without it
     import orjson as _orjson
@@ -81,7 +82,8 @@ def dumps(document: Mapping[str, Any], *, indent: bool = True, ordered: bool = F
 
 
 def write_json(document: Mapping[str, Any], path: Path, *, ordered: bool = False) -> None:
-    """Write ``document`` to ``path`` (parents created) with :func:`dumps`; written only when the bytes change."""
+    """Write ``document`` to ``path`` (parents created) with :func:`dumps`; written only when the bytes change,
+    through a temporary file (:func:`heritage_ld.atomic.write_atomic`: a failure leaves the old file whole)."""
     data = dumps(document, ordered=ordered)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -89,4 +91,4 @@ def write_json(document: Mapping[str, Any], path: Path, *, ordered: bool = False
             return
     except FileNotFoundError:
         pass
-    path.write_bytes(data)
+    write_atomic(path, data, durable=False)

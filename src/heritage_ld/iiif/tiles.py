@@ -23,8 +23,9 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from heritage_ld.decoding import DEFAULT_MAX_PIXELS, MediaUnreadable, decode_image
 from heritage_ld.errors import FormatError
-from heritage_ld.iiif.media import image_size, orientation
+from heritage_ld.iiif.media import image_size, orientation, unreadable
 from heritage_ld.iiif.pyramid import Pyramid, Tile
 from heritage_ld.iiif.serialize import dumps
 
@@ -90,9 +91,9 @@ class _Writer:
     def save(self, im: Image.Image, relative: str) -> None:
         target = self.path(relative)
         if self._pool is None:
-            _encode(im, target)
+            _save(im, target)
         else:
-            self._pending.append(self._pool.submit(_encode, im, target))
+            self._pending.append(self._pool.submit(_save, im, target))
 
     def wait(self) -> None:
         pending, self._pending = self._pending, []
@@ -109,6 +110,16 @@ class _Writer:
 
 def _encode(im: Image.Image, target: Path) -> None:
     im.save(target, "JPEG", quality=QUALITY, optimize=False, progressive=False)
+
+
+def _save(im: Image.Image, target: Path) -> None:
+    """Encode one file; an ``OSError`` names it (a failed ``write`` names no file: a full disk must say where)."""
+    try:
+        _encode(im, target)
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(target)
+        raise
 
 
 def _is_plain_jpeg(source: Path) -> bool:
@@ -133,14 +144,21 @@ def _by_scale(pyramid: Pyramid) -> dict[int, list[Tile]]:
     return tiles
 
 
-def _write_pillow(source: Path | Image.Image, tmp: Path, pyramid: Pyramid, workers: int) -> int:
+def _decoded(source: Path, max_pixels: int) -> Image.Image:
+    """The source decoded (``I003`` when truncated or damaged, ``I004`` over the pixel limit)."""
+    try:
+        return decode_image(source, max_pixels=max_pixels)
+    except MediaUnreadable as exc:
+        raise unreadable(source, exc) from exc
+
+
+def _write_pillow(source: Path | Image.Image, tmp: Path, pyramid: Pyramid, workers: int, max_pixels: int) -> int:
     if isinstance(source, Image.Image):  # already decoded (a rendered PDF page)
         plain_jpeg = False
         level = _to_jpeg_mode(source)
     else:
-        with Image.open(source) as opened:
+        with _decoded(source, max_pixels) as opened:
             plain_jpeg = _plain_jpeg(opened)
-            opened.load()
             level = _to_jpeg_mode(_upright(opened))
     writer = _Writer(tmp, workers)
     try:
@@ -168,7 +186,7 @@ def _write_pillow(source: Path | Image.Image, tmp: Path, pyramid: Pyramid, worke
             elif plain_jpeg:  # the source already is the full-size JPEG: copy its bytes
                 shutil.copyfile(source, writer.path(full))
             else:  # decoded again rather than kept: memory stays at one full-size image
-                with Image.open(source) as opened:
+                with _decoded(source, max_pixels) as opened:
                     writer.save(_to_jpeg_mode(_upright(opened)), full)
     finally:
         writer.close()
@@ -230,7 +248,7 @@ def _write_pyvips(source: Path, tmp: Path, pyramid: Pyramid, workers: int) -> in
 
 
 def write_tiles(source: Path | Image.Image, directory: Path, service_id: str, *, backend: str | None = None,
-                rights: str | None = None, workers: int = 1) -> TileResult:
+                rights: str | None = None, workers: int = 1, max_pixels: int = DEFAULT_MAX_PIXELS) -> TileResult:
     """Write the level-0 ``info.json``, tiles and sizes of one image into ``directory`` (replacing it).
 
     Args:
@@ -241,9 +259,12 @@ def write_tiles(source: Path | Image.Image, directory: Path, service_id: str, *,
         backend: ``pillow`` (default) or ``pyvips`` (needs ``heritage-ld[images]``).
         rights: a rights IRI to put in ``info.json`` (Image API 3.0 §5.5).
         workers: threads encoding the tiles of this one image (use 1 when images are already done in parallel).
+        max_pixels: refuse a larger image (problem ``I004``, :mod:`heritage_ld.decoding`).
 
     Raises:
-        FormatError: the image cannot be read (problem ``I003``).
+        FormatError: the image cannot be read or decoded (problem ``I003``) or is too large (``I004``).
+        OSError: the tiles cannot be written (no space left …); the folder's previous content is kept and no
+            ``.part`` folder is left.
 
     >>> import tempfile, pathlib
     >>> from PIL import Image
@@ -259,7 +280,7 @@ def write_tiles(source: Path | Image.Image, directory: Path, service_id: str, *,
         backend = "pillow"
         width, height = source.size
     else:
-        width, height = image_size(source)  # I003 when unreadable
+        width, height = image_size(source, max_pixels=max_pixels)  # I003 when unreadable, I004 when too large
     pyramid = Pyramid(width, height)
     tmp = directory.with_name(directory.name + ".part")
     if tmp.exists():
@@ -269,12 +290,16 @@ def write_tiles(source: Path | Image.Image, directory: Path, service_id: str, *,
         if backend == "pyvips" and isinstance(source, Path):
             files = _write_pyvips(source, tmp, pyramid, max(1, workers))
         else:
-            files = _write_pillow(source, tmp, pyramid, max(1, workers))
+            files = _write_pillow(source, tmp, pyramid, max(1, workers), max_pixels)
         (tmp / "info.json").write_bytes(dumps(pyramid.info(service_id, rights=rights), ordered=True))
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError) and exc.filename is not None and Path(exc.filename).is_relative_to(tmp):
+            exc.filename = str(directory / Path(exc.filename).relative_to(tmp))  # where it was going
         raise
     old = directory.with_name(directory.name + ".old")
+    if old.exists():  # left by a run killed between the two renames below
+        shutil.rmtree(old)
     if directory.exists():
         directory.rename(old)
     tmp.rename(directory)

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from heritage_ld.errors import UsageError
+from heritage_ld.decoding import DEFAULT_MAX_PIXELS
+from heritage_ld.errors import StorageError, UsageError
 from heritage_ld.ledger import Ledger, LedgerError
 from heritage_ld.model import Collection, UrlScheme
 from heritage_ld.pipeline.executor import Executor, make_executor
@@ -23,6 +24,9 @@ from heritage_ld.pipeline.incremental import Plan
 from heritage_ld.pipeline.progress import NullProgress, Progress
 
 __all__ = ["STEPS", "BuildContext", "BuildOptions", "BuildReport", "StepResult", "build", "source_date"]
+
+#: The folder of OUT each step writes (named when a failing write does not say which file it was).
+STEP_FOLDERS: dict[str, str] = {"rdf": "rdf", "iiif": "iiif", "bags": "bags", "site": "site", "store": "store"}
 
 #: Build steps in the order they run: name -> "module:function".
 STEPS: dict[str, str] = {
@@ -45,6 +49,8 @@ class BuildOptions:
     rehash: bool = False
     source_date_epoch: int | None = None
     prune_bags: bool = False  # remove the bags of withdrawn items (kept by default: originals are sacred)
+    #: Images with more pixels are refused (problem ``I004``; :mod:`heritage_ld.decoding`).
+    max_pixels: int = DEFAULT_MAX_PIXELS
     extra: tuple[tuple[str, Any], ...] = ()
 
     def digest_options(self, urls: UrlScheme) -> dict[str, Any]:
@@ -146,6 +152,8 @@ def build(
 
     Raises:
         UsageError: an unknown step name.
+        StorageError: a file could not be read or written (the disk is full, a permission, an I/O error); the
+            step stops, its outputs already in place are kept and it leaves no temporary file behind.
     """
     options = options or BuildOptions()
     wanted = list(STEPS) if only is None else list(dict.fromkeys(only))
@@ -165,12 +173,15 @@ def build(
             try:
                 book = Ledger.open(out)
             except LedgerError as exc:
-                raise UsageError(str(exc)) from None
+                raise StorageError.of(exc, str(out), doing="opening the build ledger") from None
             if book.reset_reason:
                 warnings.append(book.reset_reason)
         epoch = source_date(options)
-        plan = Plan.make(collection, book, options=options.digest_options(urls), mapper=ex.map, force=force,
-                         verify=verify, now=epoch)
+        try:
+            plan = Plan.make(collection, book, options=options.digest_options(urls), mapper=ex.map, force=force,
+                             verify=verify, now=epoch)
+        except OSError as exc:
+            raise StorageError.of(exc, str(out), doing="recording media fingerprints in the build ledger") from exc
         ctx = BuildContext(
             collection=collection,
             out=out,
@@ -182,8 +193,16 @@ def build(
         )
         for name in STEPS:  # registry order, whatever order the caller named them in
             if name in wanted:
-                ctx.results[name] = _load(name)(ctx)
-        counts = _note_items(collection, plan) if book is not None else {}
+                step = _load(name)
+                try:
+                    ctx.results[name] = step(ctx)
+                except OSError as exc:
+                    folder = out / STEP_FOLDERS.get(name, "")
+                    raise StorageError.of(exc, str(folder), doing=f"in the {name} step") from exc
+        try:
+            counts = _note_items(collection, plan) if book is not None else {}
+        except OSError as exc:
+            raise StorageError.of(exc, str(out), doing="recording the items in the build ledger") from exc
     finally:
         if own:
             ex.close()

@@ -100,19 +100,23 @@ def find_image_services(out: Path, urls: UrlScheme, item: Item) -> list[ImageSer
 def make_thumbnail(source: Path, target: Path, *, width: int = THUMB_WIDTH) -> tuple[int, int] | None:
     """Write a JPEG thumbnail of ``source`` at most ``width`` pixels wide; its size, or ``None`` if unreadable.
 
-    The original is only read (never written); EXIF orientation is applied.
+    The original is only read (never written); EXIF orientation is applied. An unreadable source gives
+    ``None``; a failure to write the thumbnail (a full disk) raises ``OSError``.
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import ImageOps
+
+    from heritage_ld.decoding import MediaUnreadable, open_image
 
     try:
-        with Image.open(source) as img:
-            img = ImageOps.exif_transpose(img)
-            img.thumbnail((width, width * 4))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            img.convert("RGB").save(target, "JPEG", quality=82, optimize=True)
-            return img.size
-    except (OSError, UnidentifiedImageError, ValueError):
+        with open_image(source) as img:
+            thumb = ImageOps.exif_transpose(img)
+            thumb.thumbnail((width, width * 4))
+            thumb = thumb.convert("RGB")
+    except (MediaUnreadable, OSError, ValueError):
         return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    thumb.save(target, "JPEG", quality=82, optimize=True)
+    return thumb.size
 
 
 def rdf_path(urls: UrlScheme, accession: str, extension: str) -> str:

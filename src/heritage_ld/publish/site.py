@@ -6,6 +6,9 @@ step's file when present) in a ``<script type="application/ld+json">`` with ``<`
 JSON ``\\u`` escapes, so no value can close the script element (HTML §4.12.1.3). The deep-zoom viewer is the
 vendored OpenSeadragon on the static IIIF tiles; nothing is loaded from outside the site.
 
+The site is written into a hidden folder beside it (``OUT/.site.PID.tmp``) and moved into ``OUT/site`` only
+when every file is written: a failure (a full disk) leaves the previous site as it was and no temporary behind.
+
 >>> relative("site/object/A.html", "iiif/A/manifest.json")
 '../../iiif/A/manifest.json'
 """
@@ -13,11 +16,13 @@ vendored OpenSeadragon on the static IIIF tiles; nothing is loaded from outside 
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Collection as Collection_
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -29,9 +34,10 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     from importlib.abc import Traversable
 
+from heritage_ld.atomic import remove_stale_temporaries, temporary_path
 from heritage_ld.model import Collection, Item, MultilingualText, UrlScheme, iri_segment
 from heritage_ld.publish.artefacts import THUMB_WIDTH, find_image_services, make_thumbnail, rdf_path
-from heritage_ld.publish.snapshot import make_snapshot, write_snapshot
+from heritage_ld.publish.snapshot import SNAPSHOT_PATH, make_snapshot, write_snapshot
 from heritage_ld.vocab import labels
 
 __all__ = ["LABELS", "ItemPage", "escape_json_for_script", "relative", "rights_label", "write_site"]
@@ -87,6 +93,17 @@ def rights_label(iri: str) -> str:
     return iri
 
 
+@contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """Name ``path`` in an ``OSError`` raised while writing it (a failed ``write`` names no file)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(path)
+        raise
+
+
 def _ml(text: MultilingualText) -> list[list[str]]:
     return [[lang, value] for lang, value in text]
 
@@ -120,11 +137,14 @@ class ItemPage:
 
 
 class _SiteWriter:
-    def __init__(self, collection: Collection, out: Path, urls: UrlScheme) -> None:
+    """Reads what the other steps wrote in ``out``; writes the site's files under ``dest`` (paths as under OUT)."""
+
+    def __init__(self, collection: Collection, out: Path, urls: UrlScheme, dest: Path) -> None:
         from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
         self.collection = collection
         self.out = out
+        self.dest = dest
         self.urls = urls
         self.env = Environment(
             loader=PackageLoader("heritage_ld.publish", "templates"),
@@ -163,7 +183,8 @@ class _SiteWriter:
         if root is None or not item.images:
             return _Pictures(None, None, None, ())
         target = f"site/thumbs/{iri_segment(item.accession)}.jpg"
-        made = make_thumbnail(item.images[0].resolve(root), self.out / target)
+        with _writing(self.dest / target):
+            made = make_thumbnail(item.images[0].resolve(root), self.dest / target)
         return _Pictures(target if made else None, made, target if made else None, ())
 
     # -- rendering --------------------------------------------------------------------------------
@@ -198,9 +219,11 @@ class _SiteWriter:
         return next((lang for lang, v in text if v == best), "")
 
     def render(self, template: str, page: str, **values: Any) -> str:
-        path = self.out / page
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.env.get_template(template).render(**self.common(page), **values), encoding="utf-8")
+        path = self.dest / page
+        text = self.env.get_template(template).render(**self.common(page), **values)
+        with _writing(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
         return page
 
     def jsonld(self, item: Item, dc: list[list[str]]) -> str:
@@ -258,7 +281,7 @@ def _Markup(text: str) -> Any:
 
 
 def _copy_static(out: Path) -> None:
-    """Copy the site's CSS/JS and the vendored OpenSeadragon into ``OUT/site``."""
+    """Copy the site's CSS/JS and the vendored OpenSeadragon into ``out/site``."""
     base = resources.files("heritage_ld.publish") / "static"
 
     def copy(node: Traversable, target: Path) -> None:
@@ -267,8 +290,9 @@ def _copy_static(out: Path) -> None:
             for child in sorted(node.iterdir(), key=lambda n: n.name):
                 copy(child, target / child.name)
         else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(node.read_bytes())
+            with _writing(target):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(node.read_bytes())
 
     site = out / "site"
     for name in ("static", "vendor"):
@@ -279,6 +303,29 @@ def _copy_static(out: Path) -> None:
             copy(child, site / "vendor")  # site/vendor/openseadragon/ (with its README and licence)
         else:
             copy(child, site / "static" / child.name)
+
+
+#: Folders of the site that are written whole by every build: replaced whole, so no stale page survives an
+#: item's removal. Other files are replaced one by one; files a build does not write are left alone.
+_GENERATED = frozenset({"object", "section", "thumbs", "static", "vendor"})
+
+
+def _move_into_place(staged: Path, site: Path, *, top: bool = True, whole: frozenset[str] = _GENERATED) -> None:
+    """Move the staged site into ``site``: renames within one file system, which need no new space. The
+    folders named in ``whole`` replace their old selves; the others are merged file by file."""
+    site.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(staged.iterdir(), key=lambda p: p.name):
+        target = site / entry.name
+        if entry.is_dir() and not (top and entry.name in whole):
+            _move_into_place(entry, target, top=False, whole=whole)
+        elif entry.is_dir():
+            old = temporary_path(target)
+            if target.exists():
+                target.rename(old)
+            entry.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(entry, target)
 
 
 def _sitemap(urls: UrlScheme, pages: list[str], extra: list[str]) -> str:
@@ -306,6 +353,8 @@ def write_site(
 ) -> list[str]:
     """Write the exhibition site into ``out/site`` and return the paths written (relative to ``out``).
 
+    The files are written in a hidden folder first and moved into ``out/site`` when all are written.
+
     Reads what the other steps wrote in ``out`` (IIIF image services and sizes, RDF files, bags) and links
     to what exists. ``mapper`` runs per-item work in parallel (``executor.map``); ``advance`` is called once
     per item page written.
@@ -324,15 +373,47 @@ def write_site(
     ...     "&lt;b&gt;Street" in (Path(d) / "site/object/A.1.html").read_text()
     True
     """
+    out.mkdir(parents=True, exist_ok=True)
+    for folder in (out, out / "site", out / "site" / "data"):  # left by a build that was killed
+        remove_stale_temporaries(folder)
+    staging = temporary_path(out / "site")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        paths = _write_site(collection, out, urls, staging, datestamp=datestamp, mapper=mapper, advance=advance,
+                            only=only, known=known, on_page=on_page)
+        # A full build replaces the item pages and thumbnails whole (no stale page survives); an incremental
+        # one moves in the pages it wrote, one by one, beside the unchanged ones.
+        _move_into_place(staging / "site", out / "site",
+                         whole=_GENERATED if only is None else _GENERATED - {"object", "thumbs"})
+    except OSError as exc:  # name the file as it would have been in OUT, not in the hidden folder
+        if exc.filename is not None and Path(exc.filename).is_relative_to(staging):
+            exc.filename = str(out / Path(exc.filename).relative_to(staging))
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return paths
+
+
+def _write_site(
+    collection: Collection,
+    out: Path,
+    urls: UrlScheme,
+    dest: Path,
+    *,
+    datestamp: int | None,
+    mapper: Mapper[Any, Any] | None,
+    advance: Callable[[], None] | None,
+    only: Collection_[str] | None,
+    known: Mapping[str, Mapping[str, Any]] | None,
+    on_page: Callable[[ItemPage], None] | None,
+) -> list[str]:
+    """Write the site's files under ``dest/site``, reading the other steps' outputs in ``out``."""
     run: Mapper[Any, Any] = mapper or map
-    writer = _SiteWriter(collection, out, urls)
+    writer = _SiteWriter(collection, out, urls, dest)
     snapshot = make_snapshot(collection, urls, datestamp=datestamp)
-    if only is None:
-        for generated in ("object", "thumbs"):  # no stale page survives an item's removal
-            shutil.rmtree(out / "site" / generated, ignore_errors=True)
-    shutil.rmtree(out / "site" / "section", ignore_errors=True)  # section pages are all written again
-    written = [write_snapshot(snapshot, out).relative_to(out).as_posix()]
-    _copy_static(out)
+    write_snapshot(snapshot, dest)
+    written = [SNAPSHOT_PATH]
+    _copy_static(dest)
     entries = {e["accession"]: e for e in snapshot["items"]}
     wanted = [i for i in collection.items if only is None or i.accession in only]
     pictures = dict(zip([i.accession for i in wanted], run(writer.pictures, wanted), strict=True))
@@ -373,9 +454,9 @@ def write_site(
         section_pages.append(writer.render("section.html", page, section={**ctx, "items": cards}))
         home_cards = [writer.card(writer.home, i, pictures[i.accession]) for i in members]
         sections_ctx.append({**ctx, "href": relative(writer.home, page), "items": home_cards})
-    known = {s.key for s in collection.sections}
+    section_keys = {s.key for s in collection.sections}
     unsectioned = [writer.card(writer.home, i, pictures[i.accession])
-                   for i in collection.items if i.section not in known]
+                   for i in collection.items if i.section not in section_keys]
     home = writer.render(
         "home.html",
         writer.home,
@@ -388,10 +469,12 @@ def write_site(
     )
     pages = [home, *section_pages, *(writer.item_page(i) for i in collection.items)]
     dumps = [p for p in ("rdf/dataset.ttl", "rdf/dataset.nt.gz") if writer.exists(p)]
-    (out / "site" / "sitemap.xml").write_text(_sitemap(urls, pages, dumps), encoding="utf-8")
-    (out / "site" / "robots.txt").write_text(
-        f"User-agent: *\nAllow: /\nSitemap: {urls.base_url}/site/sitemap.xml\n", encoding="utf-8"
-    )
+    with _writing(dest / "site" / "sitemap.xml"):
+        (dest / "site" / "sitemap.xml").write_text(_sitemap(urls, pages, dumps), encoding="utf-8")
+    with _writing(dest / "site" / "robots.txt"):
+        (dest / "site" / "robots.txt").write_text(
+            f"User-agent: *\nAllow: /\nSitemap: {urls.base_url}/site/sitemap.xml\n", encoding="utf-8"
+        )
     thumbs = sorted(p for a in (i.accession for i in wanted) for p in [pictures[a].thumb]
                     if p and p.startswith("site/"))
     return [*written, home, *section_pages, *item_pages, "site/sitemap.xml", "site/robots.txt", *thumbs]

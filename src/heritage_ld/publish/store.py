@@ -3,8 +3,9 @@
 Each item's graph goes into a named graph whose name is the item's IRI (so a Graph Store or a ``GRAPH``
 query addresses one item); triples of the dump that belong to no item (the exhibition, sections, agents,
 places) go into a named graph for the collection, and the dataset description (VoID/DCAT) into one named
-after it. The store is written into a temporary folder beside the target and renamed into place when
-complete, so a reader never sees a half-loaded store.
+after it. The store is written into a temporary folder beside the target (``OUT/.store.PID.tmp``) and renamed
+into place when complete, so a reader never sees a half-loaded store; a failure (a full disk) removes the
+temporary folder and leaves the previous store as it was.
 
 >>> graph_names(UrlScheme("https://example.org/c"), "c")
 ('https://example.org/c/exhibition/c', 'https://example.org/c/rdf/dataset')
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from heritage_ld.atomic import remove_stale_temporaries, temporary_path
 from heritage_ld.errors import UsageError
 from heritage_ld.model import UrlScheme
 from heritage_ld.publish.artefacts import rdf_path
@@ -118,19 +120,35 @@ def load_store(
             return _counts(store)
         finally:
             del store
-    tmp = out / f".{STORE_DIR}.tmp"
+    remove_stale_temporaries(out)  # a store half-loaded by a build that was killed
+    tmp = temporary_path(target)
     shutil.rmtree(tmp, ignore_errors=True)
-    store = Store(str(tmp))
+    try:
+        counts = _bulk(Store(str(tmp)), urls, present, advance,
+                       lambda s: _load_collection(s, urls, collection_file, description, collection_graph,
+                                                  dataset_graph))
+    except BaseException:  # a full disk, an interruption: the previous store stays, no temporary is left
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    shutil.rmtree(target, ignore_errors=True)
+    tmp.rename(target)
+    return counts
+
+
+def _bulk(store: Any, urls: UrlScheme, present: list[tuple[str, Path]], advance: Callable[[], None] | None,
+          rest: Callable[[Any], None]) -> dict[str, int]:
+    """Fill a new ``store`` with the bulk loader, then the collection-level graphs; the store is closed when
+    this returns."""
+    from pyoxigraph import RdfFormat
+
     try:
         stream = _NQuads(((urls.object(acc), path) for acc, path in present), advance)
         store.bulk_load(io.BufferedReader(stream, 1 << 20), format=RdfFormat.N_QUADS)
-        _load_collection(store, urls, collection_file, description, collection_graph, dataset_graph)
+        rest(store)
         store.flush()
         counts = _counts(store)
     finally:
         del store
-    shutil.rmtree(target, ignore_errors=True)
-    tmp.rename(target)
     return counts
 
 

@@ -9,6 +9,7 @@ tag manifests; ``rehash`` forces a full rewrite.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -79,12 +80,16 @@ def bag_info(collection: Collection, item: Item | None, index: int = 1, count: i
 
 
 def _payload(collection: Collection, items: tuple[Item, ...], prefix: bool) -> dict[str, Path]:
+    """Payload path -> the file to copy. A catalogue may name a file through a symbolic link that stays inside
+    its folder (``check`` refuses any other): the bag holds the file it points to, under the catalogue's name
+    (the bag writer opens sources without following links, so it is given the real path)."""
     root = collection.root or Path(".")
     out: dict[str, Path] = {}
     for item in items:
         for media in item.media:
             rel = str(media.path)
-            out[f"{iri_segment(item.accession)}/{rel}" if prefix else rel] = media.resolve(root)
+            real = Path(os.path.realpath(media.resolve(root)))
+            out[f"{iri_segment(item.accession)}/{rel}" if prefix else rel] = real
     return out
 
 

@@ -17,6 +17,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from heritage_ld.atomic import temporary_path
+from heritage_ld.decoding import DEFAULT_MAX_PIXELS
 from heritage_ld.model import Item, MediaFile, UrlScheme, iri_segment, is_absolute_iri
 from heritage_ld.pipeline.build import BuildContext, StepResult
 
@@ -32,6 +34,7 @@ class _Job:
     size: tuple[int, int]
     workers: int
     page: int | None = None  # a page (1-based) of the PDF ``source``, rendered before it is tiled
+    max_pixels: int = DEFAULT_MAX_PIXELS
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +44,10 @@ class _PageJob:
     target: Path
 
 
-def _size(root: Path | None, media: MediaFile) -> tuple[int, int]:
+def _size(root: Path | None, max_pixels: int, media: MediaFile) -> tuple[int, int]:
     from heritage_ld.iiif.media import known_size
 
-    return known_size(media, root)
+    return known_size(media, root, max_pixels=max_pixels)
 
 
 def _pages(root: Path | None, media: MediaFile) -> tuple[tuple[int, int], ...]:
@@ -75,7 +78,8 @@ def _tile(job: _Job) -> int:
 
         image = render_page(job.source, job.page)
         return write_tiles(image, job.directory, job.service, rights=job.rights, workers=job.workers).files
-    return write_tiles(job.source, job.directory, job.service, rights=job.rights, workers=job.workers).files
+    return write_tiles(job.source, job.directory, job.service, rights=job.rights, workers=job.workers,
+                       max_pixels=job.max_pixels).files
 
 
 def _write_page(job: _PageJob) -> bool:
@@ -90,8 +94,14 @@ def _write_page(job: _PageJob) -> bool:
         pass
     image = render_page(job.source, job.page)
     job.target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = job.target.with_name(job.target.name + ".part")
-    image.save(tmp, "JPEG", quality=QUALITY, optimize=False, progressive=False)
+    tmp = temporary_path(job.target)
+    try:
+        image.save(tmp, "JPEG", quality=QUALITY, optimize=False, progressive=False)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(job.target)
+        raise
     tmp.replace(job.target)
     return True
 
@@ -141,7 +151,7 @@ def _sizes_of(ctx: BuildContext, shown: list[Item], todo: set[str]) -> tuple[dic
                 pages[m.path] = tuple((int(w), int(h)) for w, h in known["pages"][str(m.path)])
             else:
                 read_pdfs.append(m)
-    sizes.update(zip((m.path for m in read_images), ctx.executor.map(functools.partial(_size, root), read_images),
+    sizes.update(zip((m.path for m in read_images), ctx.executor.map(functools.partial(_size, root, ctx.options.max_pixels), read_images),
                      strict=True))
     pages.update(zip((m.path for m in read_pdfs), ctx.executor.map(functools.partial(_pages, root), read_pdfs),
                      strict=True))
@@ -171,6 +181,7 @@ def run(ctx: BuildContext) -> StepResult:
                 ledger.add_event("delete", "manifest", record.accession, plan.now)
         removed += 1
     sizes, pages = _sizes_of(ctx, shown, set(todo))
+    max_pixels = ctx.options.max_pixels
     # every canvas of every item: (item, n, view), n the canvas and image service number
     canvases = {item.accession: [(item, n, view) for n, view in enumerate(views(item, sizes=sizes, pages=pages),
                                                                          start=1)] for item in shown}
@@ -184,7 +195,7 @@ def run(ctx: BuildContext) -> StepResult:
             workers = max(1, min(4, ctx.executor.jobs // max(1, len(building))))
             jobs = [_Job(view.media.resolve(root), _out(ctx, urls.image_service(item.accession, n)),
                          urls.image_service(item.accession, n), item.rights or collection.rights,
-                         view.size, workers, view.page) for item, n, view in building]
+                         view.size, workers, view.page, max_pixels) for item, n, view in building]
             for item, n, _ in building:
                 files[item.accession][urls.path(urls.image_service(item.accession, n))] = ""
             ctx.progress.start("iiif tiles", len(jobs))

@@ -3,6 +3,10 @@
 Writes ``OUT/rdf/object/{seg}.{ttl,jsonld,nt,rdf,nq}`` (in parallel with ``ctx.executor``),
 ``OUT/rdf/collection.ttl``, ``OUT/rdf/dataset.nt.gz`` (gzip with mtime 0: byte-identical rebuilds) and
 ``OUT/rdf/dataset.ttl`` (VoID / DCAT, with the dump's triple count).
+
+Every file is written to a temporary beside it and renamed into place (:mod:`heritage_ld.atomic`): a failure
+(a full disk) leaves each file old or new and no temporary; those of an earlier run that was killed are
+removed first.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from heritage_ld.atomic import write_atomic
+from heritage_ld.atomic import remove_stale_temporaries, temporary_path, write_atomic
 from heritage_ld.formats import FORMATS, TURTLE
 from heritage_ld.model import Collection, Item, UrlScheme
 from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
@@ -70,7 +74,7 @@ def _write_dump(ctx: BuildContext, coll: list[Triple]) -> int:
     coll_text = ntriples(coll)
     seen = {line for line in coll_text.splitlines(keepends=True) if not line.startswith(objects)}
     count = len(coll)
-    tmp = rdf_dir / f".dataset.nt.gz.{os.getpid()}.tmp"
+    tmp = temporary_path(rdf_dir / "dataset.nt.gz")
     try:
         with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
             gz.write(coll_text.encode())
@@ -89,8 +93,10 @@ def _write_dump(ctx: BuildContext, coll: list[Triple]) -> int:
                 count += len(chunk)
                 gz.write("".join(chunk).encode())
         os.replace(tmp, rdf_dir / "dataset.nt.gz")
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(rdf_dir / "dataset.nt.gz")
         raise
     return count
 
@@ -100,6 +106,8 @@ def run(ctx: BuildContext) -> StepResult:
     c, urls, plan = ctx.collection, ctx.urls, ctx.plan
     rdf_dir = ctx.out / "rdf"
     (rdf_dir / "object").mkdir(parents=True, exist_ok=True)
+    for folder in (rdf_dir, rdf_dir / "object"):  # left by a build that was killed
+        remove_stale_temporaries(folder)
     slim = dataclasses.replace(c, items=(), agents=(), places=(), concepts=(), root=None)
     todo, current = plan.split("rdf", c.items, ctx.out)
     batches = [_Batch(slim, urls, ctx.out, tuple(todo[i : i + _BATCH])) for i in range(0, len(todo), _BATCH)]
