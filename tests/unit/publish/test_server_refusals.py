@@ -14,6 +14,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from heritage_ld.publish.server import make_app, running
@@ -322,3 +324,63 @@ def test_junk_at_every_route_is_never_a_server_error(client: TestClient, junk: s
         r = client.post(target, content=f"verb={junk}&query={junk}&{junk}={junk}".encode(),
                         headers={"Content-Type": "application/x-www-form-urlencoded"})
         assert r.status_code < 500, (target, r.status_code, r.text[:200])
+
+
+# -- the same, with hypothesis: any path, any OAI arguments, any SPARQL parameters ---------------------------
+SEGMENT = st.text(st.characters(codec="utf-8"), max_size=30)
+PREFIX = st.sampled_from(["site", "rdf", "iiif", "bags", "object", "store", ".", "..", "", "%2e%2e", "site/data"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(prefix=PREFIX, segments=st.lists(SEGMENT, max_size=4), raw=st.booleans())
+def test_no_path_is_a_server_error(client: TestClient, prefix: str, segments: list[str], raw: bool) -> None:
+    # Every byte percent-encoded, or '/', '%', '.', '\\' and friends left as they are (only what no URL may
+    # hold, such as control characters, space, '#' and '?', encoded).
+    path = "/" + "/".join([prefix, *(quote(s, safe="/%.:@!$&'()*+,;=~-_\\" if raw else "") for s in segments)])
+    r = client.get(path)
+    assert r.status_code < 500, (path, r.status_code, r.text[:200])
+    assert b"RocksDB" not in r.content
+
+
+OAI_NAMES = st.sampled_from(["verb", "identifier", "metadataPrefix", "from", "until", "set", "resumptionToken"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(args=st.lists(st.tuples(OAI_NAMES | SEGMENT, SEGMENT | st.sampled_from(
+    ["ListRecords", "ListIdentifiers", "GetRecord", "Identify", "ListSets", "ListMetadataFormats", "oai_dc",
+     "rdf", "2023-11-14", "2023-11-14T00:00:00Z", "silence", "oai:heritage-ld.example:HNM.1972.001"])),
+    max_size=5))
+def test_no_oai_request_is_a_server_error(client: TestClient, args: list[tuple[str, str]]) -> None:
+    from lxml import etree
+
+    query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in args)
+    r = client.get(f"/oai?{query}")
+    assert r.status_code == 200, (query, r.text[:200])
+    etree.fromstring(r.content)  # well-formed XML whatever came in
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(query=SEGMENT | st.sampled_from([COUNT, "ASK {}", "SELECT * WHERE { SERVICE <urn:x> {} }"]),
+       graph=st.none() | SEGMENT, accept=st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=30))
+def test_no_sparql_request_is_a_server_error(client: TestClient, query: str, graph: str | None, accept: str) -> None:
+    params = {"query": query, **({"default-graph-uri": graph} if graph is not None else {})}
+    r = client.get("/sparql", params=params, headers={"Accept": accept})
+    assert r.status_code < 500, (params, r.status_code, r.text[:200])
+
+
+def test_the_serve_command_serves_bags_only_with_bags(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from heritage_ld.cli import app
+
+    apps: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda application, **_: apps.append(application))
+    (built / "bags" / "HNM.1972.001").mkdir(parents=True)
+    (built / "bags" / "HNM.1972.001" / "bagit.txt").write_text("BagIt-Version: 1.0\n")
+    for args in ([], ["--bags"]):
+        result = CliRunner().invoke(app, ["serve", str(built), "--port", "0", *args])
+        assert result.exit_code == 0, result.output
+    plain, with_bags = (TestClient(a) for a in apps)
+    assert plain.get("/bags/HNM.1972.001/bagit.txt").status_code == 404
+    assert with_bags.get("/bags/HNM.1972.001/bagit.txt").status_code == 200
