@@ -2,10 +2,11 @@
 
 A Starlette application served by uvicorn. ``OUT`` is the web root, but only its published trees are served
 (``/site/…``, ``/iiif/…``, ``/rdf/…``, and ``/bags/…`` with listings when ``serve_bags``; never the store,
-the token key or a temporary file: :mod:`heritage_ld.publish.webroot`); ``/`` redirects to the home page; ``/object/{id}`` answers by content negotiation (Turtle,
-JSON-LD, N-Triples, RDF/XML from ``OUT/rdf/object/``, else 303 to the item's page); ``/sparql`` is the
-read-only SPARQL 1.1 Protocol endpoint over ``OUT/store``; ``/oai`` is the OAI-PMH 2.0 provider. Both follow a rebuild of
-``OUT`` while the server runs: a new store or snapshot is picked up at the next request, without a restart.
+the token key or a temporary file: :mod:`heritage_ld.publish.webroot`); ``/`` redirects to the home page;
+``/object/{id}`` answers by content negotiation (Turtle, JSON-LD, N-Triples, RDF/XML from
+``OUT/rdf/object/``, else 303 to the item's page); ``/sparql`` is the read-only SPARQL 1.1 Protocol endpoint
+over ``OUT/store``; ``/oai`` is the OAI-PMH 2.0 provider. Both follow a rebuild of ``OUT`` while the server
+runs: a new store or snapshot is picked up at the next request, without a restart.
 A bad request gets a 4xx answer, never a 5xx: request bodies are read up to a limit (413 past it), SPARQL
 queries pass :mod:`heritage_ld.publish.sparql_guard` first (no ``SERVICE``: the server never makes a network
 request), OAI-PMH resumption tokens are signed with a key kept in ``OUT`` (:mod:`heritage_ld.publish.tokens`).
