@@ -64,7 +64,7 @@ _ARGS: Mapping[str, tuple[frozenset[str], frozenset[str], bool]] = {
     "ListIdentifiers": (frozenset({"metadataPrefix"}), frozenset({"from", "until", "set"}), True),
     "ListRecords": (frozenset({"metadataPrefix"}), frozenset({"from", "until", "set"}), True),
 }
-_LIST_ARGS = frozenset({"metadataPrefix", "from", "until", "set"})
+_LIST_ARGS = _ARGS["ListRecords"][0] | _ARGS["ListRecords"][1]  # what a resumption token may carry
 # XML 1.0 §2.2 Char: what an attribute or text can hold. Anything else in an argument is a badArgument.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
