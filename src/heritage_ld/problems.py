@@ -188,6 +188,19 @@ _TABLE: tuple[Code, ...] = (
          "(Fuseki: .../DATASET/data, Oxigraph: .../store)"),
     Code("P036", E, "graph <{graph}>: cannot count its triples to verify the push: {reason}",
          "give the store's SPARQL query endpoint with --sparql, or --no-verify for a store that cannot be read"),
+    # -- publishing: what the server's SPARQL endpoint refuses (docs/publishing.md) -------------------
+    Code("P002", E, "the query uses {feature}, which would make this server send a request to another address",
+         "the public endpoint never makes network requests: run federated queries on your own SPARQL engine "
+         "over the downloaded rdf/dataset.nt.gz"),
+    Code("P003", E, "the query nests deeper than {limit} levels of braces, brackets and parentheses",
+         "flatten the query or split it into several"),
+    Code("P004", E, "the query has more than {limit} keywords, operators and punctuation marks",
+         "split the query into several, or use VALUES for long lists (terms are not counted)"),
+    Code("P005", E, "{field} {value!r} is not an absolute IRI", "a graph name looks like https://example.org/object/1"),
+    Code("P006", E, "{what} is {size} bytes; the limit is {limit}", "split the query into several"),
+    Code("P007", E, "updates are not allowed: this SPARQL endpoint is read-only",
+         "change the catalogue and rebuild; the endpoint follows the new store",
+         "https://www.w3.org/TR/sparql11-protocol/#update-operation"),
 )
 
 #: Every problem code, by code.

@@ -22,8 +22,13 @@ def serve(
     page_size: int = typer.Option(100, "--oai-page-size", min=1, help="OAI-PMH records per page."),
     timeout: float = typer.Option(10.0, "--sparql-timeout", min=0.1, help="Seconds a SPARQL query may take."),
     max_rows: int = typer.Option(10_000, "--sparql-max-rows", min=1, help="Largest SPARQL result, in rows."),
+    bags: bool = typer.Option(
+        False, "--bags", help="Also serve OUT/bags/ (the preservation packages, originals included), with folder listings."
+    ),
 ) -> None:
     """Serve OUT: the exhibition site at /, SPARQL at /sparql, OAI-PMH at /oai, item IRIs at /object/ID.
+
+    Only the published trees are served: site/, rdf/ and iiif/ (and bags/ with --bags).
 
     Stop with Ctrl-C.
     """
@@ -36,7 +41,8 @@ def serve(
     from heritage_ld.publish.server import make_app
 
     application = make_app(
-        out, rewrite_urls=not keep_base_url, page_size=page_size, sparql_timeout=timeout, max_rows=max_rows
+        out, rewrite_urls=not keep_base_url, page_size=page_size, sparql_timeout=timeout, max_rows=max_rows,
+        serve_bags=bags,
     )
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     console.print(

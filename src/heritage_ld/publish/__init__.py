@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from heritage_ld.publish.site import write_site
     from heritage_ld.publish.snapshot import Snapshot, make_snapshot, read_snapshot, write_snapshot
     from heritage_ld.publish.sparql import SparqlService
+    from heritage_ld.publish.sparql_guard import QueryLimits
     from heritage_ld.publish.store import load_store, open_store
 
 # Loaded on first use (see heritage_ld._lazy): a SPARQL worker process imports only what it runs.
@@ -31,6 +32,7 @@ __getattr__, __dir__ = exports(__name__, globals(), {
     "read_snapshot": "heritage_ld.publish.snapshot",
     "write_snapshot": "heritage_ld.publish.snapshot",
     "SparqlService": "heritage_ld.publish.sparql",
+    "QueryLimits": "heritage_ld.publish.sparql_guard",
     "load_store": "heritage_ld.publish.store",
     "open_store": "heritage_ld.publish.store",
 })
@@ -38,6 +40,7 @@ __getattr__, __dir__ = exports(__name__, globals(), {
 __all__ = [
     "OaiProvider",
     "PushReport",
+    "QueryLimits",
     "Snapshot",
     "SparqlService",
     "load_store",

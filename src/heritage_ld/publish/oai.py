@@ -2,10 +2,12 @@
 
 All six verbs (OAI-PMH 2.0 §4), metadata formats ``oai_dc`` (simple Dublin Core, §Appendix) and ``rdf`` (the
 item's RDF/XML as the ``rdf`` step wrote it), sets = the exhibition's sections, stateless resumption tokens
-(§3.5; a rebuild that changes the list expires them: ``badResumptionToken``) with a configurable page size,
-datestamps at seconds granularity, and every error condition of §3.6 that can apply: ``badVerb``, ``badArgument``,
-``badResumptionToken``, ``cannotDisseminateFormat``, ``idDoesNotExist``, ``noRecordsMatch``,
-``noMetadataFormats`` and ``noSetHierarchy``.
+(§3.5; opaque, signed and expiring, see :mod:`heritage_ld.publish.tokens`; a rebuild that changes the list
+expires them too: ``badResumptionToken``) with a configurable page size, datestamps at seconds granularity, and
+every error condition of §3.6 that can apply: ``badVerb``, ``badArgument``, ``badResumptionToken``,
+``cannotDisseminateFormat``, ``idDoesNotExist``, ``noRecordsMatch``, ``noMetadataFormats`` and
+``noSetHierarchy``. An argument XML cannot carry (a control character, U+FFFE, U+FFFF) is a ``badArgument``,
+never echoed.
 
 When the build keeps its ledger (``OUT/ledger.sqlite3``, the default), each record's datestamp is the time its
 metadata last changed (never the time of a rebuild that left it unchanged), and items withdrawn from the
@@ -19,11 +21,9 @@ Spec: https://www.openarchives.org/OAI/openarchivesprotocol.html
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
-import json
 import re
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -37,6 +37,7 @@ from heritage_ld.ledger import ItemRecord, Ledger
 from heritage_ld.model import UrlScheme, iri_segment
 from heritage_ld.publish.artefacts import datestamp_of, rdf_path
 from heritage_ld.publish.snapshot import Snapshot
+from heritage_ld.publish.tokens import BadToken, TokenSigner
 
 __all__ = ["FORMATS", "OaiProvider", "oai_identifier"]
 
@@ -68,6 +69,9 @@ _ARGS: Mapping[str, tuple[frozenset[str], frozenset[str], bool]] = {
     "ListIdentifiers": (frozenset({"metadataPrefix"}), frozenset({"from", "until", "set"}), True),
     "ListRecords": (frozenset({"metadataPrefix"}), frozenset({"from", "until", "set"}), True),
 }
+_LIST_ARGS = _ARGS["ListRecords"][0] | _ARGS["ListRecords"][1]  # what a resumption token may carry
+# XML 1.0 §2.2 Char: what an attribute or text can hold. Anything else in an argument is a badArgument.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def oai_identifier(repository: str, accession: str) -> str:
@@ -120,13 +124,18 @@ class OaiProvider:
     Args:
         snapshot: the exhibition snapshot (:func:`heritage_ld.publish.read_snapshot`).
         page_size: records or identifiers per list response before a resumption token.
+        token_key: the secret that signs resumption tokens (:func:`heritage_ld.publish.tokens.load_key`);
+            default: a new one, valid for this provider only.
+        token_ttl: how long a resumption token stays valid (its ``expirationDate``).
     """
 
-    def __init__(self, snapshot: Snapshot, *, page_size: int = 100) -> None:
+    def __init__(self, snapshot: Snapshot, *, page_size: int = 100, token_key: bytes | None = None,
+                 token_ttl: timedelta = timedelta(hours=24)) -> None:
         if page_size < 1:
             raise ValueError("page_size must be at least 1")
         self.snapshot = snapshot
         self.page_size = page_size
+        self.tokens = TokenSigner(token_key or secrets.token_bytes(32), ttl=token_ttl)
         self.urls = UrlScheme(snapshot.base_url)
         self.repository = urlsplit(snapshot.base_url).hostname or "localhost"
 
@@ -183,9 +192,10 @@ class OaiProvider:
 
         Errors are OAI-PMH ``<error>`` elements in a normal response (§3.6), never exceptions.
         """
+        now = now or datetime.now(timezone.utc)
         root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})  # type: ignore[dict-item]  # lxml-stubs: None = default namespace
         root.set(f"{{{XSI}}}schemaLocation", f"{OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd")
-        etree.SubElement(root, f"{{{OAI}}}responseDate").text = _stamp(now or datetime.now(timezone.utc))
+        etree.SubElement(root, f"{{{OAI}}}responseDate").text = _stamp(now)
         request = etree.SubElement(root, f"{{{OAI}}}request")
         request.text = endpoint
         try:
@@ -193,7 +203,10 @@ class OaiProvider:
             for name, value in sorted(args.items()):  # §3.2: echo the arguments of a valid request only
                 request.set(name, value)
             request.set("verb", verb)
-            body = getattr(self, f"_{verb}")(args)
+            if verb in ("ListIdentifiers", "ListRecords"):  # the lists hand out tokens, which expire
+                body = self._list(verb, args, now)
+            else:
+                body = getattr(self, f"_{verb}")(args)
             root.append(body)
         except OaiError as exc:
             if exc.code in ("badVerb", "badArgument"):
@@ -207,6 +220,9 @@ class OaiProvider:
         if len(verbs) != 1 or verbs[0] not in _ARGS:
             raise OaiError("badVerb", "missing, repeated or illegal verb" if verbs else "no verb")
         verb = verbs[0]
+        if any(_NOT_XML.search(text) for name, values in params.items() for text in (name, *values)):
+            raise OaiError("badArgument", "an argument holds a character XML cannot carry (a control character, "
+                                          "U+FFFE or U+FFFF)")
         required, optional, exclusive = _ARGS[verb]
         args: dict[str, str] = {}
         for name, values in params.items():
@@ -306,12 +322,6 @@ class OaiProvider:
         body.append(self._full_record(record, prefix))
         return body
 
-    def _ListIdentifiers(self, args: Mapping[str, str]) -> Any:
-        return self._list("ListIdentifiers", args)
-
-    def _ListRecords(self, args: Mapping[str, str]) -> Any:
-        return self._list("ListRecords", args)
-
     # -- lists and resumption tokens (§3.5) ---------------------------------------------------------
     @cached_property
     def _fingerprint(self) -> str:
@@ -321,26 +331,29 @@ class OaiProvider:
             digest.update(f"{r.identifier}\t{_stamp(r.datestamp)}\t{' '.join(r.sets)}\n".encode())
         return digest.hexdigest()[:16]
 
-    def _encode(self, query: Mapping[str, str], offset: int) -> str:
+    def _encode(self, query: Mapping[str, str], offset: int, now: datetime) -> tuple[str, datetime]:
         state = {"q": dict(sorted(query.items())), "o": offset, "f": self._fingerprint}
-        raw = json.dumps(state, sort_keys=True, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        return self.tokens.sign(state, now=now)
 
-    def _decode(self, token: str) -> tuple[dict[str, str], int]:
+    def _decode(self, token: str, now: datetime) -> tuple[dict[str, str], int]:
         try:
-            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-            state = json.loads(raw)
-            query, offset = dict(state["q"]), int(state["o"])
-            valid = state["f"] == self._fingerprint and offset >= 0 and "metadataPrefix" in query
-        except (ValueError, KeyError, TypeError, binascii.Error):
-            valid = False
-        if not valid:
-            raise OaiError("badResumptionToken", "the resumption token is invalid or has expired")
-        return query, offset
+            state = self.tokens.verify(token, now=now)
+        except BadToken as exc:
+            raise OaiError("badResumptionToken", f"the resumption token is not valid: {exc}") from None
+        # Signed by this server, so well formed; checked all the same, a field at a time.
+        state = state if isinstance(state, dict) else {}
+        query, offset = state.get("q"), state.get("o")
+        if not (isinstance(query, dict) and query.keys() <= _LIST_ARGS and "metadataPrefix" in query
+                and all(isinstance(v, str) for v in query.values())
+                and type(offset) is int and offset >= 0):
+            raise OaiError("badResumptionToken", "the resumption token is not valid")
+        if state.get("f") != self._fingerprint:
+            raise OaiError("badResumptionToken", "the list has changed since the token was made: start again")
+        return dict(query), offset
 
-    def _list(self, verb: str, args: Mapping[str, str]) -> Any:
+    def _list(self, verb: str, args: Mapping[str, str], now: datetime) -> Any:
         if "resumptionToken" in args:
-            query, offset = self._decode(args["resumptionToken"])
+            query, offset = self._decode(args["resumptionToken"], now)
         else:
             query, offset = dict(args), 0
         prefix = query["metadataPrefix"]
@@ -368,7 +381,10 @@ class OaiProvider:
             body.append(self._header(r) if verb == "ListIdentifiers" else self._full_record(r, prefix))
         if offset > 0 or len(matches) > offset + len(page):
             nxt = offset + len(page)
-            token = self._el("resumptionToken", self._encode(query, nxt) if nxt < len(matches) else None, body)
+            token = self._el("resumptionToken", parent=body)
+            if nxt < len(matches):
+                token.text, expires = self._encode(query, nxt, now)
+                token.set("expirationDate", _stamp(expires))
             token.set("completeListSize", str(len(matches)))
             token.set("cursor", str(offset))
         return body

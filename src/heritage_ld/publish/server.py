@@ -1,10 +1,15 @@
 """``heritage-ld serve``: the build output folder as a web site, with SPARQL, OAI-PMH and resolvable item IRIs.
 
-A Starlette application served by uvicorn. ``OUT`` is the web root (``/site/…``, ``/iiif/…``, ``/rdf/…``,
-``/bags/…``); ``/`` redirects to the home page; ``/object/{id}`` answers by content negotiation (Turtle,
-JSON-LD, N-Triples, RDF/XML from ``OUT/rdf/object/``, else 303 to the item's page); ``/sparql`` is the
-read-only SPARQL 1.1 Protocol endpoint over ``OUT/store``; ``/oai`` is the OAI-PMH 2.0 provider. Both follow a rebuild of
-``OUT`` while the server runs: a new store or snapshot is picked up at the next request, without a restart.
+A Starlette application served by uvicorn. ``OUT`` is the web root, but only its published trees are served
+(``/site/…``, ``/iiif/…``, ``/rdf/…``, and ``/bags/…`` with listings when ``serve_bags``; never the store,
+the token key or a temporary file: :mod:`heritage_ld.publish.webroot`); ``/`` redirects to the home page;
+``/object/{id}`` answers by content negotiation (Turtle, JSON-LD, N-Triples, RDF/XML from
+``OUT/rdf/object/``, else 303 to the item's page); ``/sparql`` is the read-only SPARQL 1.1 Protocol endpoint
+over ``OUT/store``; ``/oai`` is the OAI-PMH 2.0 provider. Both follow a rebuild of ``OUT`` while the server
+runs: a new store or snapshot is picked up at the next request, without a restart.
+A bad request gets a 4xx answer, never a 5xx: request bodies are read up to a limit (413 past it), SPARQL
+queries pass :mod:`heritage_ld.publish.sparql_guard` first (no ``SERVICE``: the server never makes a network
+request), OAI-PMH resumption tokens are signed with a key kept in ``OUT`` (:mod:`heritage_ld.publish.tokens`).
 
 The build mints absolute URLs from the collection's base URL (``https://heritage-ld.example/hanoi-1972``), so
 by default the server replaces that base URL by its own origin in every text response (HTML, JSON, RDF, XML,
@@ -30,12 +35,17 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote
 
 from heritage_ld.errors import UsageError
+from heritage_ld.ledger import ledger_path
 from heritage_ld.model import UrlScheme, iri_segment
+from heritage_ld.problems import Location, report
 from heritage_ld.publish.negotiation import choose, is_rewritable, rewrite
 from heritage_ld.publish.oai import OaiProvider
 from heritage_ld.publish.snapshot import SNAPSHOT_PATH, read_snapshot
 from heritage_ld.publish.sparql import SparqlAnswer, SparqlService
+from heritage_ld.publish.sparql_guard import DEFAULT_LIMITS, QueryLimits, Refusal
 from heritage_ld.publish.store import STORE_DIR, open_store
+from heritage_ld.publish.tokens import load_key
+from heritage_ld.publish.webroot import PUBLISHED, Kind, kind_of, served_path
 
 if TYPE_CHECKING:
     from starlette.responses import Response
@@ -54,10 +64,11 @@ _TYPES = {
     ".nq": "application/n-quads", ".rdf": "application/rdf+xml", ".json": "application/json",
     ".js": "text/javascript", ".gz": "application/gzip", ".txt": "text/plain", ".xml": "application/xml",
 }
-_PRIVATE = ("store", ".store.tmp")
 #: Media types by folder under OUT, ahead of the file extension: the IIIF Change Discovery stream is JSON-LD with
 #: the discovery profile (spec §4.1; heritage_ld.iiif.changes.MEDIA_TYPE, not imported: that package loads PIL).
 _FOLDER_TYPES = {"iiif/activity/": 'application/ld+json;profile="http://iiif.io/api/discovery/1/context.json"'}
+#: The largest OAI-PMH request body (a POSTed form), in bytes.
+OAI_MAX_BODY = 64 * 1024
 
 
 def _media_type(path: Path) -> str:
@@ -82,6 +93,8 @@ def make_app(
     page_size: int = 100,
     sparql_timeout: float = 10.0,
     max_rows: int = 10_000,
+    serve_bags: bool = False,
+    query_limits: QueryLimits = DEFAULT_LIMITS,
 ) -> Any:
     """The ASGI application serving the build output folder ``out``.
 
@@ -92,6 +105,8 @@ def make_app(
         page_size: OAI-PMH list page size (records before a resumption token).
         sparql_timeout: seconds a SPARQL query may take.
         max_rows: SPARQL result rows above which the answer is 413.
+        serve_bags: also serve ``OUT/bags/``, with a listing of each folder (a bag has no index page).
+        query_limits: SPARQL queries larger, more nested or with more operators are refused unread.
 
     Raises:
         UsageError: ``out`` is not a build output folder.
@@ -105,17 +120,23 @@ def make_app(
     if not out.is_dir():
         raise UsageError(f"{out} is not a folder")
     snapshot_file = out / SNAPSHOT_PATH
-    oai_state: dict[str, Any] = {"key": _stat_key(snapshot_file)}
-    oai_state["p"] = OaiProvider(read_snapshot(out), page_size=page_size)
+    token_key = load_key(out)
+    ledger_file = ledger_path(out)  # datestamps and deleted records: re-read when a build changed the ledger
+    oai_state: dict[str, Any] = {"key": (_stat_key(snapshot_file), _stat_key(ledger_file))}
+    oai_state["p"] = OaiProvider(read_snapshot(out), page_size=page_size, token_key=token_key)
     oai_lock = threading.Lock()
     root = out.resolve()
+    trees = (*PUBLISHED, "bags") if serve_bags else PUBLISHED
+    listed = ("bags",) if serve_bags else ()
+    sparql_max_body = 3 * query_limits.max_bytes + 4096  # a form-encoded query may take 3 bytes a byte
     state: dict[str, Any] = {}
     lock = threading.Lock()
 
     def sparql_service() -> SparqlService:
         # A rebuild replaces OUT/store by renaming a new folder into place: reopen when its inode changes.
         try:
-            ino = (out / STORE_DIR).stat().st_ino
+            st = (out / STORE_DIR).stat()  # an incremental build updates it in place: new files, new mtime
+            ino: tuple[int, int] | None = (st.st_ino, st.st_mtime_ns)
         except OSError:
             ino = None
         with lock:
@@ -124,7 +145,7 @@ def make_app(
                     state["s"].close()
                 # Each query in a worker process, killed when late (see heritage_ld.publish.sparql_worker).
                 state["s"] = SparqlService(open_store(out), timeout=sparql_timeout, max_rows=max_rows,
-                                           isolate=out / STORE_DIR)
+                                           isolate=out / STORE_DIR, limits=query_limits)
                 state["ino"] = ino
             service: SparqlService = state["s"]
             return service
@@ -133,11 +154,12 @@ def make_app(
         # A rebuild replaces the snapshot (os.replace): re-read it when its stat changes. While it is missing or
         # unreadable (mid-rebuild, or written by hand), keep answering from the last good snapshot.
         with oai_lock:
-            key = _stat_key(snapshot_file)
-            if key is not None and key != oai_state["key"]:
+            snap = _stat_key(snapshot_file)
+            key = (snap, _stat_key(ledger_file))
+            if snap is not None and key != oai_state["key"]:
                 oai_state["key"] = key  # a bad file is tried once, again only when it changes
                 with contextlib.suppress(UsageError):
-                    oai_state["p"] = OaiProvider(read_snapshot(out), page_size=page_size)
+                    oai_state["p"] = OaiProvider(read_snapshot(out), page_size=page_size, token_key=token_key)
             provider: OaiProvider = oai_state["p"]
             return provider
 
@@ -166,23 +188,33 @@ def make_app(
 
     async def obj(request: Request) -> Response:
         ident = request.path_params["ident"]
-        seg = iri_segment(ident)
+        try:
+            seg = iri_segment(ident)
+        except ValueError:  # an empty accession number names nothing
+            return _not_found("no such object")
         files = {m: out / "rdf" / "object" / f"{seg}.{ext}" for m, ext in OBJECT_TYPES.items()}
+        present = {m: p for m, p in files.items() if kind_of(p) is Kind.FILE}
         urls = UrlScheme(current_base())
         page = urls.path(urls.page(ident))
-        if not any(p.is_file() for p in files.values()) and not (out / page).is_file():
-            return Response("no such object\n", status_code=404, media_type="text/plain")
-        offered = ["text/html", *[m for m, p in files.items() if p.is_file()]]
-        chosen = choose(request.headers.get("accept"), offered)
+        if not present and kind_of(out / page) is not Kind.FILE:
+            return _not_found("no such object")
+        chosen = choose(request.headers.get("accept"), ["text/html", *present])
         vary = {"Vary": "Accept"}
         if chosen is None or chosen == "text/html":
             # httpRange-14: the IRI names a thing, not a document; 303 See Other to a description.
             return RedirectResponse("/" + quote(page, safe="/-._~%"), status_code=303, headers=vary)
-        return text_response(request, files[chosen].read_bytes(), chosen, headers=vary)
+        try:
+            body = present[chosen].read_bytes()
+        except OSError:
+            return _not_found("no such object")
+        return text_response(request, body, chosen, headers=vary)
 
     async def oai_endpoint(request: Request) -> Response:
         if request.method == "POST":
-            params = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+            raw = await _read_body(request, OAI_MAX_BODY)
+            if raw is None:
+                return _too_large("the OAI-PMH request", OAI_MAX_BODY)
+            params = parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
         else:
             params = parse_qs(request.url.query, keep_blank_values=True)
         body = oai_provider().respond(params, endpoint=f"{current_base()}/oai")
@@ -195,9 +227,12 @@ def make_app(
         query: str | None = None
         if request.method == "POST":
             ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            raw = (await request.body()).decode("utf-8", "replace")
             if ctype == "application/sparql-update":
-                return _plain(SparqlAnswer.error(403, "updates are not allowed: this endpoint is read-only"))
+                return _plain(_READ_ONLY)
+            body = await _read_body(request, sparql_max_body)
+            if body is None:
+                return _too_large("the request body", sparql_max_body)
+            raw = body.decode("utf-8", "replace")
             if ctype == "application/sparql-query":
                 query = raw
             elif ctype == "application/x-www-form-urlencoded":
@@ -206,7 +241,7 @@ def make_app(
             else:
                 return _plain(SparqlAnswer.error(415, f"unsupported content type {ctype!r}"))
         if "update" in params:  # SPARQL 1.1 Protocol §2.2: the update operation is refused
-            return _plain(SparqlAnswer.error(403, "updates are not allowed: this endpoint is read-only"))
+            return _plain(_READ_ONLY)
         if query is None:
             queries = params.get("query", [])
             if len(queries) != 1:
@@ -225,22 +260,28 @@ def make_app(
 
     async def static(request: Request, path: str | None = None) -> Response:
         rel = path if path is not None else request.path_params["path"]
-        target = (root / rel).resolve()
-        if (target != root and root not in target.parents) or rel.split("/")[0] in _PRIVATE:
-            return Response("not found\n", status_code=404, media_type="text/plain")
-        if target.is_dir():
+        target = served_path(root, rel, trees)  # None: not a published file (see heritage_ld.publish.webroot)
+        kind = kind_of(target) if target is not None else Kind.NONE
+        if target is not None and kind is Kind.FOLDER:
             if not request.url.path.endswith("/"):
-                return RedirectResponse(request.url.path + "/", status_code=301)
-            if (target / "index.html").is_file():
-                target = target / "index.html"
-            else:
-                return text_response(request, _listing(target, request.url.path), "text/html")
-        if not target.is_file():
-            return Response("not found\n", status_code=404, media_type="text/plain")
+                return RedirectResponse(quote(request.url.path, safe="/-._~") + "/", status_code=301)
+            if kind_of(target / "index.html") is Kind.FILE:
+                target, kind = target / "index.html", Kind.FILE
+            elif rel.split("/")[0] in listed:
+                try:
+                    return text_response(request, _listing(target, request.url.path), "text/html")
+                except OSError:
+                    return _not_found()
+        if target is None or kind is not Kind.FILE:
+            return _not_found()
         folder_type = _folder_type(target.relative_to(root).as_posix(), request.headers.get("accept"))
         media = folder_type or _media_type(target)
         if is_rewritable(media):
-            return text_response(request, target.read_bytes(), media, headers={"Vary": "Accept"} if folder_type else None)
+            try:
+                return text_response(request, target.read_bytes(), media,
+                                     headers={"Vary": "Accept"} if folder_type else None)
+            except OSError:
+                return _not_found()
         return FileResponse(target, media_type=media, headers={"Access-Control-Allow-Origin": "*"})
 
     routes = [
@@ -267,6 +308,34 @@ def _plain(answer: SparqlAnswer) -> Response:
     from starlette.responses import Response
 
     return Response(answer.body, status_code=answer.status, media_type=answer.media_type)
+
+
+_READ_ONLY = SparqlAnswer.refused(Refusal(403, report("P007", Location("update"))))
+
+
+def _not_found(message: str = "not found") -> Response:
+    from starlette.responses import Response
+
+    return Response(message + "\n", status_code=404, media_type="text/plain")
+
+
+def _too_large(what: str, limit: int) -> Response:
+    problem = report("P006", Location("request"), what=what, size=f"more than {limit}", limit=limit)
+    return _plain(SparqlAnswer.refused(Refusal(413, problem)))
+
+
+async def _read_body(request: Any, limit: int) -> bytes | None:
+    """The request body, or ``None`` as soon as it is longer than ``limit`` bytes (declared or sent)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _listing(folder: Path, url_path: str) -> bytes:

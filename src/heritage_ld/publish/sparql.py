@@ -3,28 +3,27 @@
 :class:`SparqlService` runs one query and returns a :class:`SparqlAnswer` (status, media type, body); the HTTP
 side (SPARQL 1.1 Protocol §2.1, GET and POST) is in :mod:`heritage_ld.publish.server`. Updates are refused
 (403): the protocol's ``update`` operation (§2.2) is never run and an update sent as a query is recognised
-by its first keyword. Results are SPARQL 1.1 Query Results JSON, XML, CSV or TSV for ``SELECT``/``ASK``, and
-Turtle, N-Triples, RDF/XML or JSON-LD for ``CONSTRUCT``/``DESCRIBE``. Rows are counted as they are read: past
+by its first keyword. Before a query runs, :mod:`heritage_ld.publish.sparql_guard` refuses what would make
+the server send a request elsewhere (``SERVICE``) and what is too large or too deeply nested for the store's
+parser. Results are SPARQL 1.1 Query Results JSON, XML, CSV or TSV for ``SELECT``/``ASK``, and Turtle, N-Triples, RDF/XML or JSON-LD for ``CONSTRUCT``/``DESCRIBE``. Rows are counted as they are read: past
 ``max_rows`` the answer is 413, past ``timeout`` seconds it is 503. At most ``concurrency`` queries run at
 once. With ``isolate`` (the store's folder; what ``heritage-ld serve`` uses), each query runs in a worker
 process (:mod:`heritage_ld.publish.sparql_worker`) that is killed when it is late, so a query that is slow
 before its first row stops at the limit too; without it, queries run in threads, and such a query still
 runs to its end in its thread (and keeps its slot) after the 503.
 
->>> is_update("PREFIX ex: <http://example.org/#a>\\n# a comment\\nINSERT DATA { ex:a ex:b ex:c }")
-True
->>> is_update("SELECT * WHERE { ?s ?p ?o }")
-False
+>>> SparqlService(None).answer("DROP ALL").status
+403
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import io
 import json
 import os
-import re
 import select
 import struct
 import subprocess
@@ -40,9 +39,17 @@ from typing import Any
 from lxml import etree
 
 from heritage_ld.publish.negotiation import choose
+from heritage_ld.publish.sparql_guard import (
+    DEFAULT_LIMITS,
+    QueryLimits,
+    Refusal,
+    graph_refusal,
+    is_update,
+    refusal,
+)
 from heritage_ld.publish.sparql_worker import unpack_answer, write_frame
 
-__all__ = ["GRAPH_TYPES", "RESULT_TYPES", "SparqlAnswer", "SparqlService", "is_update"]
+__all__ = ["GRAPH_TYPES", "RESULT_TYPES", "QueryLimits", "SparqlAnswer", "SparqlService", "is_update"]
 
 #: Media types of query results (SPARQL 1.1 Query Results JSON/XML/CSV-TSV), best first.
 RESULT_TYPES = (
@@ -60,23 +67,6 @@ _GRAPH_ALIASES = {"ttl": "text/turtle", "turtle": "text/turtle", "nt": "applicat
                   "xml": "application/rdf+xml", "rdf": "application/rdf+xml", "jsonld": "application/ld+json",
                   "json": "application/ld+json", "application/json": "application/ld+json"}
 
-# SPARQL 1.1 Update §3 operations; a request whose first keyword (after the prologue) is one is an update.
-_UPDATE = re.compile(r"^(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
-_PROLOGUE = re.compile(r"^\s*(PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*", re.IGNORECASE)
-_COMMENT = re.compile(r"(^|[\s;{}.])#[^\n]*")
-
-
-def is_update(text: str) -> bool:
-    """True if ``text`` is a SPARQL Update request (its first operation after the prologue)."""
-    body = _COMMENT.sub(r"\1", text).strip()
-    while True:
-        m = _PROLOGUE.match(body)
-        if not m:
-            break
-        body = body[m.end():]
-    return bool(_UPDATE.match(body.strip()))
-
-
 @dataclass(frozen=True, slots=True)
 class SparqlAnswer:
     """An HTTP answer: status, media type and body."""
@@ -88,6 +78,11 @@ class SparqlAnswer:
     @classmethod
     def error(cls, status: int, message: str) -> SparqlAnswer:
         return cls(status, "text/plain; charset=utf-8", (message + "\n").encode())
+
+    @classmethod
+    def refused(cls, why: Refusal) -> SparqlAnswer:
+        """The answer to a refused request: its status and its problem, rendered with the hint."""
+        return cls.error(why.status, why.problem.render())
 
 
 class _Limit(Exception):
@@ -104,11 +99,14 @@ class SparqlService:
         timeout: seconds a query may take before the answer is 503.
         max_rows: result rows (or triples) above which the answer is 413.
         concurrency: queries that may run at once; more get 503 at once.
+        isolate: the store's folder: run each query in a worker process opened on it (killed when late).
+        limits: the size, nesting and operator count above which a query is refused unread.
     """
 
     def __init__(self, store: Any, *, timeout: float = 10.0, max_rows: int = 10_000, concurrency: int = 2,
-                 isolate: Path | None = None) -> None:
+                 isolate: Path | None = None, limits: QueryLimits = DEFAULT_LIMITS) -> None:
         self.store = store
+        self.limits = limits
         self.timeout = timeout
         self.max_rows = max_rows
         self.isolate = isolate
@@ -134,9 +132,15 @@ class SparqlService:
         default_graphs: Sequence[str] = (),
         named_graphs: Sequence[str] = (),
     ) -> SparqlAnswer:
-        """Run ``query`` and serialise its results in the best type ``accept`` allows."""
-        if is_update(query):
-            return SparqlAnswer.error(403, "updates are not allowed: this SPARQL endpoint is read-only")
+        """Run ``query`` and serialise its results in the best type ``accept`` allows.
+
+        A query the endpoint refuses (:func:`heritage_ld.publish.sparql_guard.refusal`: ``SERVICE``, an
+        update, too large) and a graph name that is not an IRI are answered at once, never run.
+        """
+        why = (refusal(query, self.limits) or graph_refusal("default-graph-uri", default_graphs)
+               or graph_refusal("named-graph-uri", named_graphs))
+        if why is not None:
+            return SparqlAnswer.refused(why)
         if not self._slots.acquire(blocking=False):
             return SparqlAnswer.error(503, "too many queries at once; try again shortly")
         if self.isolate is not None:
@@ -170,7 +174,7 @@ class SparqlService:
             if worker is None or not worker.alive():
                 worker = _Worker(self.isolate, self.timeout, self.max_rows)
             request = {"query": query, "accept": accept, "default_graphs": list(default_graphs),
-                       "named_graphs": list(named_graphs)}
+                       "named_graphs": list(named_graphs), "limits": dataclasses.asdict(self.limits)}
             answer = worker.ask(json.dumps(request).encode(), deadline)
         except OSError as exc:
             if worker is not None:
@@ -187,18 +191,24 @@ class SparqlService:
         return answer
 
     def run_here(self, query: str, accept: str, default_graphs: Sequence[str], named_graphs: Sequence[str],
-                 deadline: float) -> SparqlAnswer:
-        """Run a query in this thread, checking ``deadline`` (a ``time.monotonic()`` value) as rows come."""
+                 deadline: float, limits: QueryLimits | None = None) -> SparqlAnswer:
+        """Run a query in this thread, checking ``deadline`` (a ``time.monotonic()`` value) as rows come.
+
+        The query is checked again (``limits``, default the service's): this is what a worker process calls.
+        """
         from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions
 
-        options: dict[str, Any] = {}
-        if default_graphs:
-            options["default_graph"] = [NamedNode(g) for g in default_graphs]
-        else:
-            options["use_default_graph_as_union"] = True
-        if named_graphs:
-            options["named_graphs"] = [NamedNode(g) for g in named_graphs]
+        why = refusal(query, limits or self.limits)
+        if why is not None:
+            return SparqlAnswer.refused(why)
         try:
+            options: dict[str, Any] = {}
+            if default_graphs:
+                options["default_graph"] = [NamedNode(g) for g in default_graphs]
+            else:
+                options["use_default_graph_as_union"] = True
+            if named_graphs:
+                options["named_graphs"] = [NamedNode(g) for g in named_graphs]
             results = self.store.query(query, **options)
             if isinstance(results, (QueryBoolean, bool)):
                 media = self._pick(accept, RESULT_TYPES, _RESULT_ALIASES)

@@ -7,9 +7,15 @@ the endpoint's few slots. :class:`heritage_ld.publish.sparql.SparqlService` in i
 
 Run as ``python -m heritage_ld.publish.sparql_worker STORE TIMEOUT MAX_ROWS PARENT_PID``. It opens the store
 read-only, then answers requests on standard input until it closes. A request is a 4-byte big-endian length
-and that many bytes of JSON (``query``, ``accept``, ``default_graphs``, ``named_graphs``); an answer is a
-4-byte length, then the status (2 bytes), the media type's length (2 bytes), the media type and the body.
-The worker also ends when its parent goes.
+and that many bytes of JSON (``query``, ``accept``, ``default_graphs``, ``named_graphs`` and optionally
+``limits``, the fields of :class:`heritage_ld.publish.sparql_guard.QueryLimits`); an answer is a 4-byte
+length, then the status (2 bytes), the media type's length (2 bytes), the media type and the body. The worker
+also ends when its parent goes.
+
+Queries run on a thread with a large stack (:data:`STACK_SIZE`, reserved, not used, until a query needs it):
+pyoxigraph recurses once per nesting level, and the endpoint's limits on nesting and operators
+(:mod:`heritage_ld.publish.sparql_guard`) keep well inside it. A request the worker cannot read, or a query
+that fails in a way the service does not expect, gets a 400 or a 500 answer; the worker stays.
 """
 
 from __future__ import annotations
@@ -20,9 +26,15 @@ import struct
 import sys
 import threading
 import time
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-__all__ = ["main", "pack_answer", "read_frame", "unpack_answer", "write_frame"]
+if TYPE_CHECKING:
+    from heritage_ld.publish.sparql import SparqlAnswer, SparqlService
+
+__all__ = ["STACK_SIZE", "main", "pack_answer", "read_frame", "unpack_answer", "write_frame"]
+
+#: Stack of the thread queries run on (bytes): 32 times a main thread's usual 8 MiB.
+STACK_SIZE = 256 * 1024 * 1024
 
 
 def write_frame(out: IO[bytes], payload: bytes) -> None:
@@ -82,12 +94,33 @@ def main(argv: list[str]) -> int:
     store_path, timeout, max_rows = argv[0], float(argv[1]), int(argv[2])
     service = SparqlService(Store.read_only(store_path), timeout=timeout, max_rows=max_rows)
     inp, out = sys.stdin.buffer, sys.stdout.buffer
-    while (request := read_frame(inp)) is not None:
-        r = json.loads(request)
-        answer = service.run_here(r["query"], r["accept"], r["default_graphs"], r["named_graphs"],
-                                  time.monotonic() + timeout)
-        write_frame(out, pack_answer(answer.status, answer.media_type, answer.body))
+
+    def serve() -> None:
+        while (request := read_frame(inp)) is not None:
+            answer = _answer(service, request, time.monotonic() + timeout)
+            write_frame(out, pack_answer(answer.status, answer.media_type, answer.body))
+
+    threading.stack_size(STACK_SIZE)
+    runner = threading.Thread(target=serve, name="sparql-worker")
+    runner.start()
+    runner.join()
     return 0
+
+
+def _answer(service: SparqlService, request: bytes, deadline: float) -> SparqlAnswer:
+    from heritage_ld.publish.sparql import SparqlAnswer
+    from heritage_ld.publish.sparql_guard import QueryLimits
+
+    try:
+        r = json.loads(request)
+        query, accept, default_graphs, named_graphs = r["query"], r["accept"], r["default_graphs"], r["named_graphs"]
+        limits = QueryLimits(**r["limits"]) if "limits" in r else None
+    except (ValueError, KeyError, TypeError) as exc:
+        return SparqlAnswer.error(400, f"the query process could not read the request: {exc}")
+    try:
+        return service.run_here(query, accept, default_graphs, named_graphs, deadline, limits)
+    except Exception as exc:  # a failure of ours: answered, and the worker stays for the next query
+        return SparqlAnswer.error(500, f"the query failed: {type(exc).__name__}: {exc}")
 
 
 if __name__ == "__main__":

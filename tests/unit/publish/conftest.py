@@ -171,3 +171,14 @@ def out(tmp_path: Path, collection: Collection) -> Path:
 @pytest.fixture()
 def urls() -> UrlScheme:
     return UrlScheme(BASE)
+
+
+@pytest.fixture()
+def built(collection: Collection, out: Path, urls: UrlScheme) -> Path:
+    """The fixture OUT with the site (snapshot at a fixed datestamp) and the store written: what ``serve`` needs."""
+    from heritage_ld.publish.site import write_site
+    from heritage_ld.publish.store import load_store
+
+    write_site(collection, out, urls, datestamp=1_700_000_000)
+    load_store(out, urls, collection.key, [i.accession for i in collection.items])
+    return out

@@ -157,3 +157,67 @@ def test_no_set_hierarchy(tmp_path: Path, collection: Collection, urls: UrlSchem
     assert error_code(doc) == "noSetHierarchy"
     # Without a SOURCE_DATE_EPOCH, datestamps come from the files' modification times.
     assert ask(provider, schema, verb="Identify").findtext("o:Identify/o:earliestDatestamp", namespaces=NS)
+
+
+# -- resumption tokens: opaque, signed, expiring (issue #11) ------------------------------------------------
+def _first_token(provider: OaiProvider, schema: etree.XMLSchema, now: datetime = NOW) -> etree._Element:
+    doc = etree.fromstring(provider.respond({"verb": ["ListIdentifiers"], "metadataPrefix": ["oai_dc"]},
+                                            endpoint="http://127.0.0.1/oai", now=now))
+    assert schema.validate(doc), schema.error_log
+    token = doc.find(".//o:resumptionToken", NS)
+    assert token is not None and token.text
+    return token
+
+
+def _resume(provider: OaiProvider, schema: etree.XMLSchema, token: str, now: datetime = NOW) -> etree._Element:
+    doc = etree.fromstring(provider.respond({"verb": ["ListIdentifiers"], "resumptionToken": [token]},
+                                            endpoint="http://127.0.0.1/oai", now=now))
+    assert schema.validate(doc), schema.error_log
+    return doc
+
+
+def _unsigned(state: object) -> str:
+    import base64
+    import json
+
+    raw = json.dumps(state, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def test_forged_tokens_are_bad_resumption_tokens(provider: OaiProvider, schema: etree.XMLSchema) -> None:
+    fingerprint = provider._fingerprint
+    forged = [
+        _unsigned({"q": {"metadataPrefix": ["oai_dc"]}, "o": 0, "f": fingerprint}),  # a list for a string
+        _unsigned({"q": {"metadataPrefix": "oai_dc"}, "o": 2, "f": fingerprint}),    # well formed, not signed
+        _unsigned({"q": ["metadataPrefix"], "o": "x", "f": fingerprint}),
+        _unsigned([1, 2, 3]), "", ".", "..", "a.b.c", "\u00e9" * 50, "x" * 100_000,
+    ]
+    for token in forged:
+        assert error_code(_resume(provider, schema, token)) == "badResumptionToken", token[:40]
+
+
+def test_a_tampered_or_foreign_token_is_refused(provider: OaiProvider, schema: etree.XMLSchema,
+                                                collection: Collection, out: Path) -> None:
+    token = _first_token(provider, schema).text
+    assert token is not None
+    assert error_code(_resume(provider, schema, token)) is None
+    flipped = token[:5] + ("A" if token[5] != "A" else "B") + token[6:]
+    assert error_code(_resume(provider, schema, flipped)) == "badResumptionToken"
+    other = OaiProvider(read_snapshot(out), page_size=2, token_key=b"another key of 32 bytes........")
+    assert error_code(_resume(other, schema, token)) == "badResumptionToken"
+
+
+def test_tokens_expire(collection: Collection, out: Path, urls: UrlScheme, schema: etree.XMLSchema) -> None:
+    from datetime import timedelta
+
+    write_site(collection, out, urls, datestamp=EPOCH)
+    key = b"k" * 32
+    provider = OaiProvider(read_snapshot(out), page_size=2, token_key=key, token_ttl=timedelta(hours=1))
+    token = _first_token(provider, schema)
+    assert token.get("expirationDate") == "2024-01-02T04:04:05Z"
+    assert error_code(_resume(provider, schema, token.text or "", NOW + timedelta(minutes=59))) is None
+    late = _resume(provider, schema, token.text or "", NOW + timedelta(hours=1, seconds=1))
+    assert error_code(late) == "badResumptionToken"
+    # The same key in a new provider (a restarted server) accepts the token.
+    again = OaiProvider(read_snapshot(out), page_size=2, token_key=key)
+    assert error_code(_resume(again, schema, token.text or "")) is None

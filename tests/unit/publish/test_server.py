@@ -27,13 +27,6 @@ COUNT = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a <http://www.cidoc-crm.or
 
 
 @pytest.fixture()
-def built(collection: Collection, out: Path, urls: UrlScheme) -> Path:
-    write_site(collection, out, urls, datestamp=1_700_000_000)
-    load_store(out, urls, collection.key, [i.accession for i in collection.items])
-    return out
-
-
-@pytest.fixture()
 def client(built: Path) -> TestClient:
     return TestClient(make_app(built, max_rows=3), follow_redirects=False)
 
@@ -238,7 +231,7 @@ def test_bag_folder_listing_escapes_names(built: Path) -> None:
     (bag / "data").mkdir(parents=True)
     (bag / "bagit.txt").write_text("BagIt-Version: 1.0\n")
     (bag / "<b>.txt").write_text("x")
-    client = TestClient(make_app(built), follow_redirects=False)
+    client = TestClient(make_app(built, serve_bags=True), follow_redirects=False)
     assert client.get("/bags/HNM.1972.001").status_code == 301
     listing = client.get("/bags/HNM.1972.001/").text
     assert "bagit.txt" in listing and "&lt;b&gt;.txt" in listing and "<b>" not in listing
