@@ -168,6 +168,25 @@ _TABLE: tuple[Code, ...] = (
          "fix what 'heritage-ld bag validate' reports for this file, then run the command again"),
     Code("B016", W, "BagIt-Version {version} is not a version this tool knows ({known}); checked by the rules "
          "of BagIt {used}", "", "https://www.rfc-editor.org/rfc/rfc8493#section-2.1.1"),
+    # -- bags: archive-grade packages (format identification, RO-Crate, OCFL, the archivist's CLI) -----
+    Code("B030", W, "{path}: format not identified (no PRONOM signature matched and the fallback found nothing); "
+         "recorded as unknown", "the file may be damaged or of a rare format: check it, or describe its format "
+         "by hand in the bag's metadata", "https://www.nationalarchives.gov.uk/PRONOM/"),
+    Code("B031", E, "--info Bagging-Date={value!r} is not a date", "give the date as YYYY-MM-DD (RFC 8493 §2.2.2)",
+         "https://www.rfc-editor.org/rfc/rfc8493#section-2.2.2"),
+    Code("B032", W, "{path}: the file name holds '%'; it is stored percent-encoded in the manifests "
+         "(%25), which bagit-python and older BagIt tools reject", "rename the file without '%' if the bag "
+         "must be read by other tools", "https://www.rfc-editor.org/rfc/rfc8493#section-2.1.3"),
+    Code("B033", E, "{path}: the bag {target} would be inside its own source", "write the bag outside the "
+         "folders being bagged"),
+    Code("B034", E, "{path}: a folder of bags, not a bag", "validate each bag: heritage-ld bag validate "
+         "--recursive {path}"),
+    Code("B035", E, "{path}: {reason}", "fix the file, or give another payload file name"),
+    Code("B040", E, "{path}: OCFL {ocfl_code} {reason}", "",
+         "https://ocfl.io/1.1/spec/validation-codes.html"),
+    Code("B041", W, "{path}: OCFL {ocfl_code} {reason}", "",
+         "https://ocfl.io/1.1/spec/validation-codes.html"),
+    Code("B042", E, "{path}: cannot add to the OCFL storage root: {reason}", "nothing was changed in the object"),
     # -- publishing ----------------------------------------------------------------------------------
     Code("P001", E, "{what}: {reason}"),
     # -- publishing: pushing to a remote Graph Store (heritage-ld publish) ---------------------------

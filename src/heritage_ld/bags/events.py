@@ -4,7 +4,8 @@ The bag layer knows no RDF library (the emitters are independent): the log is a 
 written by hand and appended to by :func:`append_event`. Terms: the PREMIS 3 ontology
 (``http://www.loc.gov/premis/rdf/v3/``, where ``premis:Event`` is a ``prov:Activity``) and the Library of
 Congress event-type vocabulary (``http://id.loc.gov/vocabulary/preservation/eventType/``: ``cre`` creation,
-``mes`` message digest calculation, ``fix`` fixity check, ``mem`` metadata modification).
+``mes`` message digest calculation, ``fix`` fixity check, ``mem`` metadata modification, ``for`` format
+identification, ``pac`` packing).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime, timezone
 
 from heritage_ld._version import __version__
 
-__all__ = ["EVENT_TYPES", "Event", "append_event", "count_events", "format_events"]
+__all__ = ["EVENT_TYPES", "Event", "append_event", "count_events", "format_events", "timestamp"]
 
 #: Event kinds we record -> LoC preservation event-type code.
 EVENT_TYPES = {
@@ -24,6 +25,8 @@ EVENT_TYPES = {
     "message digest calculation": "mes",
     "fixity check": "fix",
     "metadata modification": "mem",
+    "format identification": "for",
+    "packing": "pac",
 }
 
 AGENT = f"heritage-ld {__version__}"
@@ -68,7 +71,7 @@ def _literal(text: str) -> str:
     return f'"{escaped}"'
 
 
-def _timestamp(date: datetime) -> str:
+def timestamp(date: datetime) -> str:
     if date.tzinfo is None:
         date = date.replace(tzinfo=timezone.utc)
     return date.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -80,7 +83,7 @@ def _format_event(number: int, event: Event) -> str:
         f"<#event-{number}> a premis:Event ;",
         f"    dct:type eventType:{EVENT_TYPES[event.kind]} ;",
         f"    rdfs:label {_literal(event.kind)} ;",
-        f'    prov:atTime "{_timestamp(event.date)}"^^xsd:dateTime ;',
+        f'    prov:atTime "{timestamp(event.date)}"^^xsd:dateTime ;',
         f"    premis:outcome <#outcome-{outcome}> ;",
     ]
     if event.note:

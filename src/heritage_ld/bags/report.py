@@ -54,6 +54,8 @@ class BagReport:
     algorithms: tuple[str, ...]
     payload_written: bool = True
     tag_files: tuple[str, ...] = field(default=())
+    #: What is worth telling without failing: payload files whose format is unknown (B030), names with '%' (B032).
+    problems: tuple[Problem, ...] = field(default=())
 
 
 class BagInvalid(InvalidError):

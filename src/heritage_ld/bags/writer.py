@@ -17,15 +17,18 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
 
+from heritage_ld.bags.describe import CrateSpec, describe_payload
 from heritage_ld.bags.durability import fsync_dir, sync_tree
 from heritage_ld.bags.events import Event, format_events
-from heritage_ld.bags.fixity import Digests, SourceChanged, check_algorithms, copy_batch
+from heritage_ld.bags.fixity import Digests, SourceChanged, check_algorithms, copy_batch, hash_bytes
 from heritage_ld.bags.info import format_declaration, format_info
 from heritage_ld.bags.manifest import format_manifest
 from heritage_ld.bags.names import unsafe_reason
 from heritage_ld.bags.pool import map_spans, spans
+from heritage_ld.bags.premis_xml import PREMIS_FILE
 from heritage_ld.bags.progress import ProgressSink
 from heritage_ld.bags.report import BagReport, BagWriteError
+from heritage_ld.bags.rocrate import CRATE_FILE
 from heritage_ld.bags.tagfiles import (
     bag_date,
     check_tag_name,
@@ -36,8 +39,9 @@ from heritage_ld.bags.tagfiles import (
 from heritage_ld.bags.tree import scan_tree
 from heritage_ld.bags.validator import default_jobs
 from heritage_ld.errors import UsageError
+from heritage_ld.problems import Problem
 
-__all__ = ["EVENTS_FILE", "ProgressSink", "collect_sources", "write_bag"]
+__all__ = ["CRATE_FILE", "EVENTS_FILE", "PREMIS_FILE", "ProgressSink", "collect_sources", "write_bag"]
 
 #: Where the PREMIS event log goes (a tag file).
 EVENTS_FILE = "metadata/premis-events.ttl"
@@ -179,6 +183,8 @@ def write_bag(
     events: bool = True,
     events_base: str | None = None,
     durable: bool = True,
+    describe: bool = True,
+    crate: CrateSpec | None = None,
 ) -> BagReport:
     """Write a new bag at ``target`` holding ``sources`` as payload and ``tag_files`` as tag files.
 
@@ -197,6 +203,9 @@ def write_bag(
         events_base: the base IRI of the event log.
         durable: make every file durable (one ``syncfs``, or an ``fsync`` per file where that is missing)
             before the bag is renamed into place.
+        describe: identify every payload file's format (PRONOM, :mod:`heritage_ld.bags.identify`) and write
+            the RO-Crate :data:`CRATE_FILE` (in the payload) and the PREMIS XML :data:`PREMIS_FILE`.
+        crate: what the RO-Crate says of the bag's subject, and formats already identified.
 
     Raises:
         UsageError: ``target`` exists (without ``replace``), bad sources, names or algorithms.
@@ -217,6 +226,9 @@ def write_bag(
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     checked = _checked(_gather(sources))
+    if describe and CRATE_FILE in checked:
+        raise UsageError(f"{checked[CRATE_FILE][0]}: would be stored as {CRATE_FILE}, where the bag's RO-Crate "
+                         "goes; rename it or write the bag without --no-describe")
     payload = {rel: src for rel, (src, _size) in checked.items()}
     sizes = {rel: size for rel, (_src, size) in checked.items()}
     if target.exists() or target.is_symlink():
@@ -237,10 +249,20 @@ def write_bag(
         # Durability comes from one sync_tree before the rename (write-back of large files started early).
         digests = _copy_payload(payload, sizes, tmp, names, jobs or default_jobs(), progress, task, durable)
         total = sum(d.size for d in digests.values())
+        label = next((v for k, v in pairs if k.lower() == "external-identifier"), target.name)
+        log = [Event("creation", when, note=f"{len(digests)} payload files, {total} bytes"),
+               Event("message digest calculation", when, note=", ".join(names))]
+        problems: tuple[Problem, ...] = ()
+        if describe:
+            organisation = next((v for k, v in pairs if k.lower() == "source-organization"), None)
+            found = describe_payload(tmp, digests, spec=crate, label=label, organisation=organisation,
+                                     events=log, when=when, jobs=jobs or default_jobs())
+            problems = found.problems
+            write_atomic(tmp / CRATE_FILE, found.crate, durable=False)
+            digests = {**digests, CRATE_FILE: hash_bytes(found.crate, names)}
+            total += len(found.crate)
+            tags[PREMIS_FILE] = found.premis
         if events:
-            log = [Event("creation", when, note=f"{len(digests)} payload files, {total} bytes"),
-                   Event("message digest calculation", when, note=", ".join(names))]
-            label = next((v for k, v in pairs if k.lower() == "external-identifier"), target.name)
             tags[EVENTS_FILE] = format_events(log, label=label, base=events_base)
         written = _write_tag_side(tmp, digests, names, pairs, tags, when, False)
         _check_written(tmp, target, digests, written)
@@ -261,7 +283,7 @@ def write_bag(
     finally:
         if progress is not None:
             progress.finish(task)
-    return BagReport(target, len(digests), total, names, True, written)
+    return BagReport(target, len(digests), total, names, True, written, problems)
 
 
 def _write_tag_side(root: Path, digests: Mapping[str, Digests], algorithms: tuple[str, ...],
