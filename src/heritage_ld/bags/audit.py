@@ -1,7 +1,7 @@
 """Audit bags: re-verify fixity, record a PREMIS fixity-check event in each bag, write a JSON or CSV report.
 
-The tool an archivist runs from cron every month. Only the event log and its entries in the tag manifests
-change: other tag manifest entries are kept as they were, so an audit never blesses a tampered tag file.
+The tool an archivist runs from cron every month. Only the event logs (the PREMIS RDF log and, when the bag has
+one, the PREMIS XML) and their entries in the tag manifests change: other tag manifest entries are kept as they were, so an audit never blesses a tampered tag file.
 The writes go through :class:`~heritage_ld.bags.safe_write.BagFolder`: a log or tag manifest that is, or lies
 behind, a link or special file is never written through (B014).
 """
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from heritage_ld.bags.events import Event, append_event, format_events
 from heritage_ld.bags.existing import read_encoding, refused_problem, updated_tag_manifests
+from heritage_ld.bags.premis_xml import PREMIS_FILE, append_premis_event
 from heritage_ld.bags.progress import ProgressSink
 from heritage_ld.bags.report import BagWriteRefused, ValidationReport
 from heritage_ld.bags.safe_write import BagFolder, RefusedPath
@@ -70,10 +71,18 @@ def _record(bag: Path, event: Event) -> tuple[bool, tuple[Problem, ...]]:
             encoding = read_encoding(folder)
             log = folder.read_optional(EVENTS_FILE)
             new = append_event(log if log is not None else format_events([], label=bag.name), event)
-            manifests = updated_tag_manifests(folder, encoding, {EVENTS_FILE: new})
-            for name in (EVENTS_FILE, *manifests):
+            changed = {EVENTS_FILE: new}
+            premis = folder.read_optional(PREMIS_FILE)
+            if premis is not None:
+                try:
+                    changed[PREMIS_FILE] = append_premis_event(premis, event)
+                except ValueError as exc:
+                    return False, (report("B015", Location(PREMIS_FILE), path=PREMIS_FILE, reason=str(exc)),)
+            manifests = updated_tag_manifests(folder, encoding, dict(changed))
+            for name in (*changed, *manifests):
                 folder.check_writable(name)
-            folder.write(EVENTS_FILE, new)
+            for name, data in sorted(changed.items()):
+                folder.write(name, data)
             for name, data in sorted(manifests.items()):
                 folder.write(name, data)
     except RefusedPath as exc:

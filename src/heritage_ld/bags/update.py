@@ -23,7 +23,9 @@ from heritage_ld.bags.existing import cannot_update, read_encoding, refused, upd
 from heritage_ld.bags.info import parse_info
 from heritage_ld.bags.info_merge import merge_info
 from heritage_ld.bags.manifest import parse_manifest
+from heritage_ld.bags.premis_xml import PREMIS_FILE, append_premis_event
 from heritage_ld.bags.report import BagReport
+from heritage_ld.bags.rocrate import CRATE_FILE
 from heritage_ld.bags.safe_write import BagFolder, RefusedPath
 from heritage_ld.bags.tagfiles import bag_date, check_tag_name
 from heritage_ld.bags.tree import read_tag_bytes
@@ -90,9 +92,14 @@ def payload_unchanged(bag: Path | str, sources: Sources) -> bool:
         return False
     payload = collect_sources(sources)
     on_disk = _payload_stats(bag)
-    if not manifests or on_disk is None or set(on_disk) != set(payload):
+    if not manifests or on_disk is None:
         return False
-    if any(set(entries) != set(payload) for entries in manifests.values()):
+    # The RO-Crate metadata file is payload the writer made, not a source: whether it changed is the caller's
+    # question (the build compares its bytes).
+    on_disk.pop(CRATE_FILE, None)
+    if set(on_disk) != set(payload):
+        return False
+    if any(set(entries) - {CRATE_FILE} != set(payload) for entries in manifests.values()):
         return False
     for rel, src in payload.items():
         try:
@@ -151,8 +158,9 @@ def update_bag_metadata(
         gone = [check_tag_name(k) for k in remove_tag_files]
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    if EVENTS_FILE in new_tags or EVENTS_FILE in gone:
-        raise UsageError(f"{EVENTS_FILE}: the event log is only appended to; it cannot be replaced or removed")
+    for log in (EVENTS_FILE, PREMIS_FILE):
+        if log in new_tags or log in gone:
+            raise UsageError(f"{log}: the event log is only appended to; it cannot be replaced or removed")
     if set(new_tags) & set(gone):
         raise UsageError(f"{sorted(set(new_tags) & set(gone))[0]}: both given and removed")
     try:
@@ -210,7 +218,14 @@ def _update(folder: BagFolder, pairs: list[tuple[str, str]], removed_labels: lis
         log = folder.read_optional(EVENTS_FILE)
         if log is None:
             log = format_events([], label=bag.name)
-        changed[EVENTS_FILE] = append_event(log, Event("metadata modification", when, note="; ".join(notes)))
+        event = Event("metadata modification", when, note="; ".join(notes))
+        changed[EVENTS_FILE] = append_event(log, event)
+        premis = folder.read_optional(PREMIS_FILE) if PREMIS_FILE not in changed else None
+        if premis is not None:
+            try:
+                changed[PREMIS_FILE] = append_premis_event(premis, event)
+            except ValueError as exc:
+                raise cannot_update(bag, PREMIS_FILE, str(exc)) from None
     manifests = updated_tag_manifests(folder, encoding, changed)
     # Every check before the first write: each target must be writable (no link, no special file on the way).
     for name in [*changed, *manifests]:

@@ -22,10 +22,14 @@ from heritage_ld.bags import (
     validate_bag,
     write_bag,
 )
+from heritage_ld.bags.describe import CrateSpec, crate_bytes
+from heritage_ld.bags.identify import Identification, identify_files
+from heritage_ld.bags.rocrate import CRATE_FILE
 from heritage_ld.bags.safe_write import RefusedPath, check_folders
 from heritage_ld.errors import UsageError
 from heritage_ld.model import Collection, Item, UrlScheme, iri_segment
 from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
+from heritage_ld.pipeline.steps.crate import crate_spec
 from heritage_ld.problems import Location, report
 
 __all__ = ["BUILD_LABELS", "PROFILE_ID", "BagJob", "bag_info", "make_bag", "run"]
@@ -53,6 +57,10 @@ class BagJob:
     jobs: int
     #: The build's output folder: the folders from it down to ``target`` must be real folders, not links.
     root: Path | None = None
+    #: What the bag's RO-Crate says of the item, and its media's formats (by SHA-256).
+    crate: CrateSpec | None = None
+    #: Payload path (relative to ``data/``) -> SHA-256 of the source, from the ledger's media digests.
+    sha256: tuple[tuple[str, str], ...] = ()
 
 
 def bag_info(collection: Collection, item: Item | None, index: int = 1, count: int = 1) -> list[tuple[str, str]]:
@@ -127,7 +135,8 @@ def make_bag(job: BagJob) -> str:
         except RefusedPath as exc:
             raise BagWriteRefused(job.target, [report("B014", Location(exc.path), path=exc.path,
                                                       kind=exc.reason)]) from None
-    if job.target.exists() and not job.rehash and payload_unchanged(job.target, sources):
+    if (job.target.exists() and not job.rehash and payload_unchanged(job.target, sources)
+            and _crate_unchanged(job)):
         given = {k.lower() for k, _ in job.info}
         result = update_bag_metadata(job.target, info=job.info, tag_files=tags, date=job.date, within=job.root,
                                      remove_info=[k for k in BUILD_LABELS if k.lower() not in given])
@@ -136,8 +145,37 @@ def make_bag(job: BagJob) -> str:
         raise UsageError(f"{job.target}: its payload changed since it was written; "
                          "rebuild with --replace to rewrite it")
     write_bag(sources, job.target, info=job.info, tag_files=tags, replace=True, jobs=job.jobs, date=job.date,
-              events_base=job.events_base)
+              events_base=job.events_base, crate=job.crate)
     return "written"
+
+
+def _crate_unchanged(job: BagJob) -> bool:
+    """Whether the bag's RO-Crate already says what this build would write (payload unchanged): a change of the
+    item's metadata changes the crate, which is payload, so the bag is then rewritten."""
+    if job.crate is None or not job.sha256:
+        return True
+    sha = dict(job.sha256)
+    files = {f"data/{rel}": (os.stat(src).st_size, sha.get(rel, "")) for rel, src in job.sources}
+    formats = {f"data/{rel}": job.crate.formats.get(sha.get(rel, ""), Identification()) for rel, _ in job.sources}
+    date = job.date or datetime.now(tz=timezone.utc)
+    expected = crate_bytes(files, formats, job.crate, job.target.name, date)
+    try:
+        return (job.target / CRATE_FILE).read_bytes() == expected
+    except OSError:
+        return False
+
+
+def _identify(collection: Collection, items: list[Item], media: dict[str, str], jobs: int
+              ) -> dict[str, Identification]:
+    """The format of each distinct media content of ``items`` (by SHA-256), each identified once."""
+    root = collection.root or Path(".")
+    files: dict[str, Path] = {}
+    for item in items:
+        for m in item.media:
+            sha = media.get(str(m.path), "")
+            if sha and sha not in files:
+                files[sha] = Path(os.path.realpath(m.resolve(root)))
+    return identify_files(files, jobs=jobs)
 
 
 def run(ctx: BuildContext) -> StepResult:
@@ -152,6 +190,7 @@ def run(ctx: BuildContext) -> StepResult:
     current: list[Item] = []
     kept: list[str] = []
     pruned: list[str] = []
+    unknown = 0
     if ctx.options.bag_mode == "collection":
         target = ctx.out / "bags" / iri_segment(c.key)
         jobs.append(BagJob(target, tuple(sorted(_payload(c, c.items, True).items())),
@@ -175,13 +214,21 @@ def run(ctx: BuildContext) -> StepResult:
             return tuple(prints)
 
         todo, current = plan.split("bags", c.items, ctx.out, sources)
+        formats = _identify(c, [item for item, _ in todo], plan.media, ctx.executor.jobs)
+        unknown = sum(not f.known for f in formats.values())
         for item, digest in todo:
             target = ctx.out / ctx.urls.path(ctx.urls.bag(item.accession))
-            jobs.append(BagJob(target, tuple(sorted(_payload(c, (item,), False).items())),
+            payload = _payload(c, (item,), False)
+            sha = tuple(sorted((rel, plan.media.get(rel, "")) for rel in payload))
+            known = plan.ledger.item(item.accession) if plan.ledger is not None else None
+            published = known.first_built if known is not None else plan.now
+            spec = crate_spec(c, item, ctx.urls, published=published,
+                              formats={h: formats[h] for _, h in sha if h in formats})
+            jobs.append(BagJob(target, tuple(sorted(payload.items())),
                                tuple(bag_info(c, item)),
                                tuple(_tag_sources(ctx.out, ctx.urls, (item,), True)), date,
                                f"{ctx.urls.bag(item.accession)}/{EVENTS_FILE}", ctx.options.replace,
-                               ctx.options.rehash, 1, ctx.out))
+                               ctx.options.rehash, 1, ctx.out, spec, sha))
             digests.append((item.accession, digest))
     ctx.progress.start("bags", len(jobs) + len(current))
     ctx.progress.advance("bags", len(current))
@@ -204,6 +251,8 @@ def run(ctx: BuildContext) -> StepResult:
         outcomes["unchanged"] = outcomes.get("unchanged", 0) + len(current)
     done = ", ".join(f"{n} {k}" for k, n in sorted(outcomes.items()))
     summary = f"{len(jobs) + len(current)} bags ({done}); {len(jobs)} checked"
+    if unknown:
+        summary += f"; {unknown} media file(s) of unknown format (B030, recorded as unknown)"
     if kept:
         summary += f"; {len(kept)} bags of withdrawn items kept (--prune-bags removes them)"
     if pruned:
@@ -211,5 +260,5 @@ def run(ctx: BuildContext) -> StepResult:
     return StepResult(
         summary=summary,
         paths=tuple(str(j.target.relative_to(ctx.out)) for j in jobs),
-        data={"validated": len(jobs), **outcomes, "withdrawn_kept": tuple(kept), "pruned": tuple(pruned)},
+        data={"validated": len(jobs), **outcomes, "formats_unknown": unknown, "withdrawn_kept": tuple(kept), "pruned": tuple(pruned)},
     )
