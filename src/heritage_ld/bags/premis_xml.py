@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from lxml import etree
 
@@ -179,11 +178,10 @@ def append_premis_event(xml: bytes, event: Event) -> bytes:
     if root.tag != _P + "premis":
         raise ValueError("not a PREMIS document")
     events = root.findall(_P + "event")
-    numbers = [int(v.rpartition("-")[2]) for v in root.xpath(
-        "p:event/p:eventIdentifier/p:eventIdentifierValue/text()", namespaces={"p": NS})
-        if str(v).startswith("event-") and str(v).rpartition("-")[2].isdigit()]
-    objects = [str(v) for v in root.xpath("p:object/p:objectIdentifier/p:objectIdentifierValue/text()",
-                                          namespaces={"p": NS})]
+    values = [el.findtext(f"{_P}eventIdentifier/{_P}eventIdentifierValue") or "" for el in events]
+    numbers = [int(v[6:]) for v in values if v.startswith("event-") and v[6:].isdigit()]
+    objects = [el.findtext(f"{_P}objectIdentifier/{_P}objectIdentifierValue") or ""
+               for el in root.findall(_P + "object")]
     el = _event(root, max(numbers, default=0) + 1, event, objects, [(SOFTWARE, "executing program")])
     if events:
         events[-1].addnext(el)

@@ -18,10 +18,11 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
+from heritage_ld.bags.crate_update import crate_changes
 from heritage_ld.bags.events import Event, append_event, format_events
 from heritage_ld.bags.existing import cannot_update, read_encoding, refused, updated_tag_manifests
 from heritage_ld.bags.info import parse_info
-from heritage_ld.bags.info_merge import merge_info
+from heritage_ld.bags.info_merge import InfoChange, merge_info
 from heritage_ld.bags.manifest import parse_manifest
 from heritage_ld.bags.premis_xml import PREMIS_FILE, append_premis_event
 from heritage_ld.bags.report import BagReport
@@ -122,6 +123,7 @@ def update_bag_metadata(
     events: bool = True,
     within: Path | str | None = None,
     durable: bool = True,
+    crate: bytes | None = None,
 ) -> BagReport:
     """Merge changes into the metadata of an existing bag; everything not named is kept byte for byte.
 
@@ -137,6 +139,8 @@ def update_bag_metadata(
         within: a folder the bag lies in whose sub-folders down to the bag must be real folders, not links
             (the build passes its output folder).
         durable: ``fsync`` each file written.
+        crate: new bytes for the bag's RO-Crate metadata file (payload the writer made, see
+            :mod:`heritage_ld.bags.crate_update`): its payload manifest entries and Payload-Oxum follow.
 
     Returns:
         A :class:`BagReport` whose ``tag_files`` lists the files written (empty when nothing changed).
@@ -171,13 +175,14 @@ def update_bag_metadata(
         raise UsageError(f"{bag}: not a bag folder") from None
     with folder:
         try:
-            return _update(folder, pairs, removed_labels, new_tags, gone, bag_date(date), events, durable)
+            return _update(folder, pairs, removed_labels, new_tags, gone, bag_date(date), events, durable, crate)
         except RefusedPath as exc:
             raise refused(bag, exc) from None
 
 
 def _update(folder: BagFolder, pairs: list[tuple[str, str]], removed_labels: list[str],
-            new_tags: dict[str, bytes], gone: list[str], when: datetime, events: bool, durable: bool) -> BagReport:
+            new_tags: dict[str, bytes], gone: list[str], when: datetime, events: bool, durable: bool,
+            crate: bytes | None = None) -> BagReport:
     bag = folder.root
     encoding = read_encoding(folder)
     if folder.kind("data") != "a folder":
@@ -197,6 +202,16 @@ def _update(folder: BagFolder, pairs: list[tuple[str, str]], removed_labels: lis
         raise UsageError(f"bag-info.txt: {exc}") from None
     changed: dict[str, bytes | None] = {}
     notes: list[str] = []
+    try:
+        replaced = crate_changes(folder, encoding, algorithms, crate, new_text) if crate is not None else None
+    except (ValueError, UnicodeError) as exc:
+        raise cannot_update(bag, CRATE_FILE, str(exc)) from None
+    if replaced is not None:
+        payload_side, new_text = replaced
+        new_info = new_text.encode(encoding)
+        changed.update(payload_side)
+        notes.append(f"{CRATE_FILE} replaced")
+        info_changes = [*info_changes, InfoChange("Payload-Oxum", "set")]
     if info_changes:
         changed["bag-info.txt"] = new_info
         notes.append("bag-info.txt: " + ", ".join(map(str, info_changes)))
@@ -226,7 +241,7 @@ def _update(folder: BagFolder, pairs: list[tuple[str, str]], removed_labels: lis
                 changed[PREMIS_FILE] = append_premis_event(premis, event)
             except ValueError as exc:
                 raise cannot_update(bag, PREMIS_FILE, str(exc)) from None
-    manifests = updated_tag_manifests(folder, encoding, changed)
+    manifests = updated_tag_manifests(folder, encoding, {k: v for k, v in changed.items() if k != CRATE_FILE})
     # Every check before the first write: each target must be writable (no link, no special file on the way).
     for name in [*changed, *manifests]:
         folder.check_writable(name)

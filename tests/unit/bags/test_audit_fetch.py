@@ -99,7 +99,7 @@ def test_fetch_completes_a_holey_bag(good: Path, server: tuple[str, Path]) -> No
     bag = _holey(good, base, www)
     assert "B012" in {p.code for p in validate_bag(bag).errors}
     result = fetch_bag(bag)
-    assert result.ok and len(result.fetched) == 3
+    assert result.ok and len(result.fetched) == 4  # with data/ro-crate-metadata.json
     remaining = {p.code for p in validate_bag(bag).errors}
     assert remaining <= {"B002"}  # fetch.txt is not in the tag manifests we wrote; the payload is complete
     assert not {p.code for p in validate_bag(bag, completeness_only=True).errors if p.code != "B002"}
@@ -129,7 +129,7 @@ def test_fetch_never_writes_through_a_link(good: Path, server: tuple[str, Path],
     result = fetch_bag(bag)
     assert list(outside.iterdir()) == []
     assert {(p.code, p.get("path")) for p in result.problems if p.code == "B014"} == {("B014", "data/media")}
-    assert result.fetched == ["data/README.txt"]
+    assert result.fetched == ["data/README.txt", "data/ro-crate-metadata.json"]
 
 
 def test_fetch_refuses_a_linked_fetch_txt_with_a_coded_problem(good: Path, server: tuple[str, Path]) -> None:

@@ -12,6 +12,7 @@ import rdflib
 from heritage_ld.bags import EVENTS_FILE, update_bag_metadata, validate_bag, write_bag
 from heritage_ld.bags.info import parse_info
 from heritage_ld.bags.manifest import parse_manifest
+from heritage_ld.bags.premis_xml import PREMIS_FILE
 from heritage_ld.errors import UsageError
 from heritage_ld.pipeline.steps.bags import PROFILE_ID
 
@@ -55,7 +56,7 @@ def test_setting_one_label_keeps_every_other_label_and_tag_file(bag: Path) -> No
     assert new[len(lines):] == ["Contact-Email: a@example.org\n"]
     assert {n: (bag / n).read_bytes() for n in TAGS} == tags
     assert snapshot(bag / "data") == payload
-    assert set(report.tag_files) == {"bag-info.txt", EVENTS_FILE, "tagmanifest-sha256.txt",
+    assert set(report.tag_files) == {"bag-info.txt", EVENTS_FILE, PREMIS_FILE, "tagmanifest-sha256.txt",
                                      "tagmanifest-sha512.txt"}
     assert validate_bag(bag).valid
     bagit.Bag(str(bag)).validate()
@@ -85,7 +86,7 @@ def test_tag_files_not_given_are_kept_and_tag_manifests_change_for_exactly_what_
     after = _tag_manifest(bag)
     assert (bag / "metadata/item.jsonld").read_bytes() == TAGS["metadata/item.jsonld"]
     assert (bag / "metadata/manifest.json").read_bytes() == TAGS["metadata/manifest.json"]
-    assert {n for n in after if after[n] != before.get(n)} == {"metadata/item.ttl", EVENTS_FILE}
+    assert {n for n in after if after[n] != before.get(n)} == {"metadata/item.ttl", EVENTS_FILE, PREMIS_FILE}
     assert after.keys() == before.keys()
     bagit.Bag(str(bag)).validate()
 

@@ -19,7 +19,7 @@ def test_writes_a_valid_bag_that_bagit_python_accepts(sources: Path, tmp_path: P
     report = write_bag([sources], tmp_path / "bag", info={"External-Identifier": "HN1972.001"},
                        tag_files={"metadata/item.ttl": b"<a> <b> <c> .\n"})
     bag = tmp_path / "bag"
-    assert report.files == 3
+    assert report.files == 4  # three sources and the RO-Crate metadata file
     assert (bag / "data" / "media" / "HN1972.001.tif").is_file()
     assert {p.name for p in bag.glob("*manifest-*.txt")} == {
         "manifest-sha256.txt", "manifest-sha512.txt", "tagmanifest-sha256.txt", "tagmanifest-sha512.txt"}
@@ -83,7 +83,7 @@ def test_awkward_names_round_trip(tmp_path: Path) -> None:
     assert "data/new%0Aline.txt" in manifest
     result = validate_bag(tmp_path / "bag")
     assert result.valid, [p.render() for p in result.problems]
-    assert sorted(p.name for p in (tmp_path / "bag" / "data").iterdir()) == sorted(AWKWARD)
+    assert sorted(p.name for p in (tmp_path / "bag" / "data").iterdir()) == sorted([*AWKWARD, "ro-crate-metadata.json"])
 
 
 def test_names_bagit_python_can_read_round_trip_through_it(tmp_path: Path) -> None:

@@ -24,7 +24,6 @@ from heritage_ld.bags import (
 )
 from heritage_ld.bags.describe import CrateSpec, crate_bytes
 from heritage_ld.bags.identify import Identification, identify_files
-from heritage_ld.bags.rocrate import CRATE_FILE
 from heritage_ld.bags.safe_write import RefusedPath, check_folders
 from heritage_ld.errors import UsageError
 from heritage_ld.model import Collection, Item, UrlScheme, iri_segment
@@ -135,11 +134,14 @@ def make_bag(job: BagJob) -> str:
         except RefusedPath as exc:
             raise BagWriteRefused(job.target, [report("B014", Location(exc.path), path=exc.path,
                                                       kind=exc.reason)]) from None
-    if (job.target.exists() and not job.rehash and payload_unchanged(job.target, sources)
-            and _crate_unchanged(job)):
+    same_payload = job.target.exists() and not job.rehash and payload_unchanged(job.target, sources)
+    if same_payload:
+        # Only metadata changed: tag files, labels and the RO-Crate (payload the writer made) are merged in,
+        # and what the bag gathered since (audit events, labels and tag files added by hand) is kept.
         given = {k.lower() for k, _ in job.info}
         result = update_bag_metadata(job.target, info=job.info, tag_files=tags, date=job.date, within=job.root,
-                                     remove_info=[k for k in BUILD_LABELS if k.lower() not in given])
+                                     remove_info=[k for k in BUILD_LABELS if k.lower() not in given],
+                                     crate=_crate(job))
         return "updated" if result.tag_files else "unchanged"
     if job.target.exists() and not (job.replace or job.rehash):
         raise UsageError(f"{job.target}: its payload changed since it was written; "
@@ -149,20 +151,14 @@ def make_bag(job: BagJob) -> str:
     return "written"
 
 
-def _crate_unchanged(job: BagJob) -> bool:
-    """Whether the bag's RO-Crate already says what this build would write (payload unchanged): a change of the
-    item's metadata changes the crate, which is payload, so the bag is then rewritten."""
+def _crate(job: BagJob) -> bytes | None:
+    """The RO-Crate metadata file this build would write into the bag (the writer makes the same bytes)."""
     if job.crate is None or not job.sha256:
-        return True
+        return None
     sha = dict(job.sha256)
     files = {f"data/{rel}": (os.stat(src).st_size, sha.get(rel, "")) for rel, src in job.sources}
     formats = {f"data/{rel}": job.crate.formats.get(sha.get(rel, ""), Identification()) for rel, _ in job.sources}
-    date = job.date or datetime.now(tz=timezone.utc)
-    expected = crate_bytes(files, formats, job.crate, job.target.name, date)
-    try:
-        return (job.target / CRATE_FILE).read_bytes() == expected
-    except OSError:
-        return False
+    return crate_bytes(files, formats, job.crate, job.target.name, job.date or datetime.now(tz=timezone.utc))
 
 
 def _identify(collection: Collection, items: list[Item], media: dict[str, str], jobs: int
