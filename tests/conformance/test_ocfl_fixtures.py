@@ -10,9 +10,9 @@ import tarfile
 from pathlib import Path
 
 import pytest
-from heritage_support import require_conformance
 
 from heritage_ld.ocfl import validate_object
+from heritage_support import require_conformance
 
 
 @pytest.fixture(scope="module")

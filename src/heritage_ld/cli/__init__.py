@@ -8,6 +8,7 @@ from heritage_ld.cli import (  # noqa: F401  (registers the commands)
     check_cmd,
     example_cmd,
     iiif_cmd,
+    ocfl_cmd,
     publish_cmd,
     rdf_cmd,
     serve_cmd,

@@ -10,6 +10,7 @@ against the official OCFL fixtures (``tests/conformance/test_ocfl_fixtures.py``)
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -156,7 +157,7 @@ def validate_object(path: Path | str, *, check_digests: bool = True) -> OcflRepo
     specs: list[tuple[str, str]] = []
     for v in inv.versions:
         on_disk |= _version_dir(root, v, inv, log, digests, specs)
-    for (_, earlier), (v, later) in zip(specs, specs[1:]):
+    for (_, earlier), (v, later) in itertools.pairwise(specs):
         if earlier and later and later < earlier:
             log.error("E103", f"{v}/inventory.json", f"OCFL {later} after a version of OCFL {earlier}")
     for p in sorted(on_disk - set(inv.content)):

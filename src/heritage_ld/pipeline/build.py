@@ -23,10 +23,11 @@ from heritage_ld.pipeline.executor import Executor, make_executor
 from heritage_ld.pipeline.incremental import Plan
 from heritage_ld.pipeline.progress import NullProgress, Progress
 
-__all__ = ["STEPS", "BuildContext", "BuildOptions", "BuildReport", "StepResult", "build", "source_date"]
+__all__ = ["OPT_IN", "STEPS", "BuildContext", "BuildOptions", "BuildReport", "StepResult", "build", "source_date"]
 
 #: The folder of OUT each step writes (named when a failing write does not say which file it was).
-STEP_FOLDERS: dict[str, str] = {"rdf": "rdf", "iiif": "iiif", "bags": "bags", "site": "site", "store": "store"}
+STEP_FOLDERS: dict[str, str] = {"rdf": "rdf", "iiif": "iiif", "bags": "bags", "site": "site", "store": "store",
+                                "ocfl": "ocfl"}
 
 #: Build steps in the order they run: name -> "module:function".
 STEPS: dict[str, str] = {
@@ -35,7 +36,11 @@ STEPS: dict[str, str] = {
     "bags": "heritage_ld.pipeline.steps.bags:run",
     "site": "heritage_ld.pipeline.steps.site:run",
     "store": "heritage_ld.pipeline.steps.store:run",
+    "ocfl": "heritage_ld.pipeline.steps.ocfl:run",
 }
+
+#: Steps a build runs only when named (``only``): OCFL storage holds a second copy of every bag.
+OPT_IN: frozenset[str] = frozenset({"ocfl"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +143,7 @@ def build(
     Args:
         collection: the collection, usually from :func:`heritage_ld.read_catalogue`.
         out: the output folder (created if needed).
-        only: step names to run (default: all, in :data:`STEPS` order).
+        only: step names to run (default: all but the opt-in :data:`OPT_IN`, in :data:`STEPS` order).
         options: what to write; ``options.base_url`` overrides the collection's base URL.
         executor: an :class:`Executor` or its name (``serial``, ``threads``, ``processes``, ``dask``).
         jobs: workers for a named executor (default: the CPUs available).
@@ -156,7 +161,7 @@ def build(
             step stops, its outputs already in place are kept and it leaves no temporary file behind.
     """
     options = options or BuildOptions()
-    wanted = list(STEPS) if only is None else list(dict.fromkeys(only))
+    wanted = [s for s in STEPS if s not in OPT_IN] if only is None else list(dict.fromkeys(only))
     unknown = [s for s in wanted if s not in STEPS]
     if unknown:
         raise UsageError(f"unknown build step(s) {', '.join(unknown)}; choose from {', '.join(STEPS)}")

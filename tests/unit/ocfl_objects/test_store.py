@@ -14,8 +14,14 @@ from ocfl.storage_root import StorageRoot
 from ocfl.validator import Validator
 
 from heritage_ld.errors import UsageError
-from heritage_ld.ocfl import Layout, add_version, init_storage_root, validate_object, validate_storage_root
-from heritage_ld.ocfl import store
+from heritage_ld.ocfl import (
+    Layout,
+    add_version,
+    init_storage_root,
+    store,
+    validate_object,
+    validate_storage_root,
+)
 
 WHEN = datetime(1972, 12, 30, tzinfo=timezone.utc)
 
