@@ -6,8 +6,8 @@ item's metadata as tag files.
 >>> import tempfile
 >>> from pathlib import Path
 >>> d = Path(tempfile.mkdtemp()); _ = (d / "photo.tif").write_bytes(b"II*")
->>> write_bag([d / "photo.tif"], d / "bag", info={"External-Identifier": "HN1972.001"}).files
-1
+>>> write_bag([d / "photo.tif"], d / "bag", info={"External-Identifier": "HN1972.001"}).files  # and its RO-Crate
+2
 >>> validate_bag(d / "bag").valid
 True
 """

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
-from heritage_ld._version import __version__
+from heritage_ld._project import software_agent
 from heritage_ld.atomic import write_atomic
 from heritage_ld.bags.fixity import hash_bytes
 from heritage_ld.bags.manifest import format_manifest
@@ -28,7 +28,7 @@ __all__ = [
     "write_tag_manifests",
 ]
 
-SOFTWARE_AGENT = f"heritage-ld {__version__} <https://example.org/heritage-ld>"
+SOFTWARE_AGENT = software_agent()
 _RESERVED = re.compile(r"^(bagit\.txt|bag-info\.txt|fetch\.txt|(tag)?manifest-[A-Za-z0-9]+\.txt)$")
 #: Labels the writer computes; a caller's value for them is replaced.
 COMPUTED = ("Payload-Oxum", "Bag-Size", "Bag-Software-Agent")

@@ -214,8 +214,8 @@ def write_bag(
 
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp()); _ = (d / "src.txt").write_text("hello")
-    >>> write_bag([d / "src.txt"], d / "bag", algorithms=["sha256"]).files
-    1
+    >>> write_bag([d / "src.txt"], d / "bag", algorithms=["sha256"]).files  # with data/ro-crate-metadata.json
+    2
     """
     target = Path(target)
     pairs = list(info.items()) if isinstance(info, Mapping) else list(info or ())
@@ -243,8 +243,8 @@ def write_bag(
     tmp = _temp_folder(parent, f".{target.name}.partial-{os.getpid()}-")
     task = f"bag {target.name}"
     try:
-        if progress is not None:
-            progress.start(task, len(payload))
+        if progress is not None:  # the RO-Crate is one more payload file: the count matches the summary's
+            progress.start(task, len(payload) + describe)
         (tmp / "data").mkdir()
         # Durability comes from one sync_tree before the rename (write-back of large files started early).
         digests = _copy_payload(payload, sizes, tmp, names, jobs or default_jobs(), progress, task, durable)
@@ -262,6 +262,8 @@ def write_bag(
             digests = {**digests, CRATE_FILE: hash_bytes(found.crate, names)}
             total += len(found.crate)
             tags[PREMIS_FILE] = found.premis
+            if progress is not None:
+                progress.advance(task, 1)
         if events:
             tags[EVENTS_FILE] = format_events(log, label=label, base=events_base)
         written = _write_tag_side(tmp, digests, names, pairs, tags, when, False)

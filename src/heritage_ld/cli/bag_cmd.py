@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
+import json
+import re
+from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -19,6 +24,10 @@ from heritage_ld.cli._app import (
     progress_reporter,
 )
 from heritage_ld.errors import UsageError
+from heritage_ld.problems import Location, Problem, report
+
+JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON on stdout (for scripts); problems too.")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 bag_app = typer.Typer(help="BagIt (RFC 8493) preservation packages: create, validate, update, audit, fetch.",
                       no_args_is_help=True)
@@ -33,7 +42,59 @@ def _info(pairs: list[str]) -> list[tuple[str, str]]:
         if not sep or not key.strip():
             raise UsageError(f"--info {pair!r}: expected KEY=VALUE")
         out.append((key.strip(), value.strip()))
+    bad = [report("B031", Location("bag-info.txt", field=k), value=v) for k, v in out
+           if k.lower() == "bagging-date" and not _is_date(v)]
+    if bad:
+        _refuse(bad)
     return out
+
+
+def _is_date(value: str) -> bool:
+    if not _DATE.match(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _refuse(problems: list[Problem]) -> None:
+    """Print the problems and stop with exit code 2: nothing was written."""
+    print_problems(problems)
+    raise typer.Exit(2)
+
+
+def in_bag(bag: Path, problems: Iterable[Problem]) -> list[Problem]:
+    """``problems`` located in ``bag`` (``bags/X/manifest-sha256.txt:3: …``): which bag, when several are
+    checked."""
+    return [dataclasses.replace(p, location=dataclasses.replace(p.location, file=f"{bag}/{p.location.file}"
+                                                                if p.location.file else str(bag)))
+            for p in problems]
+
+
+def _problem_dicts(problems: Iterable[Problem]) -> list[dict[str, object]]:
+    return [{"code": p.code, "severity": p.spec.severity.value, "file": p.location.file, "line": p.location.line,
+             "message": p.message} for p in problems]
+
+
+def _inside(target: Path, folder: Path) -> bool:
+    t, f = target.resolve(), folder.resolve()
+    return t == f or f in t.parents
+
+
+def _create_checks(sources: list[Path], out: Path, replace: bool) -> list[Problem]:
+    """Refuse an output inside its own source (B033) and a target that exists without --replace; warn about
+    names with '%' (B032), which bagit-python rejects."""
+    from heritage_ld.bags.writer import collect_sources
+
+    refused = [report("B033", Location(str(src)), path=str(src), target=str(out)) for src in sources
+               if src.is_dir() and _inside(out, src)]
+    if refused:
+        _refuse(refused)
+    if (out.exists() or out.is_symlink()) and not replace:
+        raise UsageError(f"{out}: already exists; give --replace to replace it, or choose another -o")
+    return [report("B032", Location(rel), path=rel) for rel in collect_sources(sources) if "%" in rel]
 
 
 @bag_app.command("create")
@@ -43,20 +104,65 @@ def create(
     out: Path = typer.Option(..., "--out", "-o", help="The bag folder to create."),
     algorithm: list[str] = typer.Option(["sha256", "sha512"], "--algorithm", "-a",
                                         help=_ALGORITHM_HELP),
-    info: list[str] = typer.Option([], "--info", help="A bag-info.txt entry KEY=VALUE, repeatable."),
+    info: list[str] = typer.Option([], "--info", help="A bag-info.txt entry KEY=VALUE, repeatable "
+                                   "(Bagging-Date must be YYYY-MM-DD)."),
     replace: bool = typer.Option(False, "--replace", help="Replace OUT if it exists."),
+    describe: bool = typer.Option(True, "--describe/--no-describe", help="Identify each file's format (PRONOM) "
+                                  "and write the RO-Crate (data/ro-crate-metadata.json) and PREMIS XML."),
     jobs: int = JOBS_OPTION,
+    as_json: bool = JSON_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:
-    """Create a bag at OUT from SOURCES; the sources are only read. Exit 2 if OUT exists (see --replace)."""
+    """Create a bag at OUT from SOURCES; the sources are only read. Exit 2 if OUT exists (see --replace) or
+    lies inside a source.
+
+    Example: heritage-ld bag create scans/ -o bags/HNM.1972.025 --info External-Identifier=HNM.1972.025
+    """
     from heritage_ld.bags.writer import write_bag
 
-    with progress_reporter(quiet, thread=False) as progress:
-        result = write_bag(sources, out, algorithms=algorithm, info=_info(info), replace=replace, jobs=jobs,
-                           progress=progress)
+    pairs = _info(info)
+    warnings = _create_checks(sources, out, replace)
+    with progress_reporter(quiet or as_json, thread=False) as progress:
+        result = write_bag(sources, out, algorithms=algorithm, info=pairs, replace=replace, jobs=jobs,
+                           progress=progress, describe=describe)
+    problems = in_bag(out, [*warnings, *result.problems])
+    if as_json:
+        typer.echo(json.dumps({"bag": str(out), "files": result.files, "bytes": result.bytes,
+                               "algorithms": list(result.algorithms), "problems": _problem_dicts(problems)},
+                              indent=2, ensure_ascii=False))
+        return
+    print_problems(problems)
     if not quiet:
-        console.print(f"{out}: {result.files} files, {result.bytes} bytes ({', '.join(result.algorithms)})",
+        console.print(f"{out}: {result.files} payload files, {result.bytes} bytes ({', '.join(result.algorithms)})",
                       highlight=False)
+
+
+def _expand(bags: list[Path], recursive: bool) -> list[Path]:
+    """The bags to check: each path given, or with ``recursive`` the bags inside a folder of bags. A folder of
+    bags given without ``recursive`` is refused (B034) rather than reported as one invalid bag."""
+    out: list[Path] = []
+    refused: list[Problem] = []
+    for path in bags:
+        if not path.is_dir() or (path / "bagit.txt").exists():
+            out.append(path)
+            continue
+        inside = _bags_under(path)
+        if not inside:
+            out.append(path)
+        elif recursive:
+            out += inside
+        else:
+            refused.append(report("B034", Location(str(path)), path=str(path)))
+    if refused:
+        _refuse(refused)
+    return out
+
+
+def _bags_under(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for child in sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()):
+        found += [child] if (child / "bagit.txt").exists() else _bags_under(child)
+    return found
 
 
 @bag_app.command("validate")
@@ -65,28 +171,44 @@ def validate(
     bags: list[Path] = typer.Argument(..., help="Bag folders, or .tar, .tar.gz or .zip bags."),
     fast: bool = typer.Option(False, "--fast", help="Check only the structure and Payload-Oxum."),
     completeness_only: bool = typer.Option(False, "--completeness-only", help="Check completeness, no checksums."),
+    recursive: bool = typer.Option(False, "--recursive", "-r", help="Validate every bag inside the folders given."),
     jobs: int = JOBS_OPTION,
+    as_json: bool = JSON_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:
-    """Validate bags: exit 0 all valid, 1 any invalid (every problem listed), 2 no such bag."""
+    """Validate bags: exit 0 all valid, 1 any invalid (every problem listed, naming its bag), 2 no such bag or
+    a folder of bags without --recursive.
+
+    Example: heritage-ld bag validate --recursive build/hanoi-1972/bags --json > report.json
+    """
     from heritage_ld.bags.validator import validate_bag
 
     if fast and completeness_only:
         raise UsageError("--fast and --completeness-only exclude each other")
+    targets = _expand(bags, recursive)
+    several = len(targets) > 1
     invalid = 0
-    for bag in bags:
-        with progress_reporter(quiet, thread=False) as progress:
+    rows = []
+    for bag in targets:
+        with progress_reporter(quiet or as_json, thread=False) as progress:
             result = validate_bag(bag, fast=fast, completeness_only=completeness_only, jobs=jobs,
                                   progress=progress)
-        print_problems(result.problems)
+        problems = in_bag(bag, result.problems) if several else list(result.problems)
+        invalid += not result.valid
+        if as_json:
+            rows.append({"bag": str(bag), "valid": result.valid, "mode": result.mode, "files": result.files,
+                         "bytes": result.bytes, "problems": _problem_dicts(problems)})
+            continue
+        print_problems(problems)
         if not result.valid:
-            invalid += 1
             console.print(f"{bag}: INVALID ({len(result.errors)} error(s))", highlight=False)
         elif not quiet:
             console.print(f"{bag}: valid ({result.mode}; {result.files} files, {result.bytes} bytes checked, "
                           f"{len(result.warnings)} warning(s))", highlight=False)
-    if len(bags) > 1 and not quiet:
-        console.print(f"{len(bags) - invalid} of {len(bags)} bags valid", highlight=False)
+    if as_json:
+        typer.echo(json.dumps({"bags": rows, "invalid": invalid}, indent=2, ensure_ascii=False))
+    elif several and not quiet:
+        console.print(f"{len(targets) - invalid} of {len(targets)} bags valid", highlight=False)
     if invalid:
         raise typer.Exit(1)
 
@@ -118,12 +240,17 @@ def update(
     tag_file: list[str] = typer.Option([], "--tag-file", help="Add or replace a tag file: SRC:DEST, DEST its path "
                                        "in the bag (metadata/notes.txt)."),
     remove_tag_file: list[str] = typer.Option([], "--remove-tag-file", help="Remove a tag file (its path in the bag)."),
+    as_json: bool = JSON_OPTION,
     quiet: bool = QUIET_OPTION,
     **labels: list[str],
 ) -> None:
     """Merge metadata changes into BAG: only the labels and tag files named change, everything else is kept
-    byte for byte; a PREMIS event records what changed. bagit-python's --contact-name style flags set the
-    standard labels. Exit 2 on bad input or when a link or special file is in the way (nothing written)."""
+    byte for byte; a PREMIS event (in the RDF log and the PREMIS XML) records what changed. bagit-python's
+    --contact-name style flags set the standard labels. Exit 2 on bad input or when a link or special file is
+    in the way (nothing written).
+
+    Example: heritage-ld bag update bags/HNM.1972.025 --contact-name "Archivist" --remove-info Contact-Phone
+    """
     from heritage_ld.bags.update import update_bag_metadata
 
     pairs = _info(info) + [(_LABEL_FLAGS[name], value) for name, values in labels.items() for value in values]
@@ -131,7 +258,9 @@ def update(
         raise UsageError("nothing to update: give --info, --remove-info, --tag-file or --remove-tag-file")
     result = update_bag_metadata(bag, info=pairs, remove_info=remove_info, tag_files=_tag_files(tag_file),
                                  remove_tag_files=remove_tag_file)
-    if not quiet:
+    if as_json:
+        typer.echo(json.dumps({"bag": str(bag), "written": list(result.tag_files)}, indent=2, ensure_ascii=False))
+    elif not quiet:
         changed = ", ".join(n for n in result.tag_files if not n.startswith("tagmanifest-")) or "nothing changed"
         console.print(f"{bag}: {changed}", highlight=False)
 
@@ -156,23 +285,33 @@ _add_label_flags()
 @handle_errors
 def audit(
     bags: list[Path] = typer.Argument(..., help="Bag folders to audit."),
-    report: Path = typer.Option(None, "--report", help="Write a report: .json or .csv."),
+    report_file: Path = typer.Option(None, "--report", help="Write a report: .json or .csv."),
     record: bool = typer.Option(True, "--record/--no-record", help="Append a fixity-check event to each bag."),
+    recursive: bool = typer.Option(False, "--recursive", "-r", help="Audit every bag inside the folders given."),
     jobs: int = JOBS_OPTION,
+    as_json: bool = JSON_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:
-    """Re-verify the fixity of BAGS, record a PREMIS fixity-check event in each; exit 1 on any failure."""
+    """Re-verify the fixity of BAGS, record a PREMIS fixity-check event in each (RDF log and PREMIS XML);
+    exit 1 on any failure. Quiet and a report file: what cron needs.
+
+    Example: heritage-ld bag audit -r /archive/bags -q --report /var/log/heritage-ld/audit-$(date +%F).csv
+    """
     from heritage_ld.bags.audit import audit_bag, format_audit_report
 
-    with progress_reporter(quiet, thread=False) as progress:
-        results = [audit_bag(b, jobs=jobs, record=record, progress=progress) for b in bags]
-    for r in results:
-        print_problems((*r.validation.problems, *r.problems))
+    targets = _expand(bags, recursive)
+    with progress_reporter(quiet or as_json, thread=False) as progress:
+        results = [audit_bag(b, jobs=jobs, record=record, progress=progress) for b in targets]
+    if as_json:
+        typer.echo(format_audit_report(results, "json"), nl=False)
+    for r in results if not as_json else ():
+        problems = [*r.validation.problems, *r.problems]
+        print_problems(in_bag(r.bag, problems) if len(results) > 1 else problems)
         if not quiet or not r.ok:
             console.print(f"{r.bag}: {'OK' if r.ok else 'FAILED'} ({r.validation.files} files)", highlight=False)
-    if report is not None:
-        fmt = "csv" if report.suffix.lower() == ".csv" else "json"
-        report.write_text(format_audit_report(results, fmt), encoding="utf-8")
+    if report_file is not None:
+        fmt = "csv" if report_file.suffix.lower() == ".csv" else "json"
+        report_file.write_text(format_audit_report(results, fmt), encoding="utf-8")
     if not all(r.ok for r in results):
         raise typer.Exit(1)
 
@@ -184,7 +323,10 @@ def fetch(
     timeout: float = typer.Option(60.0, "--timeout", help="Seconds to wait for a server."),
     quiet: bool = QUIET_OPTION,
 ) -> None:
-    """Complete BAG from its fetch.txt over http(s), verifying every file; exit 1 if any fetch failed."""
+    """Complete BAG from its fetch.txt over http(s), verifying every file; exit 1 if any fetch failed.
+
+    Example: heritage-ld bag fetch bags/HNM.1972.025 --timeout 120
+    """
     from heritage_ld.bags.fetch import fetch_bag
 
     result = fetch_bag(bag, timeout=timeout)

@@ -44,7 +44,12 @@ def build_command(
     max_pixels: int = MAX_PIXELS_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:
-    """Build everything for a catalogue into OUT: RDF, IIIF manifests and tiles, bags and the exhibition site."""
+    """Build everything for a catalogue into OUT: RDF, IIIF manifests and tiles, bags and the exhibition site.
+
+    OCFL storage of the bags is opt-in: name it, as in --only rdf,iiif,bags,ocfl.
+
+    Example: heritage-ld build examples/hanoi-1972 -o build/hanoi-1972 --jobs 4
+    """
     from heritage_ld.catalogue import read_catalogue
     from heritage_ld.pipeline import BuildOptions, build
 

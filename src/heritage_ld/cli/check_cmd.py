@@ -20,6 +20,8 @@ def check(
 
     Every media file the build decodes is opened and decoded too (images within --max-pixels, every PDF page).
     Exit 0 when it can be built (warnings are shown but allowed), 2 when it has errors.
+
+    Example: heritage-ld check examples/hanoi-1972
     """
     from heritage_ld.catalogue import check_catalogue
 

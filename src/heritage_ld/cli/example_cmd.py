@@ -31,6 +31,8 @@ def synth(
 
     Three sections, people, groups, places, EDTF dates and real image files; check or build it like any
     catalogue. Exit 2 on a bad option or when OUT already holds a catalogue.
+
+    Example: heritage-ld example synth --items 300 --media-size 64KB -o build/synthetic-300
     """
     try:
         result = write_synthetic_catalogue(out, items=items, media_size=media_size, media=media, seed=seed)

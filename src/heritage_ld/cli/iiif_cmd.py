@@ -28,7 +28,10 @@ def iiif_command(
     max_pixels: int = MAX_PIXELS_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:
-    """Write IIIF Presentation 3 manifests, the exhibition collection and manifest, and level-0 image tiles."""
+    """Write IIIF Presentation 3 manifests, the exhibition collection and manifest, and level-0 image tiles.
+
+    Example: heritage-ld iiif examples/hanoi-1972 -o build/iiif --base-url https://museum.example/hanoi-1972
+    """
     from heritage_ld.catalogue import read_catalogue
     from heritage_ld.pipeline import BuildOptions, build
 

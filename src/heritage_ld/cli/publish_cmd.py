@@ -44,7 +44,10 @@ def publish(
     """Send the build's graphs (one named graph per item, replaced with PUT) to a Graph Store server, then check
     that the store holds every triple sent. With the build ledger only graphs changed since the last push to
     that store are sent, and the graphs of withdrawn items are deleted there (--all sends everything).
-    Exit 2 when a graph cannot be sent, 1 when the store lacks data."""
+    Exit 2 when a graph cannot be sent, 1 when the store lacks data.
+
+    Example: heritage-ld publish build/hanoi-1972 --graph-store http://localhost:7878/store
+    """
     from heritage_ld.publish.graphstore import push_graphs
     from heritage_ld.publish.transport import parse_endpoint
 

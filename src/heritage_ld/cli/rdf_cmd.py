@@ -23,7 +23,10 @@ def rdf_command(
     check: bool = typer.Option(False, "--validate", help="Run the SHACL shapes; exit 1 on a violation."),
     quiet: bool = QUIET_OPTION,
 ) -> None:
-    """Print the catalogue's linked data (CIDOC-CRM / Linked Art and Dublin Core) in one RDF format."""
+    """Print the catalogue's linked data (CIDOC-CRM / Linked Art and Dublin Core) in one RDF format.
+
+    Example: heritage-ld rdf examples/hanoi-1972 --format ttl --profile crm -o hanoi.ttl
+    """
     from heritage_ld.catalogue import read_catalogue
     from heritage_ld.rdf import validate, write_collection
 

@@ -31,6 +31,8 @@ def serve(
     Only the published trees are served: site/, rdf/ and iiif/ (and bags/ with --bags).
 
     Stop with Ctrl-C.
+
+    Example: heritage-ld serve build/hanoi-1972 --port 8000
     """
     try:
         import starlette  # noqa: F401

@@ -15,6 +15,7 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
+from heritage_ld._project import project_url
 from heritage_ld.model import Item
 from heritage_ld.ocfl import LAYOUT_NAME, add_version, init_storage_root
 from heritage_ld.pipeline.build import BuildContext, StepResult
@@ -22,7 +23,7 @@ from heritage_ld.pipeline.build import BuildContext, StepResult
 __all__ = ["PROJECT_URL", "bag_files", "run"]
 
 #: Who makes the versions (the OCFL ``user``): this software, by its project address.
-PROJECT_URL = "https://github.com/heritage-ld/heritage-ld"
+PROJECT_URL = project_url()
 
 
 def bag_files(bag: Path) -> dict[str, Path]:
