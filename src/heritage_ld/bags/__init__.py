@@ -20,6 +20,8 @@ from heritage_ld._lazy import exports
 
 if TYPE_CHECKING:
     from heritage_ld.bags.audit import AuditReport, audit_bag
+    from heritage_ld.bags.describe import CrateSpec
+    from heritage_ld.bags.identify import Identification, identify_files
     from heritage_ld.bags.fetch import FetchReport, fetch_bag
     from heritage_ld.bags.fixity import ALGORITHMS
     from heritage_ld.bags.info import STANDARD_HEADERS
@@ -38,6 +40,9 @@ if TYPE_CHECKING:
 __getattr__, __dir__ = exports(__name__, globals(), {
     "AuditReport": "heritage_ld.bags.audit",
     "audit_bag": "heritage_ld.bags.audit",
+    "CrateSpec": "heritage_ld.bags.describe",
+    "Identification": "heritage_ld.bags.identify",
+    "identify_files": "heritage_ld.bags.identify",
     "FetchReport": "heritage_ld.bags.fetch",
     "fetch_bag": "heritage_ld.bags.fetch",
     "ALGORITHMS": "heritage_ld.bags.fixity",
@@ -64,12 +69,15 @@ __all__ = [
     "BagReport",
     "BagWriteError",
     "BagWriteRefused",
+    "CrateSpec",
     "FetchReport",
+    "Identification",
     "ValidationReport",
     "audit_bag",
     "collect_sources",
     "ensure_valid",
     "fetch_bag",
+    "identify_files",
     "payload_unchanged",
     "update_bag_metadata",
     "validate_bag",

@@ -26,7 +26,8 @@ def build_command(
     catalogue: Path = typer.Argument(..., help="The catalogue folder."),
     out: Path = typer.Option(..., "--out", "-o", help="The output folder (rdf/, iiif/, bags/, site/ go here)."),
     base_url: str = typer.Option(None, "--base-url", help="Public base URL of the output (default: from collection.toml)."),
-    only: str = typer.Option(None, "--only", help=f"Comma-separated steps to run: {','.join(STEPS)} (default: all)."),
+    only: str = typer.Option(None, "--only", help=f"Comma-separated steps to run: {','.join(STEPS)} (default: all "
+                             "but ocfl)."),
     jobs: int = JOBS_OPTION,
     executor: str = typer.Option("threads", "--executor", help=f"How to run in parallel: {', '.join(EXECUTORS)}."),
     tiles: bool = typer.Option(True, "--tiles/--no-tiles", help="Write static IIIF level-0 image tiles."),
