@@ -181,12 +181,10 @@ _TABLE: tuple[Code, ...] = (
          "folders being bagged"),
     Code("B034", E, "{path}: a folder of bags, not a bag", "validate each bag: heritage-ld bag validate "
          "--recursive {path}"),
-    Code("B035", E, "{path}: {reason}", "fix the file, or give another payload file name"),
     Code("B040", E, "{path}: OCFL {ocfl_code} {reason}", "",
          "https://ocfl.io/1.1/spec/validation-codes.html"),
     Code("B041", W, "{path}: OCFL {ocfl_code} {reason}", "",
          "https://ocfl.io/1.1/spec/validation-codes.html"),
-    Code("B042", E, "{path}: cannot add to the OCFL storage root: {reason}", "nothing was changed in the object"),
     # -- publishing ----------------------------------------------------------------------------------
     Code("P001", E, "{what}: {reason}"),
     # -- publishing: pushing to a remote Graph Store (heritage-ld publish) ---------------------------
