@@ -21,9 +21,9 @@ from heritage_ld._lazy import exports
 if TYPE_CHECKING:
     from heritage_ld.bags.audit import AuditReport, audit_bag
     from heritage_ld.bags.describe import CrateSpec
-    from heritage_ld.bags.identify import Identification, identify_files
     from heritage_ld.bags.fetch import FetchReport, fetch_bag
     from heritage_ld.bags.fixity import ALGORITHMS
+    from heritage_ld.bags.identify import Identification, identify_files
     from heritage_ld.bags.info import STANDARD_HEADERS
     from heritage_ld.bags.report import (
         BagInvalid,
