@@ -60,11 +60,12 @@ def _offline_context(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(http.HttpRequester, "get", lambda self, url, **kw: Response(), raising=False)
 
 
-def test_roc_validator_passes_the_crate_in_the_bag(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("accession", ["HNM.1972.025", "HNM.1972.007", "HNM.1972.036"])  # photo, PDF, last
+def test_roc_validator_passes_the_crate_in_the_bag(out: Path, monkeypatch: pytest.MonkeyPatch, accession: str) -> None:
     from rocrate_validator import models, services
 
     _offline_context(monkeypatch)
-    bag = out / "bags" / "HNM.1972.025"
+    bag = out / "bags" / accession
     settings = services.ValidationSettings(rocrate_uri=str(bag), profile_identifier="ro-crate-1.1",
                                            requirement_severity=models.Severity.RECOMMENDED)
     result = services.validate(settings)

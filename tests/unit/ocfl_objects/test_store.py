@@ -109,3 +109,53 @@ def test_refusals(files: dict[str, Path], tmp_path: Path) -> None:
     (tmp_path / "busy" / "file").write_text("x")
     with pytest.raises(UsageError, match="not an OCFL storage root"):
         init_storage_root(tmp_path / "busy")
+
+
+_CHILD = """
+import sys, time
+from pathlib import Path
+from heritage_ld.ocfl import store
+
+real = store.shutil.copyfile
+
+def slow(src, dst, *a, **k):
+    real(src, dst, *a, **k)
+    Path(sys.argv[3]).write_text("copying")
+    time.sleep(60)
+
+store.shutil.copyfile = slow
+store.add_version(Path(sys.argv[1]), "x", {"data/a.bin": Path(sys.argv[2])})
+"""
+
+
+def test_sigkill_while_staging_leaves_the_object_as_it_was(files: dict[str, Path], tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = init_storage_root(tmp_path / "ocfl")
+    first = add_version(root, "x", files, created=WHEN)
+    before = {p: p.read_bytes() for p in first.path.rglob("*") if p.is_file()}
+    new = tmp_path / "new.bin"
+    new.write_bytes(b"a new scan" * 1000)
+    marker = tmp_path / "marker"
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(root), str(new), str(marker)],
+                             env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    try:
+        for _ in range(600):
+            if marker.exists() or child.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert marker.exists(), "the child never reached the copy"
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert {p: p.read_bytes() for p in first.path.rglob("*") if p.is_file()} == before
+    assert list(tmp_path.glob(".ocfl.staging-*")), "the dead process's staging folder is left"
+    assert validate_storage_root(root).valid
+    after = add_version(root, "x", {"data/a.bin": new}, created=WHEN)  # removes the leftover, adds v2
+    assert after.head == "v2" and not list(tmp_path.glob(".ocfl.staging-*"))
+    assert validate_object(after.path).valid
