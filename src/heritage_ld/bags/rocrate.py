@@ -57,6 +57,11 @@ def _file_entity(f: CrateFile) -> dict[str, Any]:
     return entity
 
 
+def _single(entity: Mapping[str, Any]) -> dict[str, Any]:
+    """RO-Crate 1.1 (JSON-LD compaction): a property with one value is that value, not a one-element array."""
+    return {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in entity.items()}
+
+
 def format_crate(files: Iterable[CrateFile], *, root: Mapping[str, Any] | None = None,
                  entities: Sequence[Mapping[str, Any]] = (), name: str = "") -> bytes:
     """The ``ro-crate-metadata.json`` of a bag whose payload is ``files``.
@@ -93,5 +98,5 @@ def format_crate(files: Iterable[CrateFile], *, root: Mapping[str, Any] | None =
         ident = str(entity["@id"])
         if ident not in graph:
             graph[ident] = dict(entity)
-    doc = {"@context": _CONTEXT, "@graph": [graph[k] for k in sorted(graph)]}
+    doc = {"@context": _CONTEXT, "@graph": [_single(graph[k]) for k in sorted(graph)]}
     return (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
