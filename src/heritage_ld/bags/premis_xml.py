@@ -94,8 +94,8 @@ def _object(root: etree._Element, obj: PremisObject) -> None:
         _sub(fmt, "formatNote", f"media type {f.media_type}")
 
 
-def _event(root: etree._Element, number: int, event: Event, objects: Sequence[str],
-           agents: Sequence[tuple[str, str]]) -> etree._Element:
+def _event(number: int, event: Event, objects: Sequence[str], agents: Sequence[tuple[str, str]]
+           ) -> etree._Element:
     el = etree.Element(_P + "event")
     _identifier(el, "event", f"event-{number}")
     code = EVENT_TYPES[event.kind]
@@ -150,7 +150,7 @@ def format_premis(objects: Iterable[PremisObject], events: Iterable[Event], *, b
         linked = [o.path for o in objects]
         if event.kind == "format identification":
             agents += [(_tool_id(t), "executing program") for t in tools]
-        root.append(_event(root, number, event, linked, agents))
+        root.append(_event(number, event, linked, agents))
     _agent(root, SOFTWARE, "heritage-ld", "software", __version__, f"bag {bag}")
     for tool in tools:
         _agent(root, _tool_id(tool), tool.name, "software", tool.version, tool.signatures)
@@ -182,7 +182,7 @@ def append_premis_event(xml: bytes, event: Event) -> bytes:
     numbers = [int(v[6:]) for v in values if v.startswith("event-") and v[6:].isdigit()]
     objects = [el.findtext(f"{_P}objectIdentifier/{_P}objectIdentifierValue") or ""
                for el in root.findall(_P + "object")]
-    el = _event(root, max(numbers, default=0) + 1, event, objects, [(SOFTWARE, "executing program")])
+    el = _event(max(numbers, default=0) + 1, event, objects, [(SOFTWARE, "executing program")])
     if events:
         events[-1].addnext(el)
     else:
