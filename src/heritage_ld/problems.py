@@ -115,6 +115,11 @@ _TABLE: tuple[Code, ...] = (
          "unmerge the cells and fill in each one (to give several rows the same section, repeat its key in each row)"),
     Code("C039", W, "only the first sheet, {first!r}, is read: {sheets} also hold data and are ignored",
          "keep every item on the first sheet (move or delete the other sheets)"),
+    # -- a model built in Python (heritage_ld.catalogue.validate) -------------------------------------
+    Code("C070", E, "duplicate accession number {value!r} (items {first} and {second} of the collection)",
+         "accession numbers must be unique: each becomes the name of the item's files and its IRI"),
+    Code("C071", E, "two different {what}s have the key {value!r}",
+         "a key becomes an IRI: give each {what} a key of its own, or use the same object for both"),
     # -- catalogue: what is inside media files (heritage_ld.catalogue.media_content) -------------------
     Code("C050", E, "media file {value!r} is not an image that can be decoded: {reason}",
          "the file may be truncated or damaged: export it again from the original"),

@@ -13,11 +13,16 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from heritage_ld.errors import HeritageLDError
+
 __all__ = ["EDTFDate", "EDTFError", "EDTFPoint", "parse_edtf"]
 
 
-class EDTFError(ValueError):
-    """The text is not a valid EDTF date; the message says why."""
+class EDTFError(HeritageLDError, ValueError):
+    """The text is not a valid EDTF date; the message says why. A :class:`~heritage_ld.errors.HeritageLDError`
+    (exit code 2) and, for code that catches it so, a ``ValueError``."""
+
+    exit_code = 2
 
 
 _POINT = re.compile(

@@ -151,10 +151,14 @@ def build(
             come from it. Without it every build redoes everything and nothing is dated by history.
 
     Raises:
+        CatalogueError: the collection has errors (:func:`heritage_ld.validate`); nothing was written.
         UsageError: an unknown step name.
         StorageError: a file could not be read or written (the disk is full, a permission, an I/O error); the
             step stops, its outputs already in place are kept and it leaves no temporary file behind.
     """
+    from heritage_ld.catalogue.validate import require_valid  # (not at import: the CLI starts without it)
+
+    require_valid(collection)  # a model built in Python: refused whole before anything is written
     options = options or BuildOptions()
     wanted = list(STEPS) if only is None else list(dict.fromkeys(only))
     unknown = [s for s in wanted if s not in STEPS]
