@@ -134,6 +134,15 @@ _TABLE: tuple[Code, ...] = (
     Code("R004", E, "{field} {value!r} is not a valid absolute IRI ({reason})",
          "an IRI looks like https://www.wikidata.org/entity/Q1858", "https://www.rfc-editor.org/rfc/rfc3987"),
     Code("R005", W, "{focus}: {path} {message}", "see the shape {shape}"),
+    # -- rdf: reading Linked Art others publish (heritage_ld.rdf.load) -------------------------------
+    Code("R006", W, "{focus} has no accession number; the record is keyed by its IRI",
+         "an Identifier classified as accession number (AAT 300312355) gives the item its key",
+         "https://linked.art/model/object/identity/"),
+    Code("R007", W, "{focus}: {what} {value!r} cannot be read ({reason}); left out"),
+    Code("R008", W, "{focus}: the JSON-LD context {value!r} is not fetched; terms it defines are not read",
+         "only the Linked Art context is known (a copy ships with heritage-ld); expand the document first "
+         "or use the Linked Art context", "https://linked.art/api/1.0/json-ld/"),
+    Code("R009", W, "{focus}: the record cannot be read ({reason}); left out, the other records are read"),
     # -- iiif ----------------------------------------------------------------------------------------
     Code("I001", E, "{value!r} is a IIIF Presentation {version} document; only Presentation 3 is read",
          "upgrade it (for example with the IIIF upgrader) or use a Presentation 3 manifest",
