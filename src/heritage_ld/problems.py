@@ -286,6 +286,19 @@ class Problem:
         """The value of one parameter."""
         return dict(self.params)[name]
 
+    def as_dict(self) -> dict[str, Any]:
+        """The problem as JSON-ready values (what ``--json`` prints): code, severity, where, the message
+        without location, the hint, and the parameters (numbers kept, anything else as text).
+
+        >>> report("C010", Location("items.csv", 3, 2, "title"), field="title").as_dict()["message"]
+        'C010 title is required'
+        """
+        loc = self.location
+        params = {k: v if isinstance(v, (int, float, bool)) or v is None else str(v) for k, v in self.params}
+        return {"code": self.code, "severity": self.severity.value, "file": loc.file, "line": loc.line,
+                "column": loc.column, "field": loc.field, "message": self.message, "hint": self.hint,
+                "params": params}
+
 
 def report(code: str, location: Location, **params: Any) -> Problem:
     """Make a :class:`Problem`; fails at once (KeyError) if ``code`` is unknown or a parameter is missing."""

@@ -11,10 +11,12 @@ from heritage_ld.bags.fixity import ALGORITHMS
 from heritage_ld.bags.info import STANDARD_HEADERS
 from heritage_ld.cli._app import (
     JOBS_OPTION,
+    JSON_OPTION,
     QUIET_OPTION,
     app,
     console,
     handle_errors,
+    print_json,
     print_problems,
     progress_reporter,
 )
@@ -67,25 +69,37 @@ def validate(
     completeness_only: bool = typer.Option(False, "--completeness-only", help="Check completeness, no checksums."),
     jobs: int = JOBS_OPTION,
     quiet: bool = QUIET_OPTION,
+    as_json: bool = JSON_OPTION,
 ) -> None:
-    """Validate bags: exit 0 all valid, 1 any invalid (every problem listed), 2 no such bag."""
+    """Validate bags: exit 0 all valid, 1 any invalid (every problem listed), 2 no such bag. With several bags,
+    each problem line starts with its bag's path."""
     from heritage_ld.bags.validator import validate_bag
 
     if fast and completeness_only:
         raise UsageError("--fast and --completeness-only exclude each other")
     invalid = 0
+    results = []
     for bag in bags:
-        with progress_reporter(quiet, thread=False) as progress:
+        with progress_reporter(quiet or as_json, thread=False) as progress:
             result = validate_bag(bag, fast=fast, completeness_only=completeness_only, jobs=jobs,
                                   progress=progress)
-        print_problems(result.problems)
+        results.append(result)
+        if as_json:
+            invalid += not result.valid
+            continue
+        print_problems(result.problems, within=bag if len(bags) > 1 else None)
         if not result.valid:
             invalid += 1
             console.print(f"{bag}: INVALID ({len(result.errors)} error(s))", highlight=False)
         elif not quiet:
             console.print(f"{bag}: valid ({result.mode}; {result.files} files, {result.bytes} bytes checked, "
                           f"{len(result.warnings)} warning(s))", highlight=False)
-    if len(bags) > 1 and not quiet:
+    if as_json:
+        print_json({"bags": [{"bag": str(bag), "valid": r.valid, "mode": r.mode, "files": r.files, "bytes": r.bytes,
+                              "errors": len(r.errors), "warnings": len(r.warnings),
+                              "problems": [p.as_dict() for p in r.problems]} for bag, r in zip(bags, results, strict=True)],
+                    "valid": len(bags) - invalid, "invalid": invalid})
+    elif len(bags) > 1 and not quiet:
         console.print(f"{len(bags) - invalid} of {len(bags)} bags valid", highlight=False)
     if invalid:
         raise typer.Exit(1)
@@ -160,19 +174,26 @@ def audit(
     record: bool = typer.Option(True, "--record/--no-record", help="Append a fixity-check event to each bag."),
     jobs: int = JOBS_OPTION,
     quiet: bool = QUIET_OPTION,
+    as_json: bool = JSON_OPTION,
 ) -> None:
-    """Re-verify the fixity of BAGS, record a PREMIS fixity-check event in each; exit 1 on any failure."""
+    """Re-verify the fixity of BAGS, record a PREMIS fixity-check event in each; exit 1 on any failure.
+    With several bags, each problem line starts with its bag's path."""
     from heritage_ld.bags.audit import audit_bag, format_audit_report
 
-    with progress_reporter(quiet, thread=False) as progress:
+    with progress_reporter(quiet or as_json, thread=False) as progress:
         results = [audit_bag(b, jobs=jobs, record=record, progress=progress) for b in bags]
     for r in results:
-        print_problems((*r.validation.problems, *r.problems))
+        if as_json:
+            continue
+        print_problems((*r.validation.problems, *r.problems), within=r.bag if len(results) > 1 else None)
         if not quiet or not r.ok:
             console.print(f"{r.bag}: {'OK' if r.ok else 'FAILED'} ({r.validation.files} files)", highlight=False)
     if report is not None:
         fmt = "csv" if report.suffix.lower() == ".csv" else "json"
         report.write_text(format_audit_report(results, fmt), encoding="utf-8")
+    if as_json:
+        print_json({"bags": [{**r.as_dict(), "problems": [p.as_dict() for p in (*r.validation.problems, *r.problems)]}
+                             for r in results], "failed": sum(not r.ok for r in results)})
     if not all(r.ok for r in results):
         raise typer.Exit(1)
 

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import typer
 
-from heritage_ld.cli._app import MAX_PIXELS_OPTION, QUIET_OPTION, app, console, handle_errors, print_problems
+from heritage_ld.cli._app import (
+    JSON_OPTION,
+    MAX_PIXELS_OPTION,
+    QUIET_OPTION,
+    app,
+    console,
+    handle_errors,
+    print_json,
+    print_problems,
+)
 
 
 @app.command("check")
@@ -15,6 +24,7 @@ def check(
     catalogue: Path = typer.Argument(..., help="The catalogue folder (collection.toml + items.csv or items.xlsx)."),
     quiet: bool = QUIET_OPTION,
     max_pixels: int = MAX_PIXELS_OPTION,
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Check a catalogue and list every problem as file:line:column: message.
 
@@ -24,6 +34,16 @@ def check(
     from heritage_ld.catalogue import check_catalogue
 
     result = check_catalogue(catalogue, max_pixels=max_pixels)
+    if as_json:
+        c = result.collection
+        print_json({"catalogue": str(catalogue), "ok": result.ok, "errors": len(result.errors),
+                    "warnings": len(result.warnings), "items": len(c.items) if c else None,
+                    "sections": len(c.sections) if c else None,
+                    "media_files": sum(len(i.media) for i in c.items) if c else None,
+                    "problems": [p.as_dict() for p in result.problems]})
+        if result.errors:
+            raise typer.Exit(2)
+        return
     print_problems(result.problems)
     if result.errors:
         console.print(
