@@ -39,6 +39,7 @@ from heritage_ld.model import Collection, Item, MultilingualText, UrlScheme, iri
 from heritage_ld.publish.artefacts import THUMB_WIDTH, find_image_services, make_thumbnail, rdf_path
 from heritage_ld.publish.snapshot import SNAPSHOT_PATH, make_snapshot, write_snapshot
 from heritage_ld.vocab import labels
+from heritage_ld.words import date_words, with_role
 
 __all__ = ["LABELS", "ItemPage", "escape_json_for_script", "relative", "rights_label", "write_site"]
 
@@ -114,16 +115,17 @@ class _Pictures:
     thumb_size: tuple[int, int] | None
     preview: str | None  # a larger still, path under OUT
     tiles: tuple[str, ...]  # info.json paths under OUT
+    full: str | None = None  # the largest static size: shown instead of the viewer when it cannot load
 
     def as_json(self) -> dict[str, Any]:
         return {"thumb": self.thumb, "thumb_size": list(self.thumb_size) if self.thumb_size else None,
-                "preview": self.preview, "tiles": list(self.tiles)}
+                "preview": self.preview, "tiles": list(self.tiles), "full": self.full}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> _Pictures:
         size = data.get("thumb_size")
         return cls(data.get("thumb"), (int(size[0]), int(size[1])) if size else None, data.get("preview"),
-                   tuple(data.get("tiles") or ()))
+                   tuple(data.get("tiles") or ()), data.get("full"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +180,8 @@ class _SiteWriter:
             first = services[0]
             thumb = first.size_file(THUMB_WIDTH)
             size = next((s for s, p in first.size_files if p == thumb), None)
-            return _Pictures(thumb, size, first.size_file(1200), tuple(s.info for s in services))
+            return _Pictures(thumb, size, first.size_file(1200), tuple(s.info for s in services),
+                             first.size_file(1 << 30))
         root = self.collection.root
         if root is None or not item.images:
             return _Pictures(None, None, None, ())
@@ -211,7 +214,7 @@ class _SiteWriter:
             "alt_lang": self._lang_of(item.title),
             "thumb": relative(page, pictures.thumb) if pictures.thumb else None,
             "thumb_size": pictures.thumb_size,
-            "date": item.date.text if item.date else None,
+            "date": _ml(date_words(item.date)) if item.date else None,
         }
 
     def _lang_of(self, text: MultilingualText) -> str:
@@ -259,6 +262,9 @@ class _SiteWriter:
         prev, nxt = neighbours
         values = {
             **entry,
+            "date": _ml(date_words(item.date)) if item.date else None,  # in words, in each language
+            "creators": [_ml(with_role(a)) for a in item.creators],
+            "full": relative(page, pictures.full) if pictures.full else None,
             "plain_title": item.title.best((self.default_lang, "en", "vi")),
             "plain_lang": self._lang_of(item.title),
             "alternative": _ml(item.alternative_title),
@@ -461,7 +467,7 @@ def _write_site(
         "home.html",
         writer.home,
         summary=_ml(collection.summary),
-        date=collection.date.text if collection.date else None,
+        date=_ml(date_words(collection.date)) if collection.date else None,
         organizers=[_ml(a.name) for a in collection.organizers],
         venue=_ml(collection.venue.name) if collection.venue else [],
         sections=sections_ctx,
