@@ -85,11 +85,13 @@ def test_rdf_command_validate_and_output_file(example_dir: Path, tmp_path: Path)
     assert rdflib.Graph().parse(out, format="nt")
 
 
-def test_rdf_command_exits_1_on_a_violation(
+def test_rdf_command_refuses_a_broken_model_before_the_shapes(
     example_dir: Path, example: Collection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The catalogue reader refuses what the shapes reject, so break the model after reading: an item
-    # whose title is empty has no primary name and no dcterms:title.
+    # The catalogue reader refuses what the shapes reject; a model broken after reading (an item whose title
+    # is empty: no primary name, no dcterms:title) is refused by heritage_ld.validate with the catalogue's
+    # code, before any triple is made: bad input, exit 2 (the shapes' R001 is tested on graphs in
+    # tests/unit/rdf/test_shapes.py).
     import heritage_ld.catalogue
     from heritage_ld.model import MultilingualText
 
@@ -97,8 +99,8 @@ def test_rdf_command_exits_1_on_a_violation(
     bad = dataclasses.replace(example, items=(broken, *example.items[1:]))
     monkeypatch.setattr(heritage_ld.catalogue, "read_catalogue", lambda path: bad)  # the command imports it late
     result = runner.invoke(app, ["rdf", str(example_dir), "--validate"])
-    assert result.exit_code == 1
-    assert "R001" in result.output and "primary name" in result.output and "HNM.1972.001" in result.output
+    assert result.exit_code == 2
+    assert "HNM.1972.001: C010 title is required" in result.output and "Traceback" not in result.output
 
 
 def test_rdf_command_usage_errors(example_dir: Path) -> None:

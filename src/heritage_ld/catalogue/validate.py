@@ -29,6 +29,8 @@ import threading
 import types
 import typing
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal
 from typing import Any
 
@@ -333,32 +335,55 @@ def validate(collection: Collection) -> tuple[Problem, ...]:
 
 
 _lock = threading.Lock()
-#: The last collection validated (kept alive, so its id is not reused), its problems and its items' ids.
-_last: list[tuple[Collection, tuple[Problem, ...], frozenset[int]]] = []
+
+
+@dataclass
+class _Validated:
+    """The last collection validated (kept alive, so that its id is not reused), its problems, the ids of its
+    items, and the problems of the other items checked with it (each kept alive with its result)."""
+
+    collection: Collection
+    problems: tuple[Problem, ...]
+    ids: frozenset[int]
+    strangers: dict[int, tuple[Item, tuple[Problem, ...]]] = dc_field(default_factory=dict)
+
+
+_last: list[_Validated] = []
+
+
+def _validated(collection: Collection) -> _Validated:
+    with _lock:
+        found = next((v for v in _last if v.collection is collection), None)
+    if found is None:
+        ids = frozenset(id(i) for i in collection.items) if isinstance(collection, Collection) else frozenset()
+        found = _Validated(collection, validate(collection), ids)
+        with _lock:
+            _last[:] = [found]
+    return found
 
 
 def require_valid(collection: Collection, *items: Item) -> tuple[Problem, ...]:
     """Raise :class:`CatalogueError` (every problem) unless ``collection`` and ``items`` have no error.
 
-    Returns the warnings. The emitters call it before they write anything; the result for the last collection
-    is remembered, so a build that calls an emitter once per item validates the collection once. Items that are
-    not the collection's own are checked as members of it.
+    Returns the warnings. The emitters call it before they write anything. The results for the last collection
+    are remembered (and for each item checked with it), so a build that calls emitters once per item and format
+    validates each thing once. Items that are not the collection's own (a pipeline's batch carries its items
+    beside a slim collection) are checked as members of it.
     """
-    with _lock:
-        cached = next(((p, ids) for c, p, ids in _last if c is collection), None)
-    if cached is None:
-        problems = validate(collection)
-        ids = frozenset(id(i) for i in collection.items) if isinstance(collection, Collection) else frozenset()
-        with _lock:
-            _last[:] = [(collection, problems, ids)]
-        cached = (problems, ids)
-    found = list(cached[0])
-    strangers = [i for i in items if id(i) not in cached[1]]
-    if strangers and not any(p.is_error for p in found):
-        checker = _Checker(collection)
-        for item in strangers:  # (an edited copy of an item of the collection is no duplicate of it)
-            checker.items_one(item, len(collection.items) + 1, {})
-        found += checker.problems
+    state = _validated(collection)
+    found = list(state.problems)
+    if not any(p.is_error for p in found):
+        for item in items:
+            if id(item) in state.ids:
+                continue
+            known = state.strangers.get(id(item))
+            if known is None or known[0] is not item:
+                checker = _Checker(collection)
+                checker.items_one(item, len(collection.items) + 1, {})  # (an edited copy is no duplicate)
+                known = (item, tuple(checker.problems))
+                with _lock:
+                    state.strangers[id(item)] = known
+            found += known[1]
     errors = [p for p in found if p.is_error]
     if errors:
         raise CatalogueError(found, f"the model has {len(errors)} problem(s): {errors[0].render(hints=False)}")
