@@ -65,6 +65,7 @@ class StepResult:
     summary: str
     paths: tuple[str, ...] = ()
     data: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0  # set by the build: how long the step took
 
 
 @dataclass(slots=True)
@@ -194,8 +195,10 @@ def build(
         for name in STEPS:  # registry order, whatever order the caller named them in
             if name in wanted:
                 step = _load(name)
+                began = time.perf_counter()
                 try:
                     ctx.results[name] = step(ctx)
+                    ctx.results[name].seconds = time.perf_counter() - began
                 except OSError as exc:
                     folder = out / STEP_FOLDERS.get(name, "")
                     raise StorageError.of(exc, str(folder), doing=f"in the {name} step") from exc

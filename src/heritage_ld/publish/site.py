@@ -37,7 +37,7 @@ else:  # pragma: no cover - Python 3.10
 from heritage_ld.atomic import remove_stale_temporaries, temporary_path
 from heritage_ld.model import Collection, Item, MultilingualText, UrlScheme, iri_segment
 from heritage_ld.publish.artefacts import THUMB_WIDTH, find_image_services, make_thumbnail, rdf_path
-from heritage_ld.publish.snapshot import SNAPSHOT_PATH, make_snapshot, write_snapshot
+from heritage_ld.publish.snapshot import SNAPSHOT_PATH, item_entry, snapshot_head, write_snapshot
 from heritage_ld.vocab import labels
 
 __all__ = ["LABELS", "ItemPage", "escape_json_for_script", "relative", "rights_label", "write_site"]
@@ -410,11 +410,12 @@ def _write_site(
     """Write the site's files under ``dest/site``, reading the other steps' outputs in ``out``."""
     run: Mapper[Any, Any] = mapper or map
     writer = _SiteWriter(collection, out, urls, dest)
-    snapshot = make_snapshot(collection, urls, datestamp=datestamp)
-    write_snapshot(snapshot, dest)
+    # The snapshot is streamed item by item, and each page makes its item's entry again: nothing here holds
+    # every item's values at once, so memory stays flat with the size of the collection.
+    write_snapshot(snapshot_head(collection, urls, datestamp=datestamp), dest,
+                   items=(item_entry(i, collection, urls) for i in collection.items))
     written = [SNAPSHOT_PATH]
     _copy_static(dest)
-    entries = {e["accession"]: e for e in snapshot["items"]}
     wanted = [i for i in collection.items if only is None or i.accession in only]
     pictures = dict(zip([i.accession for i in wanted], run(writer.pictures, wanted), strict=True))
     for item in collection.items:
@@ -424,17 +425,20 @@ def _write_site(
 
     # Item pages, each with its neighbours in catalogue order within its section.
     order: dict[str | None, list[Item]] = {}
+    place: dict[str, int] = {}  # accession -> its index in its section (no list.index: that is quadratic)
     for item in collection.items:
-        order.setdefault(item.section, []).append(item)
+        group = order.setdefault(item.section, [])
+        place[item.accession] = len(group)
+        group.append(item)
 
     def neighbours(item: Item) -> tuple[Item | None, Item | None]:
         group = order[item.section]
-        at = group.index(item)
+        at = place[item.accession]
         return (group[at - 1] if at > 0 else None, group[at + 1] if at + 1 < len(group) else None)
 
     def item_job(item: Item) -> str:
         pics = pictures[item.accession]
-        page = writer.item_page_html(item, pics, neighbours(item), entries[item.accession])
+        page = writer.item_page_html(item, pics, neighbours(item), item_entry(item, collection, urls))
         if on_page is not None:
             thumb = [pics.thumb] if pics.thumb and pics.thumb.startswith("site/") else []
             on_page(ItemPage(item.accession, (page, *thumb), pics.as_json()))
