@@ -15,6 +15,7 @@ when every file is written: a failure (a full disk) leaves the previous site as 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import posixpath
@@ -132,7 +133,7 @@ class ItemPage:
     later incremental build passes back as ``known`` instead of looking for them again."""
 
     accession: str
-    files: tuple[str, ...]
+    files: dict[str, str]  # path under OUT -> SHA-256 of its bytes ("" when not computed)
     pictures: dict[str, Any]
 
 
@@ -145,6 +146,8 @@ class _SiteWriter:
         self.collection = collection
         self.out = out
         self.dest = dest
+        #: SHA-256 of each page written, by its path under OUT (taken by the item pages' callback).
+        self.digests: dict[str, str] = {}
         self.urls = urls
         self.env = Environment(
             loader=PackageLoader("heritage_ld.publish", "templates"),
@@ -221,9 +224,11 @@ class _SiteWriter:
     def render(self, template: str, page: str, **values: Any) -> str:
         path = self.dest / page
         text = self.env.get_template(template).render(**self.common(page), **values)
+        data = text.encode("utf-8")
         with _writing(path):
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            path.write_bytes(data)
+        self.digests[page] = hashlib.sha256(data).hexdigest()
         return page
 
     def jsonld(self, item: Item, dc: list[list[str]]) -> str:
@@ -441,7 +446,8 @@ def _write_site(
         page = writer.item_page_html(item, pics, neighbours(item), item_entry(item, collection, urls))
         if on_page is not None:
             thumb = [pics.thumb] if pics.thumb and pics.thumb.startswith("site/") else []
-            on_page(ItemPage(item.accession, (page, *thumb), pics.as_json()))
+            on_page(ItemPage(item.accession, {page: writer.digests.pop(page, ""), **{t: "" for t in thumb}},
+                             pics.as_json()))
         if advance is not None:
             advance()
         return page
