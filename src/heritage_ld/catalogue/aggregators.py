@@ -1,0 +1,44 @@
+"""What aggregators need that the catalogue lacks: warnings of ``check`` for the OAI-PMH and EDM outputs only.
+
+These are warnings, never errors: a catalogue without a provider or an OAI-PMH contact still builds every
+other output. The rules live in :mod:`heritage_ld.model.aggregation`, shared with the EDM emitter, so that
+``check`` warns exactly about the records the build leaves out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from heritage_ld.model import CC0, Collection
+from heritage_ld.model.aggregation import edm_collection_gaps, edm_item_gaps
+from heritage_ld.problems import Location, Problem, report
+
+__all__ = ["aggregator_problems"]
+
+
+def aggregator_problems(collection: Collection, *, toml_line: int = 1, items_file: str = "items.csv",
+                        item_lines: Mapping[str, int] | None = None) -> list[Problem]:
+    """The OAI-PMH and EDM warnings of a collection read without errors.
+
+    Args:
+        toml_line: the line of ``[collection]`` in collection.toml (collection-level warnings go there).
+        item_lines: each item's line in the items table (item-level warnings go there).
+
+    >>> from heritage_ld.model import MultilingualText
+    >>> c = Collection("c", MultilingualText.of(en="C"), "https://example.org/c")
+    >>> [p.code for p in aggregator_problems(c)]
+    ['C090', 'C091', 'C091']
+    """
+    lines = item_lines or {}
+    where = Location("collection.toml", toml_line, None, "collection")
+    problems: list[Problem] = []
+    publisher = collection.publisher
+    if not (collection.admin_email or (publisher is not None and publisher.email)):
+        problems.append(report("C090", where, field="collection.admin_email"))
+    if collection.metadata_license != CC0:
+        problems.append(report("C094", where, field="collection.metadata_license", value=collection.metadata_license))
+    problems += [report(code, where, **params) for code, params in edm_collection_gaps(collection)]
+    for item in collection.items:
+        at = Location(items_file, lines.get(item.accession), None, "accession")
+        problems += [report(code, at, **params) for code, params in edm_item_gaps(item, collection)]
+    return problems
