@@ -2,7 +2,9 @@
 
 Writes ``OUT/rdf/object/{seg}.{ttl,jsonld,nt,rdf,nq}`` (in parallel with ``ctx.executor``),
 ``OUT/rdf/collection.ttl``, ``OUT/rdf/dataset.nt.gz`` (gzip with mtime 0: byte-identical rebuilds) and
-``OUT/rdf/dataset.ttl`` (VoID / DCAT, with the dump's triple count).
+``OUT/rdf/dataset.{ttl,jsonld,nt,rdf}`` (VoID / DCAT, with the dump's triple count) and one document per other
+resource the collection graph mints, ``OUT/rdf/{agent,place,concept,section,exhibition,set}/{key}.{ttl,jsonld,nt,rdf}``
+(collection-level, rewritten each build; those of resources no longer minted are removed).
 
 Every file is written to a temporary beside it and renamed into place (:mod:`heritage_ld.atomic`): a failure
 (a full disk) leaves each file old or new and no temporary; those of an earlier run that was killed are
@@ -20,10 +22,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from heritage_ld.atomic import remove_stale_temporaries, temporary_path, write_atomic
-from heritage_ld.formats import FORMATS, TURTLE
+from heritage_ld.formats import FORMATS
 from heritage_ld.model import Collection, Item, UrlScheme
 from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
 from heritage_ld.rdf import collection_triples, dataset_description, item_document, triples_document
+from heritage_ld.rdf.resources import RESOURCE_FORMATS, RESOURCE_KINDS, resource_documents
 from heritage_ld.rdf.serialize import ntriples, sort_triples
 from heritage_ld.rdf.terms import Triple
 
@@ -101,6 +104,23 @@ def _write_dump(ctx: BuildContext, coll: list[Triple]) -> int:
     return count
 
 
+def _write_resources(ctx: BuildContext, coll: list[Triple]) -> None:
+    """Write the documents of agents, places, concepts, sections, the exhibition and its set; remove those of
+    resources the catalogue no longer has."""
+    written = set()
+    for rel, data in resource_documents(ctx.collection, coll, ctx.urls):
+        _write(ctx.out / rel, data)
+        written.add(rel)
+    for kind in RESOURCE_KINDS:
+        folder = ctx.out / "rdf" / kind
+        if not folder.is_dir():
+            continue
+        remove_stale_temporaries(folder)
+        for path in folder.iterdir():
+            if path.is_file() and f"rdf/{kind}/{path.name}" not in written:
+                path.unlink()
+
+
 def run(ctx: BuildContext) -> StepResult:
     """Write the ``rdf/`` folder of the build (only the items whose inputs changed since the ledger's record)."""
     c, urls, plan = ctx.collection, ctx.urls, ctx.plan
@@ -119,7 +139,8 @@ def run(ctx: BuildContext) -> StepResult:
         plan.remove_outputs("rdf", record, ctx.out)
         removed += 1
     coll = sort_triples(collection_triples(c, profile="all", urls=urls))
-    _write(rdf_dir / "collection.ttl", triples_document(coll, TURTLE))
+    _write(rdf_dir / "collection.ttl", triples_document(coll, RESOURCE_FORMATS[0]))
+    _write_resources(ctx, coll)
     for results in ctx.executor.map(_write_batch, batches):
         plan.record_many("rdf", ((acc, digest, files, None) for acc, digest, files in results))
         ctx.progress.advance("rdf", len(results))
@@ -127,7 +148,8 @@ def run(ctx: BuildContext) -> StepResult:
     epoch = source_date(ctx.options)
     issued = datetime.fromtimestamp(epoch, timezone.utc).date().isoformat() if epoch is not None else None
     desc = dataset_description(c, triples=count, urls=urls, issued=issued)
-    _write(rdf_dir / "dataset.ttl", triples_document(desc, TURTLE))
+    for fmt in RESOURCE_FORMATS:
+        _write(rdf_dir / f"dataset.{fmt.extension}", triples_document(desc, fmt, main=urls.dataset()))
     ctx.progress.finish("rdf")
     summary = f"{len(c.items)} items x {len(FORMATS)} formats, {count} triples in rdf/dataset.nt.gz"
     summary += f" ({len(todo)} written, {len(current)} unchanged" + (f", {removed} withdrawn)" if removed else ")")
