@@ -282,6 +282,10 @@ def make_app(
         rel = path if path is not None else request.path_params["path"]
         target = served_path(root, rel, trees)  # None: not a published file (see heritage_ld.publish.webroot)
         kind = kind_of(target) if target is not None else Kind.NONE
+        if target is not None and kind is Kind.FOLDER and kind_of(target / "info.json") is Kind.FILE:
+            # IIIF Image API 3.0 §2.2: the base URI of an image service redirects (303) to its info.json
+            return RedirectResponse(quote(request.url.path.rstrip("/"), safe="/-._~") + "/info.json",
+                                    status_code=303, headers={"Access-Control-Allow-Origin": "*"})
         if target is not None and kind is Kind.FOLDER:
             if not request.url.path.endswith("/"):
                 return RedirectResponse(quote(request.url.path, safe="/-._~") + "/", status_code=301)

@@ -26,7 +26,7 @@ from heritage_ld.formats import FORMATS
 from heritage_ld.model import Collection, Item, UrlScheme
 from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
 from heritage_ld.rdf import collection_triples, dataset_description, item_document, triples_document
-from heritage_ld.rdf.resources import RESOURCE_FORMATS, RESOURCE_KINDS, resource_documents
+from heritage_ld.rdf.resources import RESOURCE_FORMATS, RESOURCE_KINDS, from_ntriples, resource_documents
 from heritage_ld.rdf.serialize import ntriples, sort_triples
 from heritage_ld.rdf.terms import Triple
 
@@ -64,13 +64,14 @@ def _write_batch(batch: _Batch) -> list[tuple[str, str, dict[str, str]]]:
     return results
 
 
-def _write_dump(ctx: BuildContext, coll: list[Triple]) -> int:
+def _write_dump(ctx: BuildContext, coll: list[Triple]) -> tuple[int, set[str]]:
     """Write ``rdf/dataset.nt.gz`` from the collection graph and each item's N-Triples file, in catalogue order.
 
     An item's file holds its own triples (subject: the item or one of its ``#`` nodes) and triples about shared
     resources (AAT terms, agents …) that recur in many items: those are written once, so the dump has no
     duplicates and ``void:triples`` is exact. Only the shared lines are remembered, never the items' own, so
-    memory stays flat; unchanged items are read back from their files, not recomputed.
+    memory stays flat; unchanged items are read back from their files, not recomputed. Returns the count and
+    those shared lines (the shared resources' documents are made from them).
     """
     urls, rdf_dir = ctx.urls, ctx.out / "rdf"
     objects = f"<{urls.base_url}/object/"
@@ -101,14 +102,14 @@ def _write_dump(ctx: BuildContext, coll: list[Triple]) -> int:
         if isinstance(exc, OSError) and exc.filename is None:
             exc.filename = str(rdf_dir / "dataset.nt.gz")
         raise
-    return count
+    return count, seen
 
 
-def _write_resources(ctx: BuildContext, coll: list[Triple]) -> None:
-    """Write the documents of agents, places, concepts, sections, the exhibition and its set; remove those of
-    resources the catalogue no longer has."""
+def _write_resources(ctx: BuildContext, shared: list[Triple]) -> None:
+    """Write the documents of agents, places, concepts, sections, the exhibition and its set (from the triples
+    of the dump that are not an item's own); remove those of resources no longer minted."""
     written = set()
-    for rel, data in resource_documents(ctx.collection, coll, ctx.urls):
+    for rel, data in resource_documents(shared, ctx.urls):
         _write(ctx.out / rel, data)
         written.add(rel)
     for kind in RESOURCE_KINDS:
@@ -140,11 +141,11 @@ def run(ctx: BuildContext) -> StepResult:
         removed += 1
     coll = sort_triples(collection_triples(c, profile="all", urls=urls))
     _write(rdf_dir / "collection.ttl", triples_document(coll, RESOURCE_FORMATS[0]))
-    _write_resources(ctx, coll)
     for results in ctx.executor.map(_write_batch, batches):
         plan.record_many("rdf", ((acc, digest, files, None) for acc, digest, files in results))
         ctx.progress.advance("rdf", len(results))
-    count = _write_dump(ctx, coll)
+    count, shared = _write_dump(ctx, coll)
+    _write_resources(ctx, from_ntriples(sorted(shared)))
     epoch = source_date(ctx.options)
     issued = datetime.fromtimestamp(epoch, timezone.utc).date().isoformat() if epoch is not None else None
     desc = dataset_description(c, triples=count, urls=urls, issued=issued)
