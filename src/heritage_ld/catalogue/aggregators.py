@@ -7,13 +7,30 @@ other output. The rules live in :mod:`heritage_ld.model.aggregation`, shared wit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from heritage_ld.model import CC0, Collection
 from heritage_ld.model.aggregation import edm_collection_gaps, edm_item_gaps
 from heritage_ld.problems import Location, Problem, report
 
-__all__ = ["aggregator_problems"]
+__all__ = ["OUTPUT_CODES", "aggregator_problems", "blocking"]
+
+#: The warnings that concern each aggregator-facing output: ``check --for OUTPUT`` treats them as errors.
+OUTPUT_CODES = {"oai": ("C090",), "edm": ("C091", "C092", "C093", "C094", "C095")}
+
+
+def blocking(problems: Iterable[Problem], outputs: Iterable[str]) -> list[Problem]:
+    """The warnings among ``problems`` that the named outputs (``oai``, ``edm``) cannot do without.
+
+    Raises:
+        ValueError: an unknown output name.
+    """
+    codes: set[str] = set()
+    for name in outputs:
+        if name not in OUTPUT_CODES:
+            raise ValueError(f"unknown output {name!r}; choose from {', '.join(OUTPUT_CODES)}")
+        codes.update(OUTPUT_CODES[name])
+    return [p for p in problems if p.code in codes]
 
 
 def aggregator_problems(collection: Collection, *, toml_line: int = 1, items_file: str = "items.csv",

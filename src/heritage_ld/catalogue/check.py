@@ -15,9 +15,9 @@ from pathlib import Path
 from heritage_ld.catalogue.aggregators import aggregator_problems
 from heritage_ld.catalogue.collection_toml import NAME as TOML_NAME
 from heritage_ld.catalogue.collection_toml import read_collection_toml
+from heritage_ld.catalogue.locate import KeyLocator
 from heritage_ld.catalogue.media import MediaChecker
 from heritage_ld.catalogue.media_content import check_media_content
-from heritage_ld.catalogue.locate import KeyLocator
 from heritage_ld.catalogue.reader import RawRow, RawTable, read_csv, read_text, read_xlsx
 from heritage_ld.catalogue.rows import Header, RowReader, read_header
 from heritage_ld.decoding import DEFAULT_MAX_PIXELS

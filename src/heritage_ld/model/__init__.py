@@ -27,9 +27,9 @@ from heritage_ld.model.rights import europeana_rights, is_rights_iri
 from heritage_ld.model.text import NO_LANGUAGE, MultilingualText, is_language_tag, normalize_text
 
 __all__ = [
+    "CC0",
     "IDENTIFIER_SCHEMES",
     "LINK_SCHEMES",
-    "CC0",
     "MAX_ENCODED_LENGTH",
     "MAX_IDENTIFIER_LENGTH",
     "NO_LANGUAGE",

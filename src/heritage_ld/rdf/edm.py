@@ -26,7 +26,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from heritage_ld.model import Agent, Collection, Concept, Item, MediaFile, MultilingualText, Place, UrlScheme, iri_segment
+from heritage_ld.model import (
+    Agent,
+    Collection,
+    Concept,
+    Item,
+    MediaFile,
+    MultilingualText,
+    Place,
+    UrlScheme,
+    iri_segment,
+)
 from heritage_ld.model.aggregation import edm_collection_gaps, edm_item_gaps, edm_rights, edm_type
 
 __all__ = ["EDM_MEDIA_TYPE", "EDM_NAMESPACE", "EDM_PROFILE", "EDM_SCHEMA", "edm_record", "edm_writable"]

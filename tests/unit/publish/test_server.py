@@ -350,3 +350,30 @@ def test_oai_keeps_the_last_good_snapshot_mid_rebuild(built: Path, oai_schema: e
     del data["items"][-1]
     snapshot.write_text(json.dumps(data), encoding="utf-8")  # the rebuild finished
     assert identifiers(client, oai_schema) == before[:-1]
+
+
+def test_oai_without_a_contact_is_503_never_an_invented_address(
+        built: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    import shutil
+
+    out = tmp_path_factory.mktemp("no-contact") / "out"
+    shutil.copytree(built, out, ignore=shutil.ignore_patterns("store"))
+    snapshot = out / "site" / "data" / "exhibition.json"
+    data = json.loads(snapshot.read_text(encoding="utf-8"))
+    assert data["admin_email"] == "contact@example.org"  # the publisher's, from the catalogue
+    data["admin_email"] = None
+    snapshot.write_text(json.dumps(data), encoding="utf-8")
+    r = TestClient(make_app(out)).get("/oai", params={"verb": "Identify"})
+    assert r.status_code == 503 and "P040" in r.text and "webmaster@" not in r.text
+
+
+def test_make_snapshot_invents_no_address() -> None:
+    from heritage_ld.publish.snapshot import make_snapshot
+
+    from .conftest import make_collection
+
+    c = make_collection()
+    nobody = dataclasses.replace(c, publisher=None, admin_email=None, organizers=())
+    assert make_snapshot(nobody, UrlScheme(c.base_url))["admin_email"] is None
+    given = dataclasses.replace(c, admin_email="oai@example.org")
+    assert make_snapshot(given, UrlScheme(c.base_url))["admin_email"] == "oai@example.org"
