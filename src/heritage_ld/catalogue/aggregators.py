@@ -1,7 +1,10 @@
 """What aggregators need that the catalogue lacks: warnings of ``check`` for the OAI-PMH and EDM outputs only.
 
-These are warnings, never errors: a catalogue without a provider or an OAI-PMH contact still builds every
-other output. The rules live in :mod:`heritage_ld.model.aggregation`, shared with the EDM emitter, so that
+They concern one output each (:data:`OUTPUT_CODES`) and are reported for the outputs a check is asked about
+(``check --for oai --for edm``), and for EDM when the catalogue names a ``provider`` (it means to deliver to an
+aggregator): a catalogue that does not care about aggregators is not told about them. They are warnings: a
+catalogue without a provider or an OAI-PMH contact still builds every other output; ``check --for`` makes the
+warnings of the outputs it names errors. The rules live in :mod:`heritage_ld.model.aggregation`, shared with the EDM emitter, so that
 ``check`` warns exactly about the records the build leaves out.
 """
 
@@ -33,11 +36,13 @@ def blocking(problems: Iterable[Problem], outputs: Iterable[str]) -> list[Proble
     return [p for p in problems if p.code in codes]
 
 
-def aggregator_problems(collection: Collection, *, toml_line: int = 1, items_file: str = "items.csv",
-                        item_lines: Mapping[str, int] | None = None) -> list[Problem]:
+def aggregator_problems(collection: Collection, outputs: Iterable[str] | None = None, *, toml_line: int = 1,
+                        items_file: str = "items.csv", item_lines: Mapping[str, int] | None = None) -> list[Problem]:
     """The OAI-PMH and EDM warnings of a collection read without errors.
 
     Args:
+        outputs: the outputs to check for (``oai``, ``edm``); default: every one. Unknown names raise
+            ``ValueError``.
         toml_line: the line of ``[collection]`` in collection.toml (collection-level warnings go there).
         item_lines: each item's line in the items table (item-level warnings go there).
 
@@ -46,6 +51,11 @@ def aggregator_problems(collection: Collection, *, toml_line: int = 1, items_fil
     >>> [p.code for p in aggregator_problems(c)]
     ['C090', 'C091', 'C091']
     """
+    wanted = set(OUTPUT_CODES) if outputs is None else set(outputs)
+    unknown = wanted - set(OUTPUT_CODES)
+    if unknown:
+        raise ValueError(f"unknown output {sorted(unknown)[0]!r}; choose from {', '.join(OUTPUT_CODES)}")
+    codes = {code for name in wanted for code in OUTPUT_CODES[name]}
     lines = item_lines or {}
     where = Location("collection.toml", toml_line, None, "collection")
     problems: list[Problem] = []
@@ -58,4 +68,4 @@ def aggregator_problems(collection: Collection, *, toml_line: int = 1, items_fil
     for item in collection.items:
         at = Location(items_file, lines.get(item.accession), None, "accession")
         problems += [report(code, at, **params) for code, params in edm_item_gaps(item, collection)]
-    return problems
+    return [p for p in problems if p.code in codes]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,12 +95,14 @@ def _locator(table: RawTable, header: Header, row: RawRow) -> Callable[[MediaRol
     return locate
 
 
-def check_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS) -> CheckResult:
+def check_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS,
+                    outputs: Iterable[str] = ()) -> CheckResult:
     """Check the catalogue folder ``path`` and return every problem, with the collection when it has no error.
 
     Besides the text of the catalogue, every media file a build decodes is opened and decoded (images within
     ``max_pixels`` pixels, every page of PDFs: :mod:`heritage_ld.catalogue.media_content`), so that a catalogue
-    without errors builds.
+    without errors builds. ``outputs`` (``oai``, ``edm``) adds the warnings of what those outputs need
+    (:mod:`heritage_ld.catalogue.aggregators`); ``edm`` is checked anyway when the catalogue names a provider.
 
     >>> result = check_catalogue("no/such/folder")
     >>> result.collection, [p.render(hints=False) for p in result.errors]
@@ -139,7 +141,8 @@ def check_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_M
         problems.sort(key=_order)
         return CheckResult(None, tuple(problems))
     collection = dataclasses.replace(head.collection, items=tuple(items), root=root.resolve())
-    problems += aggregator_problems(collection, toml_line=toml_line, items_file=table.file if table else "items.csv",
+    wanted = {*outputs, *(("edm",) if collection.provider is not None else ())}
+    problems += aggregator_problems(collection, sorted(wanted), toml_line=toml_line, items_file=table.file if table else "items.csv",
                                     item_lines=item_lines)
     problems.sort(key=_order)
     return CheckResult(collection, tuple(problems))

@@ -33,7 +33,7 @@ def check(
         required = blocking((), outputs)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    result = check_catalogue(catalogue, max_pixels=max_pixels)
+    result = check_catalogue(catalogue, max_pixels=max_pixels, outputs=outputs)
     print_problems(result.problems)
     required = blocking(result.warnings, outputs)
     if result.errors or required:

@@ -4,7 +4,7 @@ Incremental like the ``rdf`` step: only the items whose inputs changed since the
 (in parallel with ``ctx.executor``), each recorded once its file is in place; the records of withdrawn items
 are removed, and so is the record of an item that can no longer have one (its rights became a statement
 Europeana does not accept, say). An item the catalogue does not describe well enough for EDM gets no record;
-``heritage-ld check`` names what is missing (C091-C095).
+``heritage-ld check --for edm`` names what is missing (C091-C095).
 """
 
 from __future__ import annotations
@@ -85,9 +85,9 @@ def run(ctx: BuildContext) -> StepResult:
     summary += (f", {removed} removed)" if removed else ")")
     if edm_collection_gaps(c):
         summary = f"no EDM records: the catalogue names no {'publisher' if c.publisher is None else 'provider'} " \
-                  "(see heritage-ld check)"
+                  "(see heritage-ld check --for edm)"
     elif left_out:
-        summary += f"; {left_out} item(s) without one (see heritage-ld check)"
+        summary += f"; {left_out} item(s) without one (see heritage-ld check --for edm)"
     return StepResult(summary=summary, paths=(EDM_FOLDER,),
                       data={"records": len(writable), "written": len(todo), "unchanged": len(current),
                             "removed": removed, "left_out": left_out})
