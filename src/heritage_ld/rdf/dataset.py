@@ -68,7 +68,7 @@ def dataset_description(
         out.append((ds, DCTERMS + "issued", Literal(issued, "", XSD + "date")))
     if collection.homepage:
         out.append((ds, DCAT + "landingPage", collection.homepage))
-    out.append((catalog, FOAF_HOMEPAGE, urls.home_page()))
+    out.append((catalog, DCAT + "landingPage", urls.home_page()))
     out.append((ds, VOID + "triples", Literal(str(triples), "", XSD + "integer")))
     out.append((ds, VOID + "entities", Literal(str(len(collection.items) if entities is None else entities), "", XSD + "integer")))
     out.append((ds, VOID + "dataDump", dump))
@@ -117,9 +117,6 @@ def dataset_description(
     dist = distribution("iiif", "application/ld+json", download=urls.iiif_collection())
     out.append((dist, DCTERMS + "conformsTo", "http://iiif.io/api/presentation/3/context.json"))
     return out
-
-
-FOAF_HOMEPAGE = "http://xmlns.com/foaf/0.1/homepage"
 
 
 def service_description(endpoint: str, dataset: str) -> list[Triple]:
