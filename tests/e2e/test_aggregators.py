@@ -185,3 +185,8 @@ def test_robots_and_sitemap_at_the_root(server: str) -> None:
     assert sitemap.status_code == 200
     locs = etree.parse(io.BytesIO(sitemap.content)).findall(".//{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
     assert locs and all(_get(loc.text).status_code == 200 for loc in locs[:5])
+
+
+def test_pages_state_the_metadata_licence(server: str) -> None:
+    page = _get(f"{server}/site/object/HNM.1972.025.html").text
+    assert 'rel="license" href="http://creativecommons.org/publicdomain/zero/1.0/"' in page
