@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         parse_edtf,
     )
     from heritage_ld.pipeline import BuildOptions, BuildReport, build
+    from heritage_ld.rdf.edm import edm_record
 
 # Loaded on first use (see heritage_ld._lazy): importing one module of the package stays cheap.
 __getattr__, __dir__ = exports(__name__, globals(), {
@@ -62,6 +63,7 @@ __getattr__, __dir__ = exports(__name__, globals(), {
     "BuildOptions": "heritage_ld.pipeline",
     "BuildReport": "heritage_ld.pipeline",
     "build": "heritage_ld.pipeline",
+    "edm_record": "heritage_ld.rdf.edm",
 })
 
 __all__ = [
@@ -95,6 +97,7 @@ __all__ = [
     "__version__",
     "build",
     "check_catalogue",
+    "edm_record",
     "parse_edtf",
     "read_catalogue",
 ]

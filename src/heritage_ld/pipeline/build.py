@@ -26,11 +26,12 @@ from heritage_ld.pipeline.progress import NullProgress, Progress
 __all__ = ["STEPS", "BuildContext", "BuildOptions", "BuildReport", "StepResult", "build", "source_date"]
 
 #: The folder of OUT each step writes (named when a failing write does not say which file it was).
-STEP_FOLDERS: dict[str, str] = {"rdf": "rdf", "iiif": "iiif", "bags": "bags", "site": "site", "store": "store"}
+STEP_FOLDERS: dict[str, str] = {"rdf": "rdf", "edm": "rdf/edm", "iiif": "iiif", "bags": "bags", "site": "site", "store": "store"}
 
 #: Build steps in the order they run: name -> "module:function".
 STEPS: dict[str, str] = {
     "rdf": "heritage_ld.pipeline.steps.rdf:run",
+    "edm": "heritage_ld.pipeline.steps.edm:run",
     "iiif": "heritage_ld.pipeline.steps.iiif:run",
     "bags": "heritage_ld.pipeline.steps.bags:run",
     "site": "heritage_ld.pipeline.steps.site:run",

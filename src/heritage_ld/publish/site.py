@@ -204,6 +204,9 @@ class _SiteWriter:
             "site_title": c.title.best((self.default_lang, "en", "vi")),
             "publisher": _ml(c.publisher.name) if c.publisher else [],
             "dump": relative(page, dump) if self.exists(dump) else None,
+            # the licence of the metadata (the pages' text, the RDF), not of the items: collection.metadata_license
+            "metadata_license": c.metadata_license,
+            "metadata_license_label": rights_label(c.metadata_license),
         }
 
     def card(self, page: str, item: Item, pictures: _Pictures) -> dict[str, Any]:

@@ -19,7 +19,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from heritage_ld.atomic import temporary_path
 from heritage_ld.errors import UsageError
@@ -136,10 +135,8 @@ def _item_entry(item: Item, collection: Collection, urls: UrlScheme) -> dict[str
 def snapshot_head(collection: Collection, urls: UrlScheme, *, datestamp: int | None = None) -> dict[str, Any]:
     """The snapshot without its ``items`` (the collection's labels, sections, publisher …)."""
     publisher = collection.publisher
-    host = urlsplit(urls.base_url).hostname or "localhost"
-    email = (publisher.email if publisher and publisher.email else None) or next(
-        (a.email for a in collection.organizers if a.email), None
-    )
+    # The catalogue's contact, else its publisher's: never an invented address (OAI-PMH then answers P040).
+    email = collection.admin_email or (publisher.email if publisher and publisher.email else None)
     return {
         "format": 1,
         "key": collection.key,
@@ -148,7 +145,8 @@ def snapshot_head(collection: Collection, urls: UrlScheme, *, datestamp: int | N
         "summary": _ml(collection.summary),
         "languages": list(collection.languages or _languages_of(collection)),
         "publisher": _ml(publisher.name) if publisher else [],
-        "admin_email": email or f"webmaster@{host}",
+        "admin_email": email,
+        "metadata_license": collection.metadata_license,
         "datestamp": datestamp,
         "sections": [
             {"key": s.key, "title": _ml(s.title), "summary": _ml(s.summary)} for s in collection.sections

@@ -44,7 +44,7 @@ def test_steps_run_in_registry_order(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert calls == ["rdf", "site"]
     assert list(report.results) == ["rdf", "site"]
     assert (tmp_path / "out").is_dir()
-    assert list(STEPS)[:2] == ["rdf", "iiif"]
+    assert list(STEPS)[:3] == ["rdf", "edm", "iiif"]
 
 
 def test_source_date(monkeypatch: pytest.MonkeyPatch) -> None:
