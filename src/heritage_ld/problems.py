@@ -177,9 +177,6 @@ _TABLE: tuple[Code, ...] = (
          "fix what 'heritage-ld bag validate' reports for this file, then run the command again"),
     Code("B016", W, "BagIt-Version {version} is not a version this tool knows ({known}); checked by the rules "
          "of BagIt {used}", "", "https://www.rfc-editor.org/rfc/rfc8493#section-2.1.1"),
-    Code("B060", E, "{file} is {size} bytes, more than the {limit} bytes heritage-ld reads of it",
-         "bagit.txt and bag-info.txt hold a few lines of metadata; a file that large was not made to be read",
-         "https://www.rfc-editor.org/rfc/rfc8493#section-2.2.2"),
     # -- publishing ----------------------------------------------------------------------------------
     Code("P001", E, "{what}: {reason}"),
     # -- publishing: pushing to a remote Graph Store (heritage-ld publish) ---------------------------
