@@ -12,7 +12,6 @@ import datetime
 import io
 import os
 import stat
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -276,7 +275,7 @@ def read_xlsx(path: Path, name: str, problems: list[Problem]) -> RawTable | None
             book = openpyxl.load_workbook(f, read_only=True, data_only=True)
             try:
                 sheet = book.worksheets[0]
-                values: Iterable[tuple[Any, ...]] = list(sheet.iter_rows(values_only=True))
+                values: list[tuple[Any, ...]] = list(sheet.iter_rows(values_only=True))
                 merged = _merged_ranges(sheet)
                 first, ignored = sheet.title, [other.title for other in book.worksheets[1:] if _has_data(other)]
             finally:
