@@ -115,6 +115,15 @@ _TABLE: tuple[Code, ...] = (
          "unmerge the cells and fill in each one (to give several rows the same section, repeat its key in each row)"),
     Code("C039", W, "only the first sheet, {first!r}, is read: {sheets} also hold data and are ignored",
          "keep every item on the first sheet (move or delete the other sheets)"),
+    # -- catalogue: files that are not what they seem (red-team of #11) ---------------------------------
+    Code("C110", E, "{what} is not a regular file ({kind})",
+         "the catalogue's files must be regular files: a FIFO or a device (such as a link to /dev/zero) would be "
+         "read forever"),
+    Code("C111", E, "{what}: {member} unpacks to {size} bytes ({ratio}× its packed size), more than the limit "
+         "of {limit}", "this looks like a zip bomb; save the spreadsheet again from the spreadsheet program"),
+    Code("C112", E, "cell {cell} holds a formula ({formula}) with no saved value: it would be read as empty",
+         "open the workbook in a spreadsheet program and save it (that stores every formula's value), or type "
+         "the value instead of the formula"),
     # -- catalogue: what is inside media files (heritage_ld.catalogue.media_content) -------------------
     Code("C050", E, "media file {value!r} is not an image that can be decoded: {reason}",
          "the file may be truncated or damaged: export it again from the original"),
@@ -210,6 +219,9 @@ _TABLE: tuple[Code, ...] = (
          "(Fuseki: .../DATASET/data, Oxigraph: .../store)"),
     Code("P036", E, "graph <{graph}>: cannot count its triples to verify the push: {reason}",
          "give the store's SPARQL query endpoint with --sparql, or --no-verify for a store that cannot be read"),
+    Code("P060", E, "{method} of graph <{graph}>: the answer is larger than {limit} bytes; reading stopped there",
+         "the server is not a Graph Store, or it is misbehaving: check the URL (a larger graph: raise the limit "
+         "with RequestPolicy(max_answer=...))"),
     # -- publishing: what the server's SPARQL endpoint refuses (docs/publishing.md) -------------------
     Code("P002", E, "the query uses {feature}, which would make this server send a request to another address",
          "the public endpoint never makes network requests: run federated queries on your own SPARQL engine "

@@ -18,7 +18,7 @@ from typing import Any
 from heritage_ld.decoding import DEFAULT_MAX_PIXELS
 from heritage_ld.errors import StorageError, UsageError
 from heritage_ld.ledger import Ledger, LedgerError
-from heritage_ld.model import Collection, UrlScheme
+from heritage_ld.model import Collection, UrlScheme, iri_scheme, is_absolute_iri
 from heritage_ld.pipeline.executor import Executor, make_executor
 from heritage_ld.pipeline.incremental import Plan
 from heritage_ld.pipeline.progress import NullProgress, Progress
@@ -153,7 +153,7 @@ def build(
             come from it. Without it every build redoes everything and nothing is dated by history.
 
     Raises:
-        UsageError: an unknown step name.
+        UsageError: an unknown step name, or ``options.base_url`` not an absolute http(s) URL.
         StorageError: a file could not be read or written (the disk is full, a permission, an I/O error); the
             step stops, its outputs already in place are kept and it leaves no temporary file behind.
     """
@@ -166,6 +166,12 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     own = isinstance(executor, str)
     ex = make_executor(executor, jobs) if isinstance(executor, str) else executor
+    if options.base_url is not None:
+        reason = is_absolute_iri(options.base_url)
+        if reason is None and iri_scheme(options.base_url) not in ("http", "https"):
+            reason = "the base URL must be http or https"
+        if reason:  # it is minted into every IRI and link: javascript: would become a link everywhere
+            raise UsageError(f"--base-url {options.base_url!r} is not a usable base URL: {reason}")
     urls = UrlScheme(options.base_url or collection.base_url)
     warnings: list[str] = []
     book: Ledger | None = None

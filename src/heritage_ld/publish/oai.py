@@ -62,8 +62,9 @@ _FILES = {"rdf": ("rdf/object", "rdf"), "edm": ("rdf/edm", "rdf")}
 
 # §3.3.1: repositories support day or seconds granularity; this one supports seconds.
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+# ASCII digits only (\d would take '２020' or '٢٠٢٠' for 2020), to the end of the string (not before a newline).
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_SECOND = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
 
 # §4: arguments per verb: (required, optional); resumptionToken is "exclusive" where listed.
 _ARGS: Mapping[str, tuple[frozenset[str], frozenset[str], bool]] = {
