@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     )
     from heritage_ld.pipeline import BuildOptions, BuildReport, build
     from heritage_ld.pipeline.single import bag_item, item_files
+    from heritage_ld.rdf.edm import edm_record
 
 # Loaded on first use (see heritage_ld._lazy): importing one module of the package stays cheap.
 __getattr__, __dir__ = exports(__name__, globals(), {
@@ -72,6 +73,7 @@ __getattr__, __dir__ = exports(__name__, globals(), {
     "build": "heritage_ld.pipeline",
     "bag_item": "heritage_ld.pipeline.single",
     "item_files": "heritage_ld.pipeline.single",
+    "edm_record": "heritage_ld.rdf.edm",
 })
 
 __all__ = [
@@ -109,6 +111,7 @@ __all__ = [
     "bag_item",
     "build",
     "check_catalogue",
+    "edm_record",
     "item_files",
     "parse_edtf",
     "read_catalogue",

@@ -120,6 +120,15 @@ _TABLE: tuple[Code, ...] = (
          "accession numbers must be unique: each becomes the name of the item's files and its IRI"),
     Code("C071", E, "two different {what}s have the key {value!r}",
          "a key becomes an IRI: give each {what} a key of its own, or use the same object for both"),
+    # -- catalogue: files that are not what they seem (red-team of #11) ---------------------------------
+    Code("C110", E, "{what} is not a regular file ({kind})",
+         "the catalogue's files must be regular files: a FIFO or a device (such as a link to /dev/zero) would be "
+         "read forever"),
+    Code("C111", E, "{what}: {member} unpacks to {size} bytes ({ratio}× its packed size), more than the limit "
+         "of {limit}", "this looks like a zip bomb; save the spreadsheet again from the spreadsheet program"),
+    Code("C112", E, "cell {cell} holds a formula ({formula}) with no saved value: it would be read as empty",
+         "open the workbook in a spreadsheet program and save it (that stores every formula's value), or type "
+         "the value instead of the formula"),
     # -- catalogue: what is inside media files (heritage_ld.catalogue.media_content) -------------------
     Code("C050", E, "media file {value!r} is not an image that can be decoded: {reason}",
          "the file may be truncated or damaged: export it again from the original"),
@@ -127,6 +136,25 @@ _TABLE: tuple[Code, ...] = (
          "this may be a decompression bomb; if the image is genuine, raise the limit with --max-pixels"),
     Code("C052", E, "media file {value!r} is not a PDF whose pages can be read: {reason}",
          "the file may be truncated, damaged or encrypted: save it again as a PDF"),
+    # -- catalogue: what aggregators need (heritage_ld.catalogue.aggregators; docs/aggregators.md) -----
+    Code("C090", W, "no contact for OAI-PMH: {field} is not set, so /oai cannot answer",
+         "OAI-PMH Identify must give an adminEmail: set collection.admin_email to a real, monitored address "
+         "(heritage-ld never invents one)",
+         "https://www.openarchives.org/OAI/openarchivesprotocol.html#Identify"),
+    Code("C091", W, "EDM needs {what}: {field} is not set, so no EDM record is written (other outputs are not "
+                    "affected)",
+         "name an agent key in {field}", "https://pro.europeana.eu/page/edm-documentation"),
+    Code("C092", W, "item {value!r}: its rights {rights!r} are not a statement Europeana accepts in edm:rights, so "
+                    "no EDM record is written for it",
+         "use a Creative Commons licence or tool, or one of the rightsstatements.org statements InC, InC-EDU, "
+         "InC-OW-EU, NoC-NC, NoC-OKLR, CNE"),
+    Code("C093", W, "item {value!r} is a document (EDM type TEXT) without a language, so no EDM record is written "
+                    "for it",
+         "fill in its language column (Europeana requires dc:language for TEXT)"),
+    Code("C094", W, "{field} {value!r} is not CC0 1.0: Europeana and DPLA take metadata under CC0 only",
+         "http://creativecommons.org/publicdomain/zero/1.0/ is the default when the key is left out"),
+    Code("C095", W, "item {value!r} has no rights (its own or the collection's), so no EDM record is written for it",
+         "fill in its rights column or collection.rights (edm:rights is mandatory)"),
     # -- rdf -----------------------------------------------------------------------------------------
     Code("R001", E, "{focus}: {path} {message}", "see the shape {shape}"),
     Code("R002", E, "{value!r} cannot be read as {format}: {reason}"),
@@ -184,6 +212,9 @@ _TABLE: tuple[Code, ...] = (
          "of BagIt {used}", "", "https://www.rfc-editor.org/rfc/rfc8493#section-2.1.1"),
     # -- publishing ----------------------------------------------------------------------------------
     Code("P001", E, "{what}: {reason}"),
+    Code("P040", E, "this repository has no administrator e-mail, which OAI-PMH Identify requires",
+         "set collection.admin_email in collection.toml and rebuild (heritage-ld never invents one)",
+         "https://www.openarchives.org/OAI/openarchivesprotocol.html#Identify"),
     # -- publishing: pushing to a remote Graph Store (heritage-ld publish) ---------------------------
     Code("P030", E, "{method} of graph <{graph}>: the connection to the graph store failed: {reason} "
          "(after {attempts} attempt(s))",
@@ -202,6 +233,9 @@ _TABLE: tuple[Code, ...] = (
          "(Fuseki: .../DATASET/data, Oxigraph: .../store)"),
     Code("P036", E, "graph <{graph}>: cannot count its triples to verify the push: {reason}",
          "give the store's SPARQL query endpoint with --sparql, or --no-verify for a store that cannot be read"),
+    Code("P060", E, "{method} of graph <{graph}>: the answer is larger than {limit} bytes; reading stopped there",
+         "the server is not a Graph Store, or it is misbehaving: check the URL (a larger graph: raise the limit "
+         "with RequestPolicy(max_answer=...))"),
     # -- publishing: what the server's SPARQL endpoint refuses (docs/publishing.md) -------------------
     Code("P002", E, "the query uses {feature}, which would make this server send a request to another address",
          "the public endpoint never makes network requests: run federated queries on your own SPARQL engine "

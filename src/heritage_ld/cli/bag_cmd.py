@@ -111,6 +111,19 @@ _LABEL_FLAGS = {label.lower().replace("-", "_"): label for label in STANDARD_HEA
                 if label not in ("Payload-Oxum", "Bag-Size", "Bag-Software-Agent")}
 
 
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; a FIFO or a device (``/dev/zero`` was read until memory ran out) is
+    refused, opened without blocking and checked once open."""
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UsageError(f"--tag-file {path}: not a regular file (a FIFO, a device or a folder)")
+        return f.read()
+
+
 def _tag_files(pairs: list[str]) -> dict[str, bytes]:
     out = {}
     for pair in pairs:
@@ -118,7 +131,7 @@ def _tag_files(pairs: list[str]) -> dict[str, bytes]:
         if not sep or not src or not dest:
             raise UsageError(f"--tag-file {pair!r}: expected SRC:DEST (a file, and its path in the bag)")
         try:
-            out[dest] = Path(src).read_bytes()
+            out[dest] = _read_regular(Path(src))
         except OSError as exc:
             raise UsageError(f"--tag-file {pair!r}: cannot read {src}: {exc.strerror or exc}") from None
     return out
