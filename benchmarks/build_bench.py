@@ -115,15 +115,17 @@ def _stat_floor(out: Path) -> float:
 
 
 def _peer_src(base: Path) -> Path | None:
+    """Today's code (``PEER_COMMIT``): its ``src`` and ``vocab`` extracted with ``git archive`` (no work tree)."""
     tree = base / f"peer-{PEER_COMMIT}"
     if not (tree / "src" / "heritage_ld").is_dir():
         shutil.rmtree(tree, ignore_errors=True)
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"], check=False)
-        done = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), PEER_COMMIT],
-                              capture_output=True, check=False)
-        if done.returncode != 0:
-            print(f"  (no peer: cannot check out {PEER_COMMIT}: {done.stderr.decode().strip()})")
+        tree.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", PEER_COMMIT, "src", "vocab"],
+                                 capture_output=True, check=False)
+        if archive.returncode != 0:
+            print(f"  (no peer: cannot read {PEER_COMMIT} from git: {archive.stderr.decode().strip()})")
             return None
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
     return tree / "src"
 
 

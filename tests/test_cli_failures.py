@@ -116,7 +116,7 @@ class _FullStore:
 
 
 def _full_site(monkeypatch: pytest.MonkeyPatch) -> None:
-    disk_full(monkeypatch, Path, "write_text", when=lambda p: "/site/" in p, after=2)  # the third page
+    disk_full(monkeypatch, Path, "write_bytes", when=lambda p: "/site/" in p, after=2)  # the third page
 
 
 def _full_store(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,6 +16,8 @@ from heritage_ld.problems import Location, Problem, Severity
 
 if TYPE_CHECKING:
     from heritage_ld.catalogue import CheckResult, check_catalogue, read_catalogue
+    from heritage_ld.catalogue.validate import validate
+    from heritage_ld.formats import FORMATS, Format
     from heritage_ld.model import (
         Agent,
         AgentKind,
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
         Concept,
         Dimension,
         EDTFDate,
+        EDTFError,
         Item,
         ItemKind,
         MediaFile,
@@ -36,12 +39,17 @@ if TYPE_CHECKING:
         parse_edtf,
     )
     from heritage_ld.pipeline import BuildOptions, BuildReport, build
+    from heritage_ld.pipeline.single import bag_item, item_files
+    from heritage_ld.rdf.edm import edm_record
 
 # Loaded on first use (see heritage_ld._lazy): importing one module of the package stays cheap.
 __getattr__, __dir__ = exports(__name__, globals(), {
     "CheckResult": "heritage_ld.catalogue",
     "check_catalogue": "heritage_ld.catalogue",
     "read_catalogue": "heritage_ld.catalogue",
+    "validate": "heritage_ld.catalogue.validate",
+    "FORMATS": "heritage_ld.formats",
+    "Format": "heritage_ld.formats",
     "Agent": "heritage_ld.model",
     "AgentKind": "heritage_ld.model",
     "Attribution": "heritage_ld.model",
@@ -49,6 +57,7 @@ __getattr__, __dir__ = exports(__name__, globals(), {
     "Concept": "heritage_ld.model",
     "Dimension": "heritage_ld.model",
     "EDTFDate": "heritage_ld.model",
+    "EDTFError": "heritage_ld.model",
     "Item": "heritage_ld.model",
     "ItemKind": "heritage_ld.model",
     "MediaFile": "heritage_ld.model",
@@ -62,9 +71,13 @@ __getattr__, __dir__ = exports(__name__, globals(), {
     "BuildOptions": "heritage_ld.pipeline",
     "BuildReport": "heritage_ld.pipeline",
     "build": "heritage_ld.pipeline",
+    "bag_item": "heritage_ld.pipeline.single",
+    "item_files": "heritage_ld.pipeline.single",
+    "edm_record": "heritage_ld.rdf.edm",
 })
 
 __all__ = [
+    "FORMATS",
     "Agent",
     "AgentKind",
     "Attribution",
@@ -76,6 +89,8 @@ __all__ = [
     "Concept",
     "Dimension",
     "EDTFDate",
+    "EDTFError",
+    "Format",
     "FormatError",
     "HeritageLDError",
     "InvalidError",
@@ -93,8 +108,12 @@ __all__ = [
     "UrlScheme",
     "UsageError",
     "__version__",
+    "bag_item",
     "build",
     "check_catalogue",
+    "edm_record",
+    "item_files",
     "parse_edtf",
     "read_catalogue",
+    "validate",
 ]

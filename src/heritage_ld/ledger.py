@@ -122,6 +122,31 @@ class _Unusable(Exception):
     """An existing ledger of another schema."""
 
 
+_SIDE_FILES = ("", "-journal", "-wal", "-shm")
+
+
+def _refuse_links(path: Path) -> None:
+    """Raise :class:`LedgerError` when the ledger or one of SQLite's side files is a symbolic link, a folder or a
+    special file: SQLite would follow a link and write wherever it points, outside ``OUT``. Such a thing was
+    not made by heritage-ld, so it is neither used nor moved: the user decides."""
+    import stat
+
+    for suffix in _SIDE_FILES:
+        side = path.with_name(path.name + suffix)
+        try:
+            mode = os.lstat(side).st_mode
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise LedgerError(f"cannot open the build ledger {side}: {exc.strerror or exc}") from None
+        if not stat.S_ISREG(mode):
+            kind = ("a symbolic link" if stat.S_ISLNK(mode) else "a folder" if stat.S_ISDIR(mode)
+                    else "a special file")
+            raise LedgerError(f"the build ledger {side} is {kind}, not a regular file; heritage-ld never writes "
+                              f"through it (it could lead outside the output folder): move it away, then build "
+                              f"again (or build with --no-ledger)")
+
+
 def ledger_path(out: Path) -> Path:
     """Where the ledger of the output folder ``out`` lives."""
     return Path(out) / LEDGER_FILE
@@ -200,9 +225,14 @@ class Ledger:
 
         A ledger that cannot be read (damaged, another schema) is moved aside to ``ledger.sqlite3.broken``
         and a new one started: the caller then does a full build and should warn (see :attr:`reset_reason`).
+
+        Raises:
+            LedgerError: the ledger cannot be opened (a full disk, an I/O error), or it or a side file of SQLite
+                is a symbolic link, a folder or a special file (never followed: it could lead outside ``out``).
         """
         path = ledger_path(out)
         path.parent.mkdir(parents=True, exist_ok=True)
+        _refuse_links(path)
         existed = path.exists()
         reason: str | None = None
         if existed:
@@ -239,7 +269,7 @@ class Ledger:
     def read_only(cls, out: Path) -> Ledger | None:
         """Open the ledger of ``out`` for reading (``None`` if there is none or it cannot be read)."""
         path = ledger_path(out)
-        if not path.is_file():
+        if not path.is_file() or path.is_symlink():  # never read a ledger through a link (it may lead anywhere)
             return None
         try:
             db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)

@@ -115,6 +115,20 @@ _TABLE: tuple[Code, ...] = (
          "unmerge the cells and fill in each one (to give several rows the same section, repeat its key in each row)"),
     Code("C039", W, "only the first sheet, {first!r}, is read: {sheets} also hold data and are ignored",
          "keep every item on the first sheet (move or delete the other sheets)"),
+    # -- a model built in Python (heritage_ld.catalogue.validate) -------------------------------------
+    Code("C070", E, "duplicate accession number {value!r} (items {first} and {second} of the collection)",
+         "accession numbers must be unique: each becomes the name of the item's files and its IRI"),
+    Code("C071", E, "two different {what}s have the key {value!r}",
+         "a key becomes an IRI: give each {what} a key of its own, or use the same object for both"),
+    # -- catalogue: files that are not what they seem (red-team of #11) ---------------------------------
+    Code("C110", E, "{what} is not a regular file ({kind})",
+         "the catalogue's files must be regular files: a FIFO or a device (such as a link to /dev/zero) would be "
+         "read forever"),
+    Code("C111", E, "{what}: {member} unpacks to {size} bytes ({ratio}× its packed size), more than the limit "
+         "of {limit}", "this looks like a zip bomb; save the spreadsheet again from the spreadsheet program"),
+    Code("C112", E, "cell {cell} holds a formula ({formula}) with no saved value: it would be read as empty",
+         "open the workbook in a spreadsheet program and save it (that stores every formula's value), or type "
+         "the value instead of the formula"),
     # -- catalogue: what is inside media files (heritage_ld.catalogue.media_content) -------------------
     Code("C050", E, "media file {value!r} is not an image that can be decoded: {reason}",
          "the file may be truncated or damaged: export it again from the original"),
@@ -122,6 +136,25 @@ _TABLE: tuple[Code, ...] = (
          "this may be a decompression bomb; if the image is genuine, raise the limit with --max-pixels"),
     Code("C052", E, "media file {value!r} is not a PDF whose pages can be read: {reason}",
          "the file may be truncated, damaged or encrypted: save it again as a PDF"),
+    # -- catalogue: what aggregators need (heritage_ld.catalogue.aggregators; docs/aggregators.md) -----
+    Code("C090", W, "no contact for OAI-PMH: {field} is not set, so /oai cannot answer",
+         "OAI-PMH Identify must give an adminEmail: set collection.admin_email to a real, monitored address "
+         "(heritage-ld never invents one)",
+         "https://www.openarchives.org/OAI/openarchivesprotocol.html#Identify"),
+    Code("C091", W, "EDM needs {what}: {field} is not set, so no EDM record is written (other outputs are not "
+                    "affected)",
+         "name an agent key in {field}", "https://pro.europeana.eu/page/edm-documentation"),
+    Code("C092", W, "item {value!r}: its rights {rights!r} are not a statement Europeana accepts in edm:rights, so "
+                    "no EDM record is written for it",
+         "use a Creative Commons licence or tool, or one of the rightsstatements.org statements InC, InC-EDU, "
+         "InC-OW-EU, NoC-NC, NoC-OKLR, CNE"),
+    Code("C093", W, "item {value!r} is a document (EDM type TEXT) without a language, so no EDM record is written "
+                    "for it",
+         "fill in its language column (Europeana requires dc:language for TEXT)"),
+    Code("C094", W, "{field} {value!r} is not CC0 1.0: Europeana and DPLA take metadata under CC0 only",
+         "http://creativecommons.org/publicdomain/zero/1.0/ is the default when the key is left out"),
+    Code("C095", W, "item {value!r} has no rights (its own or the collection's), so no EDM record is written for it",
+         "fill in its rights column or collection.rights (edm:rights is mandatory)"),
     # -- rdf -----------------------------------------------------------------------------------------
     Code("R001", E, "{focus}: {path} {message}", "see the shape {shape}"),
     Code("R002", E, "{value!r} cannot be read as {format}: {reason}"),
@@ -129,6 +162,15 @@ _TABLE: tuple[Code, ...] = (
     Code("R004", E, "{field} {value!r} is not a valid absolute IRI ({reason})",
          "an IRI looks like https://www.wikidata.org/entity/Q1858", "https://www.rfc-editor.org/rfc/rfc3987"),
     Code("R005", W, "{focus}: {path} {message}", "see the shape {shape}"),
+    # -- rdf: reading Linked Art others publish (heritage_ld.rdf.load) -------------------------------
+    Code("R006", W, "{focus} has no accession number; the record is keyed by its IRI",
+         "an Identifier classified as accession number (AAT 300312355) gives the item its key",
+         "https://linked.art/model/object/identity/"),
+    Code("R007", W, "{focus}: {what} {value!r} cannot be read ({reason}); left out"),
+    Code("R008", W, "{focus}: the JSON-LD context {value!r} is not fetched; terms it defines are not read",
+         "only the Linked Art context is known (a copy ships with heritage-ld); expand the document first "
+         "or use the Linked Art context", "https://linked.art/api/1.0/json-ld/"),
+    Code("R009", W, "{focus}: the record cannot be read ({reason}); left out, the other records are read"),
     # -- iiif ----------------------------------------------------------------------------------------
     Code("I001", E, "{value!r} is a IIIF Presentation {version} document; only Presentation 3 is read",
          "upgrade it (for example with the IIIF upgrader) or use a Presentation 3 manifest",
@@ -187,6 +229,9 @@ _TABLE: tuple[Code, ...] = (
          "https://ocfl.io/1.1/spec/validation-codes.html"),
     # -- publishing ----------------------------------------------------------------------------------
     Code("P001", E, "{what}: {reason}"),
+    Code("P040", E, "this repository has no administrator e-mail, which OAI-PMH Identify requires",
+         "set collection.admin_email in collection.toml and rebuild (heritage-ld never invents one)",
+         "https://www.openarchives.org/OAI/openarchivesprotocol.html#Identify"),
     # -- publishing: pushing to a remote Graph Store (heritage-ld publish) ---------------------------
     Code("P030", E, "{method} of graph <{graph}>: the connection to the graph store failed: {reason} "
          "(after {attempts} attempt(s))",
@@ -205,6 +250,9 @@ _TABLE: tuple[Code, ...] = (
          "(Fuseki: .../DATASET/data, Oxigraph: .../store)"),
     Code("P036", E, "graph <{graph}>: cannot count its triples to verify the push: {reason}",
          "give the store's SPARQL query endpoint with --sparql, or --no-verify for a store that cannot be read"),
+    Code("P060", E, "{method} of graph <{graph}>: the answer is larger than {limit} bytes; reading stopped there",
+         "the server is not a Graph Store, or it is misbehaving: check the URL (a larger graph: raise the limit "
+         "with RequestPolicy(max_answer=...))"),
     # -- publishing: what the server's SPARQL endpoint refuses (docs/publishing.md) -------------------
     Code("P002", E, "the query uses {feature}, which would make this server send a request to another address",
          "the public endpoint never makes network requests: run federated queries on your own SPARQL engine "
@@ -288,6 +336,19 @@ class Problem:
     def get(self, name: str) -> Any:
         """The value of one parameter."""
         return dict(self.params)[name]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The problem as JSON-ready values (what ``--json`` prints): code, severity, where, the message
+        without location, the hint, and the parameters (numbers kept, anything else as text).
+
+        >>> report("C010", Location("items.csv", 3, 2, "title"), field="title").as_dict()["message"]
+        'C010 title is required'
+        """
+        loc = self.location
+        params = {k: v if isinstance(v, (int, float, bool)) or v is None else str(v) for k, v in self.params}
+        return {"code": self.code, "severity": self.severity.value, "file": loc.file, "line": loc.line,
+                "column": loc.column, "field": loc.field, "message": self.message, "hint": self.hint,
+                "params": params}
 
 
 def report(code: str, location: Location, **params: Any) -> Problem:

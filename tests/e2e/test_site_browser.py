@@ -76,11 +76,16 @@ def catalogue(tmp_path_factory: pytest.TempPathFactory, example_dir: Path) -> Pa
 
 
 @pytest.fixture(scope="module")
-def server(catalogue: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def built(catalogue: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("browser-out")
     result = CliRunner().invoke(app, ["build", str(catalogue), "-o", str(out), "--only", "rdf,iiif,site", "-q"])
     assert result.exit_code == 0, result.output
-    with running(make_app(out)) as origin:
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(built: Path) -> Iterator[str]:
+    with running(make_app(built)) as origin:
         yield origin
 
 
@@ -203,3 +208,22 @@ def test_a_script_in_a_title_is_text(server: str, page: tuple[Any, Watch]) -> No
     assert EVIL_TITLE in str(data)
     tab.goto(f"{server}/site/section/peace.html")
     assert tab.evaluate("typeof window.__xss") == "undefined"
+
+
+def test_opened_from_disk_the_item_page_shows_the_largest_still(browser: Any, built: Path) -> None:
+    """``site/index.html`` opened from disk, as the build suggests: the tile viewer cannot read its tiles over
+    file:// (browsers refuse), so the page shows the largest static size as a plain image, not an error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    tab = context.new_page()
+    tab.goto((built / "site" / "object" / f"{SHOWN}.html").as_uri())
+    tab.wait_for_load_state("load")
+    image = tab.locator("#viewer img.preview")
+    image.wait_for(state="visible", timeout=15_000)
+    tab.wait_for_function("() => document.querySelector('#viewer img.preview').naturalWidth > 0", timeout=15_000)
+    src = image.get_attribute("src") or ""
+    assert "/full/" in src and src == tab.locator("#viewer").get_attribute("data-full")
+    sizes = sorted(int(p.parent.parent.name.split(",")[0]) for p in (built / "iiif" / "image").glob(
+        f"{SHOWN}-1/full/*,*/0/default.jpg"))
+    assert src.split("/full/")[1].startswith(f"{sizes[-1]},")  # the largest static size
+    assert "Unable to open" not in tab.locator("body").inner_text()
+    context.close()

@@ -14,7 +14,7 @@ def test_an_items_date_has_one_label_in_every_language_on_the_site_and_in_iiif()
 
 
 def test_every_label_group_has_english_and_vietnamese() -> None:
-    for group in ("metadata", "kind", "site"):
+    for group in ("metadata", "kind", "site", "date", "month", "season", "role"):
         for key, words in labels(group).items():
             assert {"en", "vi"} <= words.keys(), f"{group}/{key} misses a language"
             assert all(text.strip() == text and text for text in words.values()), f"{group}/{key}"

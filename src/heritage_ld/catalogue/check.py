@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from heritage_ld.catalogue.aggregators import aggregator_problems
 from heritage_ld.catalogue.collection_toml import NAME as TOML_NAME
 from heritage_ld.catalogue.collection_toml import read_collection_toml
+from heritage_ld.catalogue.locate import KeyLocator
 from heritage_ld.catalogue.media import MediaChecker
 from heritage_ld.catalogue.media_content import check_media_content
 from heritage_ld.catalogue.reader import RawRow, RawTable, read_csv, read_text, read_xlsx
@@ -93,12 +95,14 @@ def _locator(table: RawTable, header: Header, row: RawRow) -> Callable[[MediaRol
     return locate
 
 
-def check_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS) -> CheckResult:
+def check_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS,
+                    outputs: Iterable[str] = ()) -> CheckResult:
     """Check the catalogue folder ``path`` and return every problem, with the collection when it has no error.
 
     Besides the text of the catalogue, every media file a build decodes is opened and decoded (images within
     ``max_pixels`` pixels, every page of PDFs: :mod:`heritage_ld.catalogue.media_content`), so that a catalogue
-    without errors builds.
+    without errors builds. ``outputs`` (``oai``, ``edm``) adds the warnings of what those outputs need
+    (:mod:`heritage_ld.catalogue.aggregators`); ``edm`` is checked anyway when the catalogue names a provider.
 
     >>> result = check_catalogue("no/such/folder")
     >>> result.collection, [p.render(hints=False) for p in result.errors]
@@ -111,6 +115,8 @@ def check_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_M
                                reason="it does not exist or is not a folder"))
         return CheckResult(None, tuple(problems))
     head = None
+    toml_line = 1
+    item_lines: dict[str, int] = {}
     media = MediaChecker(root)
     toml_path = root / TOML_NAME
     if not os.path.lexists(toml_path):
@@ -118,6 +124,7 @@ def check_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_M
     else:
         text = read_text(toml_path, TOML_NAME, problems)
         head = read_collection_toml(text, problems, media=media) if text is not None else None
+        toml_line = (KeyLocator(text).line_of(("collection",)) or 1) if text is not None else 1
     table = _read_items(root, problems)
     items: list[Item] = []
     if table is not None:
@@ -127,12 +134,17 @@ def check_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_M
             read = [(item, _locator(table, header, row)) for row in table.rows
                     if (item := reader.read(row)) is not None]
             items = [item for item, _ in read]
+            item_lines = {item.accession: locate(MediaRole.MASTER).line or 0 for item, locate in read}
             check_media_content(read, root, problems, max_pixels=max_pixels)
         _unique(table, header, problems)
-    problems.sort(key=_order)
     if head is None or any(p.is_error for p in problems):
+        problems.sort(key=_order)
         return CheckResult(None, tuple(problems))
     collection = dataclasses.replace(head.collection, items=tuple(items), root=root.resolve())
+    wanted = {*outputs, *(("edm",) if collection.provider is not None else ())}
+    problems += aggregator_problems(collection, sorted(wanted), toml_line=toml_line, items_file=table.file if table else "items.csv",
+                                    item_lines=item_lines)
+    problems.sort(key=_order)
     return CheckResult(collection, tuple(problems))
 
 

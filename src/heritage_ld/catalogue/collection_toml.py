@@ -17,6 +17,7 @@ from typing import Any
 from heritage_ld.catalogue.locate import KeyLocator, too_deep
 from heritage_ld.catalogue.media import MediaChecker
 from heritage_ld.model import (
+    CC0,
     IDENTIFIER_SCHEMES,
     LINK_SCHEMES,
     MAX_ENCODED_LENGTH,
@@ -56,11 +57,12 @@ CONCEPT_TABLES = {"subjects": "subject", "materials": "material", "techniques": 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.-]+$")
 _TOP = ("collection", "sections", "agents", "places", *CONCEPT_TABLES)
 _COLLECTION_KEYS = ("key", "kind", "base_url", "title", "summary", "date", "organizers", "publisher", "venue",
-                    "rights", "credit", "homepage", "languages")
+                    "rights", "credit", "homepage", "languages", "metadata_license", "admin_email", "provider")
 _AGENT_KEYS = ("kind", "name", "same_as", "homepage", "logo", "address", "email")
 #: How deep arrays and inline tables may nest: far more than a catalogue needs, far less than what makes
 #: :mod:`tomllib` (a recursive parser) fail with ``RecursionError``.
 MAX_NESTING = 100
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _TOML_LINE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 
 
@@ -289,16 +291,22 @@ def _agents(r: _Reader, doc: Mapping[str, Any]) -> dict[str, Agent]:
                 r.add("C023", (*path, "kind"), field=r.field((*path, "kind")), value=kind_text,
                       choices=", ".join(k.value for k in AgentKind))
         logo = r.logo(table, path)
-        email = r.string(table, "email", path)
-        if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-            r.add("C022", (*path, "email"), field=r.field((*path, "email")), value=email,
-                  reason="an e-mail address looks like name@example.org")
+        email = _email(r, table, "email", path)
         agents[key] = Agent(
             key=key, kind=kind, name=r.text(table, "name", path, required=True),
             same_as=r.iris(table, "same_as", path), homepage=r.iri(table, "homepage", path), logo=logo,
             address=r.string(table, "address", path), email=email,
         )
     return agents
+
+
+def _email(r: _Reader, table: Mapping[str, Any], key: str, path: tuple[str | int, ...]) -> str | None:
+    email = r.string(table, key, path)
+    if email is not None and not _EMAIL.fullmatch(email):
+        r.add("C022", (*path, key), field=r.field((*path, key)), value=email,
+              reason="an e-mail address looks like name@example.org")
+        return None
+    return email
 
 
 def _coordinate(r: _Reader, table: Mapping[str, Any], key: str, path: tuple[str | int, ...],
@@ -441,6 +449,9 @@ def read_collection_toml(text: str, problems: list[Problem], *,
     publisher = r.ref(agents, publisher_key, "agent", where_agent, (*path, "publisher")) if publisher_key else None
     venue_key = r.string(coll, "venue", path)
     venue = r.ref(places, venue_key, "place", " under [places.KEY]", (*path, "venue")) if venue_key else None
+    provider_key = r.string(coll, "provider", path)
+    provider = r.ref(agents, provider_key, "agent", where_agent, (*path, "provider")) if provider_key else None
+    metadata_license = r.iri(coll, "metadata_license", path) or CC0
     rights = r.string(coll, "rights", path)
     if rights is not None and not is_rights_iri(rights):
         r.add("C020", (*path, "rights"), value=rights)
@@ -457,5 +468,6 @@ def read_collection_toml(text: str, problems: list[Problem], *,
         credit_line=r.text(coll, "credit", path), homepage=r.iri(coll, "homepage", path),
         languages=tuple(lang for lang in languages if is_language_tag(lang)),
         agents=tuple(agents.values()), places=tuple(places.values()), concepts=tuple(all_concepts.values()),
+        metadata_license=metadata_license, admin_email=_email(r, coll, "admin_email", path), provider=provider,
     )
     return CollectionHead(collection, sections, agents, places, concepts)

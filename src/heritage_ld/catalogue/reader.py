@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterable
+import os
+import stat
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 from heritage_ld.model import normalize_text
 from heritage_ld.problems import Location, Problem, report
 
-__all__ = ["RawRow", "RawTable", "read_csv", "read_text", "read_xlsx"]
+__all__ = ["RawRow", "RawTable", "open_regular", "read_csv", "read_text", "read_xlsx"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,34 @@ class RawTable:
     rows: tuple[RawRow, ...]
 
 
+def _kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def open_regular(path: Path, name: str, problems: list[Problem]) -> io.BufferedReader | None:
+    """``path`` opened for reading when it is a regular file (links followed), else ``None`` after reporting
+    C110 (a FIFO, a device such as a link to ``/dev/zero``, a folder …) or C001.
+
+    The file is opened without blocking, so a FIFO with no writer is refused at once instead of hanging, and
+    it is checked once opened (``fstat``), so it cannot be swapped between the check and the read.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        problems.append(report("C001", Location(name), what=name, reason=exc.strerror or str(exc)))
+        return None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        problems.append(report("C110", Location(name), what=name, kind=_kind(mode)))
+        return None
+    return os.fdopen(fd, "rb")
+
+
 def read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
     """The text of a UTF-8 file (BOM removed, NFC), or ``None`` after reporting C001 or C002.
 
@@ -50,8 +79,12 @@ def read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
     >>> read_text(p, "x.csv", found), found[0].render(hints=False)
     (None, 'x.csv:2: C002 x.csv is not valid UTF-8 (byte 0xFF at offset 6)')
     """
+    f = open_regular(path, name, problems)
+    if f is None:
+        return None
     try:
-        data = path.read_bytes()
+        with f:
+            data = f.read()
     except OSError as exc:
         problems.append(report("C001", Location(name), what=name, reason=exc.strerror or str(exc)))
         return None
@@ -145,6 +178,58 @@ def _merged_ranges(sheet: Any) -> list[str]:
     return refs
 
 
+#: The most one member of a workbook may unpack to, and the packing ratio above which a member over
+#: :data:`XLSX_RATIO_FROM` bytes is taken for a zip bomb (real sheets pack 5 to 30 times, a bomb a thousand).
+XLSX_MAX_MEMBER = 1 << 30
+XLSX_MAX_RATIO = 200
+XLSX_RATIO_FROM = 16 << 20
+
+
+def _zip_bomb(f: io.BufferedReader, name: str, problems: list[Problem]) -> bool:
+    """Report C111 and return True when a member of the workbook would unpack to too much: openpyxl holds a
+    sheet's text in memory, so a 1 MB file of 1 GB of spaces would take a gigabyte. The sizes come from the
+    zip's central directory, which :mod:`zipfile` then enforces (it never yields more than a member declares)."""
+    import zipfile
+
+    try:
+        members = zipfile.ZipFile(f).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False  # not a zip: openpyxl says why (C001)
+    finally:
+        f.seek(0)
+    for m in members:
+        ratio = m.file_size / max(m.compress_size, 1)
+        if m.file_size > XLSX_MAX_MEMBER or (m.file_size > XLSX_RATIO_FROM and ratio > XLSX_MAX_RATIO):
+            problems.append(report("C111", Location(name), what=name, member=m.filename, size=m.file_size,
+                                   ratio=int(ratio), limit=f"{XLSX_MAX_MEMBER} bytes or {XLSX_MAX_RATIO}×"))
+            return True
+    return False
+
+
+def _formulas_without_value(f: io.BufferedReader, name: str, values: list[tuple[Any, ...]]) -> list[Problem]:
+    """C112 for every formula cell of the first sheet that has no saved value (a workbook written by a program
+    that does not compute formulas): read with ``data_only`` it is empty, so its value would be lost silently.
+    The sheet is read a second time, with formulas, streamed."""
+    import openpyxl
+    from openpyxl.utils.cell import get_column_letter
+
+    f.seek(0)
+    book = openpyxl.load_workbook(f, read_only=True, data_only=False)
+    try:
+        found = []
+        for number, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+            for column, formula in enumerate(row, start=1):
+                if not (isinstance(formula, str) and formula.startswith("=")):
+                    continue
+                line = values[number - 1] if number <= len(values) else ()
+                if (line[column - 1] if column <= len(line) else None) is None:
+                    cell = f"{get_column_letter(column)}{number}"
+                    found.append(report("C112", Location(name, number, column), cell=cell, formula=formula[:80]))
+        return found
+    finally:
+        book.close()
+
+
 def _has_data(sheet: Any) -> bool:
     """Whether a sheet has any non-empty cell (streamed: stops at the first one)."""
     return any(v is not None and str(v).strip() for row in sheet.iter_rows(values_only=True) for v in row)
@@ -180,15 +265,22 @@ def read_xlsx(path: Path, name: str, problems: list[Problem]) -> RawTable | None
     except ImportError:
         problems.append(report("C009", Location(name)))
         return None
+    f = open_regular(path, name, problems)
+    if f is None:
+        return None
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            sheet = book.worksheets[0]
-            values: Iterable[tuple[Any, ...]] = list(sheet.iter_rows(values_only=True))
-            merged = _merged_ranges(sheet)
-            first, ignored = sheet.title, [other.title for other in book.worksheets[1:] if _has_data(other)]
-        finally:
-            book.close()
+        with f:
+            if _zip_bomb(f, name, problems):
+                return None
+            book = openpyxl.load_workbook(f, read_only=True, data_only=True)
+            try:
+                sheet = book.worksheets[0]
+                values: list[tuple[Any, ...]] = list(sheet.iter_rows(values_only=True))
+                merged = _merged_ranges(sheet)
+                first, ignored = sheet.title, [other.title for other in book.worksheets[1:] if _has_data(other)]
+            finally:
+                book.close()
+            problems.extend(_formulas_without_value(f, name, values))
     # openpyxl raises many unrelated types (zipfile.BadZipFile, KeyError, XML errors …) for a damaged file;
     # whatever it is, the workbook is unreadable and the curator must be told, not shown a traceback.
     except Exception as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -19,8 +20,8 @@ from heritage_ld.errors import CatalogueError, HeritageLDError, PublishError, St
 from heritage_ld.pipeline.progress import NullProgress
 from heritage_ld.problems import Problem
 
-__all__ = ["MAX_PIXELS_OPTION", "app", "console", "err_console", "handle_errors", "make_progress", "print_problems",
-           "progress_reporter"]
+__all__ = ["JSON_OPTION", "MAX_PIXELS_OPTION", "app", "console", "err_console", "handle_errors", "make_progress",
+           "print_json", "print_problems", "progress_reporter"]
 
 app = typer.Typer(
     name="heritage-ld",
@@ -35,8 +36,21 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-console = Console()
-err_console = Console(stderr=True)
+class _Console(Console):
+    """A rich console that never hard-wraps when it does not write to a terminal (a pipe, a file, cron): a
+    script reads one line per message. On a terminal it wraps to the terminal's width as usual."""
+
+    @property
+    def soft_wrap(self) -> bool:
+        return not self.is_terminal
+
+    @soft_wrap.setter
+    def soft_wrap(self, value: bool) -> None:
+        pass  # decided by where the output goes, when it is written
+
+
+console = _Console()
+err_console = _Console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,11 +70,19 @@ def _main(
     """heritage-ld: linked data, preservation packages and IIIF for museum collections."""
 
 
-def print_problems(problems: Iterable[Problem]) -> None:
-    """Print problems one per line to stderr (``file:line:col: CODE message``), errors in red on a terminal."""
+def print_problems(problems: Iterable[Problem], *, within: object = None) -> None:
+    """Print problems one per line to stderr (``file:line:col: CODE message``), errors in red on a terminal;
+    ``within`` (a bag, when several are checked at once) is put before each location."""
     for p in problems:
         style = "red" if p.is_error else "yellow"
-        err_console.print(p.render(), style=style, highlight=False, markup=False, soft_wrap=True)
+        line = p.render() if within is None else f"{within}/{p.render()}"
+        err_console.print(line, style=style, highlight=False, markup=False, soft_wrap=True)
+
+
+def print_json(document: object) -> None:
+    """Print a ``--json`` result on stdout: one JSON document, keys in the order given, UTF-8 as is."""
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
 
 
 def handle_errors(fn: F) -> F:
@@ -158,6 +180,8 @@ def make_progress(*, thread: bool = True) -> Progress:
     )
 
 
+JSON_OPTION = typer.Option(False, "--json", help="Print the result as one JSON document on stdout (every "
+                           "problem with its code, severity and location); the exit code is the same.")
 QUIET_OPTION = typer.Option(False, "--quiet", "-q", help="No progress bars or summaries; only problems and errors.")
 JOBS_OPTION = typer.Option(None, "--jobs", "-j", min=1, help="Parallel workers (default: the number of CPUs).")
 MAX_PIXELS_OPTION = typer.Option(

@@ -16,6 +16,7 @@ from heritage_ld.bags.fixity import ALGORITHMS
 from heritage_ld.bags.info import STANDARD_HEADERS
 from heritage_ld.cli._app import (
     JOBS_OPTION,
+    JSON_OPTION,
     QUIET_OPTION,
     app,
     console,
@@ -26,7 +27,6 @@ from heritage_ld.cli._app import (
 from heritage_ld.errors import UsageError
 from heritage_ld.problems import Location, Problem, report
 
-JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON on stdout (for scripts); problems too.")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 bag_app = typer.Typer(help="BagIt (RFC 8493) preservation packages: create, validate, update, audit, fetch.",
@@ -176,8 +176,8 @@ def validate(
     as_json: bool = JSON_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:
-    """Validate bags: exit 0 all valid, 1 any invalid (every problem listed, naming its bag), 2 no such bag or
-    a folder of bags without --recursive.
+    """Validate bags: exit 0 all valid, 1 any invalid (every problem listed, naming its bag: with several bags,
+    each problem line starts with its bag's path), 2 no such bag or a folder of bags without --recursive.
 
     Example: heritage-ld bag validate --recursive build/hanoi-1972/bags --json > report.json
     """
@@ -219,6 +219,19 @@ _LABEL_FLAGS = {label.lower().replace("-", "_"): label for label in STANDARD_HEA
                 if label not in ("Payload-Oxum", "Bag-Size", "Bag-Software-Agent")}
 
 
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; a FIFO or a device (``/dev/zero`` was read until memory ran out) is
+    refused, opened without blocking and checked once open."""
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UsageError(f"--tag-file {path}: not a regular file (a FIFO, a device or a folder)")
+        return f.read()
+
+
 def _tag_files(pairs: list[str]) -> dict[str, bytes]:
     out = {}
     for pair in pairs:
@@ -226,7 +239,7 @@ def _tag_files(pairs: list[str]) -> dict[str, bytes]:
         if not sep or not src or not dest:
             raise UsageError(f"--tag-file {pair!r}: expected SRC:DEST (a file, and its path in the bag)")
         try:
-            out[dest] = Path(src).read_bytes()
+            out[dest] = _read_regular(Path(src))
         except OSError as exc:
             raise UsageError(f"--tag-file {pair!r}: cannot read {src}: {exc.strerror or exc}") from None
     return out

@@ -64,10 +64,11 @@ def build_command(
         report = build(collection, out, only=steps, options=options, executor=executor, jobs=jobs, progress=progress,
                        force=force, verify=verify, ledger=ledger)
     for warning in report.warnings:
-        console.print(f"warning: {warning}", highlight=False, style="yellow")
+        console.print(f"warning: {warning}", highlight=False, style="yellow", soft_wrap=True, markup=False)
     if not quiet:
         for name, result in report.results.items():
-            console.print(f"{name:>6}: {result.summary}", highlight=False)
+            console.print(f"{name:>6}: {result.summary} [{result.seconds:.1f} s]", highlight=False, soft_wrap=True,
+                          markup=False)
         changes = ", ".join(f"{n} {k}" for k, n in sorted(report.items.items()))
         console.print(f"built {len(collection.items)} items into {out} in {report.seconds:.1f} s"
-                      + (f" ({changes})" if changes else ""), highlight=False)
+                      + (f" ({changes})" if changes else ""), highlight=False, soft_wrap=True, markup=False)

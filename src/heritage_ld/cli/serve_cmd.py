@@ -26,9 +26,12 @@ def serve(
         False, "--bags", help="Also serve OUT/bags/ (the preservation packages, originals included), with folder listings."
     ),
 ) -> None:
-    """Serve OUT: the exhibition site at /, SPARQL at /sparql, OAI-PMH at /oai, item IRIs at /object/ID.
+    """Serve OUT: the exhibition site at /, SPARQL at /sparql, OAI-PMH at /oai, every minted IRI (/object/ID,
+    /agent/KEY …, /.well-known/void) by content negotiation.
 
-    Only the published trees are served: site/, rdf/ and iiif/ (and bags/ with --bags).
+    Only the published trees are served: site/, rdf/ and iiif/ (and bags/ with --bags). The base URL the build
+    minted is replaced by this server's origin everywhere (pages, RDF, the dump, OAI-PMH, SPARQL), or nowhere
+    with --keep-base-url.
 
     Stop with Ctrl-C.
 

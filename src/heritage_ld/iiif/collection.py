@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from heritage_ld.catalogue.validate import require_valid
 from heritage_ld.iiif.language import language_map, plain_map
 from heritage_ld.iiif.manifest import (
     PRESENTATION_CONTEXT,
@@ -16,7 +17,7 @@ from heritage_ld.iiif.manifest import (
     canvas_id,
     thumbnail,
 )
-from heritage_ld.iiif.media import ImageSizes, PageSizes, views
+from heritage_ld.iiif.media import ImageSizes, PageSizes, read_page_sizes, read_sizes, views
 from heritage_ld.model import Collection, UrlScheme, iri_segment
 
 __all__ = ["build_collection", "build_exhibition_manifest", "range_id"]
@@ -38,11 +39,17 @@ def _common(collection: Collection, urls: UrlScheme) -> dict[str, Any]:
     return doc
 
 
+def _known_sizes(collection: Collection) -> ImageSizes:
+    """Image sizes read from the files when the collection has a catalogue folder (else those set on them)."""
+    return read_sizes(collection) if collection.root is not None else {}
+
+
 def _title(collection: Collection) -> dict[str, list[str]]:
     return language_map(collection.title) or plain_map(collection.key)
 
 
-def build_collection(collection: Collection, *, urls: UrlScheme, sizes: ImageSizes | None = None,
+def build_collection(collection: Collection, *, urls: UrlScheme | None = None,
+                     sizes: ImageSizes | None = None,
                      pages: PageSizes | None = None, tiles: bool = True) -> dict[str, Any]:
     """The IIIF Collection listing every item manifest in catalogue order (§5.5).
 
@@ -50,11 +57,13 @@ def build_collection(collection: Collection, *, urls: UrlScheme, sizes: ImageSiz
 
     >>> from heritage_ld.model import MultilingualText
     >>> c = Collection("h", MultilingualText.of(en="Hanoi 1972"), "https://example.org/h")
-    >>> doc = build_collection(c, urls=UrlScheme(c.base_url))
+    >>> doc = build_collection(c)
     >>> doc["id"], doc["type"], doc["items"]
     ('https://example.org/h/iiif/collection.json', 'Collection', [])
     """
-    sizes = sizes if sizes is not None else {}
+    require_valid(collection)
+    urls = urls or UrlScheme(collection.base_url)
+    sizes = sizes if sizes is not None else _known_sizes(collection)
     doc: dict[str, Any] = {"@context": PRESENTATION_CONTEXT, "id": urls.iiif_collection(), "type": "Collection",
                            "label": _title(collection)}
     doc.update(_common(collection, urls))
@@ -76,7 +85,8 @@ def range_id(urls: UrlScheme, section_key: str) -> str:
     return f"{urls.exhibition_manifest().removesuffix('.json')}/range/{iri_segment(section_key)}"
 
 
-def build_exhibition_manifest(collection: Collection, *, urls: UrlScheme, sizes: ImageSizes | None = None,
+def build_exhibition_manifest(collection: Collection, *, urls: UrlScheme | None = None,
+                              sizes: ImageSizes | None = None,
                               pages: PageSizes | None = None, tiles: bool = True) -> dict[str, Any]:
     """One Manifest of the whole exhibition: every item's canvases in catalogue order, and a Range per section
     (curator's order) listing the canvases of that section's items in catalogue order (§5.6).
@@ -84,8 +94,10 @@ def build_exhibition_manifest(collection: Collection, *, urls: UrlScheme, sizes:
     The canvases keep the IRIs they have in the items' own manifests (a PDF's pages included). A section with
     no image or PDF gets no Range (a Range needs at least one item).
     """
-    sizes = sizes if sizes is not None else {}
-    pages = pages if pages is not None else {}
+    require_valid(collection)
+    urls = urls or UrlScheme(collection.base_url)
+    sizes = sizes if sizes is not None else _known_sizes(collection)
+    pages = pages if pages is not None else (read_page_sizes(collection) if collection.root is not None else {})
     doc: dict[str, Any] = {"@context": PRESENTATION_CONTEXT, "id": urls.exhibition_manifest(), "type": "Manifest",
                            "label": _title(collection)}
     doc.update(_common(collection, urls))

@@ -12,8 +12,18 @@ import mimetypes
 from pathlib import PurePosixPath
 from typing import Any
 
+from heritage_ld.catalogue.validate import require_valid
 from heritage_ld.iiif.language import language_map, plain_map
-from heritage_ld.iiif.media import ImageSizes, PageSizes, View, media_url, page_image_path, views
+from heritage_ld.iiif.media import (
+    ImageSizes,
+    PageSizes,
+    View,
+    known_pages,
+    known_size,
+    media_url,
+    page_image_path,
+    views,
+)
 from heritage_ld.iiif.metadata import MetadataBuilder
 from heritage_ld.iiif.pyramid import Pyramid
 from heritage_ld.model import Agent, Collection, Item, ItemKind, Place, UrlScheme, is_absolute_iri
@@ -186,8 +196,10 @@ class ManifestBuilder:
     True
     """
 
-    def __init__(self, collection: Collection, *, urls: UrlScheme, sizes: ImageSizes | None = None,
+    def __init__(self, collection: Collection, *, urls: UrlScheme | None = None, sizes: ImageSizes | None = None,
                  pages: PageSizes | None = None, tiles: bool = True) -> None:
+        require_valid(collection)
+        urls = urls or UrlScheme(collection.base_url)
         self.collection = collection
         self.urls = urls
         self.sizes: ImageSizes = sizes or {}
@@ -201,10 +213,27 @@ class ManifestBuilder:
         self._part_of = [{"id": urls.iiif_collection(), "type": "Collection",
                           "label": language_map(collection.title) or plain_map(collection.key)}]
 
+    def _sizes(self, item: Item) -> ImageSizes:
+        """The sizes given, and those of the item's other images read from ``collection.root`` (when set)."""
+        root = self.collection.root
+        missing = [m for m in item.images if m.path not in self.sizes and (m.width is None or m.height is None)]
+        if root is None or not missing:
+            return self.sizes
+        return {**self.sizes, **{m.path: known_size(m, root) for m in missing}}
+
+    def _pages(self, item: Item) -> PageSizes:
+        root = self.collection.root
+        missing = [m for m in item.pdfs if m.path not in self.pages]
+        if root is None or not missing:
+            return self.pages
+        return {**self.pages, **{m.path: known_pages(m, root) for m in missing}}
+
     def build(self, item: Item) -> dict[str, Any]:
         """The Presentation 3.0 Manifest of one item of the collection (:func:`build_manifest`)."""
+        require_valid(self.collection, item)
+        item = self.collection.with_defaults(item)
         urls, tiles = self.urls, self.tiles
-        shown = views(item, sizes=self.sizes, pages=self.pages)
+        shown = views(item, sizes=self._sizes(item), pages=self._pages(item))
         if not shown and not item.has_manifest:  # (an item without images or PDFs has no views)
             raise ValueError(f"item {item.accession!r} has no image or PDF; "
                              "a IIIF Manifest needs at least one Canvas")
@@ -261,7 +290,8 @@ class ManifestBuilder:
         return doc
 
 
-def build_manifest(item: Item, collection: Collection, *, urls: UrlScheme, sizes: ImageSizes | None = None,
+def build_manifest(item: Item, collection: Collection, *, urls: UrlScheme | None = None,
+                   sizes: ImageSizes | None = None,
                    pages: PageSizes | None = None, tiles: bool = True) -> dict[str, Any]:
     """The Presentation 3.0 Manifest of one item (to build many of one collection, use one
     :class:`ManifestBuilder`).
@@ -269,24 +299,27 @@ def build_manifest(item: Item, collection: Collection, *, urls: UrlScheme, sizes
     Args:
         item: the item; it must have an image or a PDF (see :attr:`heritage_ld.model.Item.has_manifest`).
         collection: its collection (default rights and credit line, publisher, the Collection it is part of).
-        urls: the IRI scheme.
-        sizes: pixel sizes by media path (:func:`heritage_ld.iiif.media.read_sizes`); sizes set on the media
-            files are used otherwise.
-        pages: rendered page sizes by PDF path (:func:`heritage_ld.iiif.media.read_page_sizes`); needed for
-            an item with a PDF. Each page is a Canvas after the item's images, its ``rendering`` the PDF.
+        urls: the IRI scheme (default: from ``collection.base_url``).
+        sizes: pixel sizes by media path (:func:`heritage_ld.iiif.media.read_sizes`); by default the sizes set
+            on the media files, else read from the files under ``collection.root``.
+        pages: rendered page sizes by PDF path (:func:`heritage_ld.iiif.media.read_page_sizes`); by default read
+            from the PDFs under ``collection.root``. Each page is a Canvas after the item's images, its
+            ``rendering`` the PDF.
         tiles: whether level-0 tiles are published (images are then served by an ``ImageService3``; without
             tiles the manifest points at copies of the image files themselves, and at one JPEG per PDF page).
 
     Raises:
+        CatalogueError: the collection or the item has errors (:func:`heritage_ld.validate`).
         ValueError: the item has no image and no PDF.
-        FormatError: an image's size or a PDF's pages are unknown (``I003``).
+        FormatError: an image's size or a PDF's pages are unknown and there is no ``collection.root`` to read
+            them from, or a file cannot be read (``I003``).
 
     >>> from heritage_ld.model import MediaFile, MultilingualText
     >>> item = Item("HN.1", ItemKind.PHOTOGRAPH, MultilingualText.of(en="Kham Thien"),
     ...             media=(MediaFile(PurePosixPath("media/1.jpg"), width=600, height=400),))
     >>> c = Collection("h", MultilingualText.of(en="Hanoi 1972"), "https://example.org/h", items=(item,))
-    >>> m = build_manifest(item, c, urls=UrlScheme(c.base_url))
-    >>> m["id"], m["items"][0]["width"], list(m)[:4]
-    ('https://example.org/h/iiif/HN.1/manifest.json', 600, ['@context', 'id', 'type', 'label'])
+    >>> m = build_manifest(item, c)
+    >>> m["id"], [c["width"] for c in m["items"]], list(m)[:4]
+    ('https://example.org/h/iiif/HN.1/manifest.json', [600], ['@context', 'id', 'type', 'label'])
     """
     return ManifestBuilder(collection, urls=urls, sizes=sizes, pages=pages, tiles=tiles).build(item)

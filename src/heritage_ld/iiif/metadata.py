@@ -13,6 +13,7 @@ from typing import Any
 from heritage_ld.iiif.language import as_html_safe, language_map, merge_maps, plain_map
 from heritage_ld.model import Attribution, Concept, Item, MultilingualText, Place, UrlScheme
 from heritage_ld.vocab import labels
+from heritage_ld.words import date_words, with_role
 
 __all__ = ["LABELS", "MetadataBuilder", "build_metadata"]
 
@@ -34,13 +35,7 @@ _KIND_MAPS: dict[str, dict[str, list[str]]] = {
 
 
 def _agents(attributions: tuple[Attribution, ...]) -> list[MultilingualText]:
-    out = []
-    for a in attributions:
-        if a.role:
-            out.append(MultilingualText.of({lang: f"{name} ({a.role})" for lang, name in a.agent.name}))
-        else:
-            out.append(a.agent.name)
-    return out
+    return [with_role(a) for a in attributions]  # the role in the language of the name around it
 
 
 def _agents_map(attributions: tuple[Attribution, ...]) -> dict[str, list[str]]:
@@ -83,7 +78,7 @@ class MetadataBuilder:
                 if value and any(value.values()):
                     append({"label": labels[field], "value": value})
         if item.date is not None:
-            append({"label": labels["date"], "value": plain_map(item.date.text)})
+            append({"label": labels["date"], "value": language_map(date_words(item.date))})
         kind = _KIND_MAPS.get(item.kind.value)
         if kind:
             append({"label": labels["type"], "value": kind})

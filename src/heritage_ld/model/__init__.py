@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from heritage_ld.model.agent import Agent, AgentKind, Attribution, Concept, Place
-from heritage_ld.model.collection import Collection, CollectionKind, Section
+from heritage_ld.model.collection import CC0, Collection, CollectionKind, Section
 from heritage_ld.model.edtf import EDTFDate, EDTFError, EDTFPoint, parse_edtf
 from heritage_ld.model.identifier import (
     MAX_ENCODED_LENGTH,
@@ -23,10 +23,11 @@ from heritage_ld.model.iri import (
     slugify,
 )
 from heritage_ld.model.item import Dimension, Item, ItemKind, MediaFile, MediaRole, SourceType
-from heritage_ld.model.rights import is_rights_iri
+from heritage_ld.model.rights import europeana_rights, is_rights_iri
 from heritage_ld.model.text import NO_LANGUAGE, MultilingualText, is_language_tag, normalize_text
 
 __all__ = [
+    "CC0",
     "IDENTIFIER_SCHEMES",
     "LINK_SCHEMES",
     "MAX_ENCODED_LENGTH",
@@ -52,6 +53,7 @@ __all__ = [
     "SourceType",
     "UrlScheme",
     "character_name",
+    "europeana_rights",
     "identifier_length",
     "iri_scheme",
     "iri_segment",

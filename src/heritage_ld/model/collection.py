@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 
 from heritage_ld.model.agent import Agent, Concept, Place
 from heritage_ld.model.edtf import EDTFDate
-from heritage_ld.model.item import Item
+from heritage_ld.model.item import Item, ItemKind  # noqa: F401  (ItemKind: the doctest)
 from heritage_ld.model.text import MultilingualText
 
-__all__ = ["Collection", "CollectionKind", "Section"]
+__all__ = ["CC0", "Collection", "CollectionKind", "Section"]
+
+#: The licence of the metadata when the catalogue names none: Creative Commons CC0 1.0 (what Europeana and
+#: DPLA require for metadata), distinct from the rights of the items themselves.
+CC0 = "http://creativecommons.org/publicdomain/zero/1.0/"
 
 
 class CollectionKind(str, Enum):
@@ -34,6 +38,9 @@ class Collection:
 
     ``base_url`` is the base of every IRI minted for it (see :class:`heritage_ld.model.UrlScheme`); ``root``
     is the catalogue folder media paths are relative to (``None`` for a collection built in memory).
+    ``rights`` are the items' rights (by default); ``metadata_license`` is the licence of the metadata itself
+    (the RDF, the OAI-PMH records, EDM); ``admin_email`` is the contact an OAI-PMH ``Identify`` gives;
+    ``provider`` is the organisation that delivers the data to an aggregator (EDM ``edm:provider``).
     """
 
     key: str
@@ -54,6 +61,9 @@ class Collection:
     agents: tuple[Agent, ...] = ()
     places: tuple[Place, ...] = ()
     concepts: tuple[Concept, ...] = ()
+    metadata_license: str = CC0
+    admin_email: str | None = None
+    provider: Agent | None = None
     root: Path | None = field(default=None, compare=False)
 
     def section(self, key: str) -> Section:
@@ -72,3 +82,16 @@ class Collection:
             if i.accession == accession:
                 return i
         raise KeyError(accession)
+
+    def with_defaults(self, item: Item) -> Item:
+        """``item`` with what it leaves unset taken from the collection: its rights and credit line. Every
+        output (RDF, IIIF, site, bags) describes an item through this, so they all say the same.
+
+        >>> c = Collection("h", MultilingualText.of(en="H"), "https://example.org/h",
+        ...                rights="http://rightsstatements.org/vocab/InC/1.0/")
+        >>> c.with_defaults(Item("A", ItemKind.PHOTOGRAPH, MultilingualText.of(en="A"))).rights
+        'http://rightsstatements.org/vocab/InC/1.0/'
+        """
+        if (item.rights or not self.rights) and (item.credit_line or not self.credit_line):
+            return item
+        return replace(item, rights=item.rights or self.rights, credit_line=item.credit_line or self.credit_line)

@@ -13,11 +13,16 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from heritage_ld.errors import HeritageLDError
+
 __all__ = ["EDTFDate", "EDTFError", "EDTFPoint", "parse_edtf"]
 
 
-class EDTFError(ValueError):
-    """The text is not a valid EDTF date; the message says why."""
+class EDTFError(HeritageLDError, ValueError):
+    """The text is not a valid EDTF date; the message says why. A :class:`~heritage_ld.errors.HeritageLDError`
+    (exit code 2) and, for code that catches it so, a ``ValueError``."""
+
+    exit_code = 2
 
 
 _POINT = re.compile(
@@ -106,7 +111,7 @@ def _parse_point(text: str) -> EDTFPoint:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class EDTFDate:
     """A parsed EDTF date or interval; :attr:`text` keeps the original string.
 
@@ -128,6 +133,16 @@ class EDTFDate:
     interval: bool = False
     open_start: bool = False
     open_end: bool = False
+    #: How the source names the date for people ("December 1972", "ca. 1890"), when it is not the EDTF text
+    #: itself (a record read from another museum's Linked Art); shown instead of the date in words.
+    display: str = ""
+
+    def __repr__(self) -> str:
+        # ``display`` only when set: the build ledger digests items by their repr, and dates read from a
+        # catalogue (which never have one) keep the digests they had before the field existed.
+        shown = f", display={self.display!r}" if self.display else ""
+        return (f"EDTFDate(text={self.text!r}, start={self.start!r}, end={self.end!r}, interval={self.interval!r}, "
+                f"open_start={self.open_start!r}, open_end={self.open_end!r}{shown})")
 
     @property
     def earliest(self) -> date | None:

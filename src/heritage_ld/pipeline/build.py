@@ -18,7 +18,7 @@ from typing import Any
 from heritage_ld.decoding import DEFAULT_MAX_PIXELS
 from heritage_ld.errors import StorageError, UsageError
 from heritage_ld.ledger import Ledger, LedgerError
-from heritage_ld.model import Collection, UrlScheme
+from heritage_ld.model import Collection, UrlScheme, iri_scheme, is_absolute_iri
 from heritage_ld.pipeline.executor import Executor, make_executor
 from heritage_ld.pipeline.incremental import Plan
 from heritage_ld.pipeline.progress import NullProgress, Progress
@@ -26,12 +26,13 @@ from heritage_ld.pipeline.progress import NullProgress, Progress
 __all__ = ["OPT_IN", "STEPS", "BuildContext", "BuildOptions", "BuildReport", "StepResult", "build", "source_date"]
 
 #: The folder of OUT each step writes (named when a failing write does not say which file it was).
-STEP_FOLDERS: dict[str, str] = {"rdf": "rdf", "iiif": "iiif", "bags": "bags", "site": "site", "store": "store",
-                                "ocfl": "ocfl"}
+STEP_FOLDERS: dict[str, str] = {"rdf": "rdf", "edm": "rdf/edm", "iiif": "iiif", "bags": "bags", "site": "site",
+                                "store": "store", "ocfl": "ocfl"}
 
 #: Build steps in the order they run: name -> "module:function".
 STEPS: dict[str, str] = {
     "rdf": "heritage_ld.pipeline.steps.rdf:run",
+    "edm": "heritage_ld.pipeline.steps.edm:run",
     "iiif": "heritage_ld.pipeline.steps.iiif:run",
     "bags": "heritage_ld.pipeline.steps.bags:run",
     "site": "heritage_ld.pipeline.steps.site:run",
@@ -70,6 +71,7 @@ class StepResult:
     summary: str
     paths: tuple[str, ...] = ()
     data: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0  # set by the build: how long the step took
 
 
 @dataclass(slots=True)
@@ -156,10 +158,14 @@ def build(
             come from it. Without it every build redoes everything and nothing is dated by history.
 
     Raises:
-        UsageError: an unknown step name.
+        CatalogueError: the collection has errors (:func:`heritage_ld.validate`); nothing was written.
+        UsageError: an unknown step name, or ``options.base_url`` not an absolute http(s) URL.
         StorageError: a file could not be read or written (the disk is full, a permission, an I/O error); the
             step stops, its outputs already in place are kept and it leaves no temporary file behind.
     """
+    from heritage_ld.catalogue.validate import require_valid  # (not at import: the CLI starts without it)
+
+    require_valid(collection)  # a model built in Python: refused whole before anything is written
     options = options or BuildOptions()
     wanted = [s for s in STEPS if s not in OPT_IN] if only is None else list(dict.fromkeys(only))
     unknown = [s for s in wanted if s not in STEPS]
@@ -169,6 +175,12 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     own = isinstance(executor, str)
     ex = make_executor(executor, jobs) if isinstance(executor, str) else executor
+    if options.base_url is not None:
+        reason = is_absolute_iri(options.base_url)
+        if reason is None and iri_scheme(options.base_url) not in ("http", "https"):
+            reason = "the base URL must be http or https"
+        if reason:  # it is minted into every IRI and link: javascript: would become a link everywhere
+            raise UsageError(f"--base-url {options.base_url!r} is not a usable base URL: {reason}")
     urls = UrlScheme(options.base_url or collection.base_url)
     warnings: list[str] = []
     book: Ledger | None = None
@@ -199,8 +211,10 @@ def build(
         for name in STEPS:  # registry order, whatever order the caller named them in
             if name in wanted:
                 step = _load(name)
+                began = time.perf_counter()
                 try:
                     ctx.results[name] = step(ctx)
+                    ctx.results[name].seconds = time.perf_counter() - began
                 except OSError as exc:
                     folder = out / STEP_FOLDERS.get(name, "")
                     raise StorageError.of(exc, str(folder), doing=f"in the {name} step") from exc

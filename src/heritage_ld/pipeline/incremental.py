@@ -139,8 +139,9 @@ class Plan:
         return cls(ledger, when, force, verify, digests, media, metadata)
 
     def records(self, step: str) -> dict[str, OutputRecord]:
-        """What the ledger holds for ``step`` (read once per build)."""
+        """What the ledger holds for ``step`` (read once, and only the step running is kept: memory stays flat)."""
         if step not in self._records:
+            self._records.clear()
             self._records[step] = self.ledger.outputs(step) if self.ledger is not None else {}
         return self._records[step]
 

@@ -24,6 +24,7 @@ __all__ = [
     "ImageService",
     "datestamp_of",
     "find_image_services",
+    "image_service",
     "make_thumbnail",
     "pick_size",
     "rdf_path",
@@ -95,6 +96,11 @@ def find_image_services(out: Path, urls: UrlScheme, item: Item) -> list[ImageSer
         found.append(service)
         n += 1
     return found
+
+
+def image_service(out: Path, urls: UrlScheme, accession: str, index: int = 1) -> ImageService | None:
+    """The ``index``-th (1-based) static IIIF image service of an item in OUT, or ``None`` when absent."""
+    return _read_service(out, urls.path(urls.image_service(accession, index)))
 
 
 def make_thumbnail(source: Path, target: Path, *, width: int = THUMB_WIDTH) -> tuple[int, int] | None:

@@ -1,7 +1,8 @@
 """An OAI-PMH 2.0 data provider over a build output folder, with lxml.
 
-All six verbs (OAI-PMH 2.0 §4), metadata formats ``oai_dc`` (simple Dublin Core, §Appendix) and ``rdf`` (the
-item's RDF/XML as the ``rdf`` step wrote it), sets = the exhibition's sections, stateless resumption tokens
+All six verbs (OAI-PMH 2.0 §4), metadata formats ``oai_dc`` (simple Dublin Core, §Appendix, with the item's
+page as a ``dc:identifier`` and its thumbnail as a ``dc:relation``), ``rdf`` (the item's RDF/XML as the ``rdf``
+step wrote it) and ``edm`` (the Europeana Data Model record the ``edm`` step wrote, for the items that have one), sets = the exhibition's sections, stateless resumption tokens
 (§3.5; opaque, signed and expiring, see :mod:`heritage_ld.publish.tokens`; a rebuild that changes the list
 expires them too: ``badResumptionToken``) with a configurable page size, datestamps at seconds granularity, and
 every error condition of §3.6 that can apply: ``badVerb``, ``badArgument``, ``badResumptionToken``,
@@ -35,7 +36,7 @@ from lxml import etree
 
 from heritage_ld.ledger import ItemRecord, Ledger
 from heritage_ld.model import UrlScheme, iri_segment
-from heritage_ld.publish.artefacts import datestamp_of, rdf_path
+from heritage_ld.publish.artefacts import THUMB_WIDTH, datestamp_of, image_service
 from heritage_ld.publish.snapshot import Snapshot
 from heritage_ld.publish.tokens import BadToken, TokenSigner
 
@@ -53,12 +54,17 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 FORMATS: Mapping[str, tuple[str, str]] = {
     "oai_dc": ("http://www.openarchives.org/OAI/2.0/oai_dc.xsd", OAI_DC),
     "rdf": ("http://www.openarchives.org/OAI/2.0/rdf.xsd", RDF),
+    # Europeana's own OAI-PMH prefix, schema and namespace for EDM (the record's root is rdf:RDF).
+    "edm": ("http://www.europeana.eu/schemas/edm/EDM.xsd", "http://www.europeana.eu/schemas/edm/"),
 }
+#: Where each metadata format's per-item file is under OUT (``oai_dc`` comes from the snapshot).
+_FILES = {"rdf": ("rdf/object", "rdf"), "edm": ("rdf/edm", "rdf")}
 
 # §3.3.1: repositories support day or seconds granularity; this one supports seconds.
 GRANULARITY = "YYYY-MM-DDThh:mm:ssZ"
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+# ASCII digits only (\d would take '２020' or '٢٠٢٠' for 2020), to the end of the string (not before a newline).
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_SECOND = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
 
 # §4: arguments per verb: (required, optional); resumptionToken is "exclusive" where listed.
 _ARGS: Mapping[str, tuple[frozenset[str], frozenset[str], bool]] = {
@@ -256,7 +262,10 @@ class OaiProvider:
         self._el("repositoryName", " / ".join(titles) or data["key"], body)
         self._el("baseURL", f"{self.snapshot.base_url}/oai", body)
         self._el("protocolVersion", "2.0", body)
-        self._el("adminEmail", data["admin_email"], body)
+        email = data.get("admin_email")
+        if not email:  # never invented: the server answers 503 (P040) before it gets here
+            raise OaiError("badArgument", "this repository has no adminEmail")
+        self._el("adminEmail", email, body)
         earliest = min((r.datestamp for r in self.records), default=datetime.fromtimestamp(0, tz=timezone.utc))
         self._el("earliestDatestamp", _stamp(earliest), body)
         # With a build ledger, withdrawn items stay as deleted records for good (§2.5.1 "persistent").
@@ -278,11 +287,19 @@ class OaiProvider:
                 return r
         raise OaiError("idDoesNotExist", f"no item has the identifier {identifier!r}")
 
+    @property
+    def has_admin_email(self) -> bool:
+        """Whether the catalogue gave a contact (OAI-PMH requires one; heritage-ld never invents one)."""
+        return bool(self.snapshot.data.get("admin_email"))
+
+    def _file(self, accession: str, prefix: str) -> str:
+        folder, extension = _FILES[prefix]
+        return f"{folder}/{iri_segment(accession)}.{extension}"
+
     def _formats_of(self, record: _Record) -> list[str]:
         if record.deleted:  # a deleted record is reported in every format (§2.5.1)
             return list(FORMATS)
-        has_rdf = (self.snapshot.out / rdf_path(self.urls, record.accession, "rdf")).is_file()
-        return ["oai_dc", "rdf"] if has_rdf else ["oai_dc"]
+        return ["oai_dc", *(p for p in _FILES if (self.snapshot.out / self._file(record.accession, p)).is_file())]
 
     def _ListMetadataFormats(self, args: Mapping[str, str]) -> Any:
         if "identifier" in args:
@@ -321,6 +338,31 @@ class OaiProvider:
         body = self._el("GetRecord")
         body.append(self._full_record(record, prefix))
         return body
+
+    def _links(self, accession: str) -> list[list[str]]:
+        """The item's page (``dc:identifier``) and thumbnail (``dc:relation``) for ``oai_dc``.
+
+        DPLA's application profile maps ``edm:isShownAt`` from a URL in ``dc:identifier``; a thumbnail there too
+        would be taken for the page, so it goes in ``dc:relation``, where DPLA's and Europeana's simple-DC
+        crosswalks look for a related resource (docs/aggregators.md).
+        """
+        rows = []
+        page = self.urls.path(self.urls.page(accession))
+        if (self.snapshot.out / page).is_file():
+            rows.append(["identifier", "", self.urls.page(accession)])
+        thumb = self._thumbnail(accession)
+        if thumb is not None:
+            rows.append(["relation", "", f"{self.urls.base_url}/{thumb}"])
+        return rows
+
+    def _thumbnail(self, accession: str) -> str | None:
+        """The path under OUT of the item's thumbnail, as the site shows it (a pre-rendered IIIF size, else the
+        site's own thumbnail), or ``None``."""
+        service = image_service(self.snapshot.out, self.urls, accession)
+        if service is not None:
+            return service.size_file(THUMB_WIDTH)
+        own = f"site/thumbs/{iri_segment(accession)}.jpg"
+        return own if (self.snapshot.out / own).is_file() else None
 
     # -- lists and resumption tokens (§3.5) ---------------------------------------------------------
     @cached_property
@@ -407,9 +449,9 @@ class OaiProvider:
             return el
         metadata = self._el("metadata", parent=el)
         if prefix == "oai_dc":
-            metadata.append(_dc(record.entry["dc"]))
+            metadata.append(_dc([*record.entry["dc"], *self._links(record.accession)]))
         else:
-            path = self.snapshot.out / rdf_path(self.urls, record.accession, "rdf")
+            path = self.snapshot.out / self._file(record.accession, prefix)
             parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True)
             metadata.append(etree.parse(str(path), parser).getroot())
         return el

@@ -3,9 +3,12 @@
 A Starlette application served by uvicorn. ``OUT`` is the web root, but only its published trees are served
 (``/site/…``, ``/iiif/…``, ``/rdf/…``, and ``/bags/…`` with listings when ``serve_bags``; never the store,
 the token key or a temporary file: :mod:`heritage_ld.publish.webroot`); ``/`` redirects to the home page;
-``/object/{id}`` answers by content negotiation (Turtle, JSON-LD, N-Triples, RDF/XML from
-``OUT/rdf/object/``, else 303 to the item's page); ``/sparql`` is the read-only SPARQL 1.1 Protocol endpoint
-over ``OUT/store``; ``/oai`` is the OAI-PMH 2.0 provider. Both follow a rebuild of ``OUT`` while the server
+every minted IRI (``/object/{id}``, ``/agent/{key}``, ``/place/…``, ``/concept/…``, ``/section/…``,
+``/exhibition/…``, ``/set/…``, ``/rdf/dataset`` and ``/.well-known/void``) answers by content negotiation
+(Turtle, JSON-LD, N-Triples, RDF/XML from ``OUT/rdf/``, EDM with the EDM profile, else 303 to a page:
+:mod:`heritage_ld.publish.resolve`); ``/sparql`` is the read-only SPARQL 1.1 Protocol endpoint over
+``OUT/store`` (its Service Description when asked with no query); ``/oai`` is the OAI-PMH 2.0 provider (503,
+P040, while the catalogue gives no contact); ``/robots.txt`` and ``/sitemap.xml`` are the site's. Both follow a rebuild of ``OUT`` while the server
 runs: a new store or snapshot is picked up at the next request, without a restart.
 A bad request gets a 4xx answer, never a 5xx: request bodies are read up to a limit (413 past it), SPARQL
 queries pass :mod:`heritage_ld.publish.sparql_guard` first (no ``SERVICE``: the server never makes a network
@@ -13,7 +16,7 @@ request), OAI-PMH resumption tokens are signed with a key kept in ``OUT`` (:mod:
 
 The build mints absolute URLs from the collection's base URL (``https://heritage-ld.example/hanoi-1972``), so
 by default the server replaces that base URL by its own origin in every text response (HTML, JSON, RDF, XML,
-SPARQL results) and replaces its origin by the base URL in SPARQL queries: viewers then fetch manifests and
+SPARQL results) and in the gzipped dump and replaces its origin by the base URL in SPARQL queries: viewers then fetch manifests and
 tiles from this server. ``rewrite_urls=False`` serves the files byte for byte.
 
 >>> from heritage_ld.publish.negotiation import choose
@@ -36,10 +39,11 @@ from urllib.parse import parse_qs, quote
 
 from heritage_ld.errors import UsageError
 from heritage_ld.ledger import ledger_path
-from heritage_ld.model import UrlScheme, iri_segment
+from heritage_ld.model import UrlScheme
 from heritage_ld.problems import Location, report
 from heritage_ld.publish.negotiation import choose, is_rewritable, rewrite
 from heritage_ld.publish.oai import OaiProvider
+from heritage_ld.publish.resolve import RDF_TYPES, RESOURCE_KINDS, resolve, wants_edm
 from heritage_ld.publish.snapshot import SNAPSHOT_PATH, read_snapshot
 from heritage_ld.publish.sparql import SparqlAnswer, SparqlService
 from heritage_ld.publish.sparql_guard import DEFAULT_LIMITS, QueryLimits, Refusal
@@ -52,13 +56,8 @@ if TYPE_CHECKING:
 
 __all__ = ["OBJECT_TYPES", "make_app", "running"]
 
-#: RDF media types of ``/object/{id}`` and the file extension each is read from.
-OBJECT_TYPES = {
-    "text/turtle": "ttl",
-    "application/ld+json": "jsonld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "rdf",
-}
+#: RDF media types of ``/object/{id}`` (and every other minted IRI) and the file extension each is read from.
+OBJECT_TYPES = RDF_TYPES
 _TYPES = {
     ".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nt": "application/n-triples",
     ".nq": "application/n-quads", ".rdf": "application/rdf+xml", ".json": "application/json",
@@ -113,7 +112,7 @@ def make_app(
     """
     from starlette.applications import Starlette
     from starlette.requests import Request
-    from starlette.responses import FileResponse, RedirectResponse, Response
+    from starlette.responses import FileResponse, RedirectResponse, Response, StreamingResponse
     from starlette.routing import Route
 
     out = Path(out)
@@ -186,28 +185,43 @@ def make_app(
     async def robots(request: Request) -> Response:
         return await static(request, "site/robots.txt")
 
-    async def obj(request: Request) -> Response:
-        ident = request.path_params["ident"]
+    async def sitemap(request: Request) -> Response:
+        return await static(request, "site/sitemap.xml")
+
+    async def resource(request: Request, kind: str) -> Response:
+        # /object/{id}, /agent/{key} … /rdf/dataset, /.well-known/void: see heritage_ld.publish.resolve
+        key = request.path_params.get("ident", "")
+        edm = wants_edm(request.headers.get("accept-profile"), request.query_params.get("_profile"))
+        answer = resolve(out, UrlScheme(current_base()), kind, key, accept=request.headers.get("accept"), edm=edm)
+        vary = {"Vary": "Accept, Accept-Profile"}
+        if answer.location is not None:
+            return RedirectResponse("/" + quote(answer.location, safe="/-._~%"), status_code=303, headers=vary)
+        if answer.file is None:
+            return _not_found(answer.missing or "not found")
         try:
-            seg = iri_segment(ident)
-        except ValueError:  # an empty accession number names nothing
-            return _not_found("no such object")
-        files = {m: out / "rdf" / "object" / f"{seg}.{ext}" for m, ext in OBJECT_TYPES.items()}
-        present = {m: p for m, p in files.items() if kind_of(p) is Kind.FILE}
-        urls = UrlScheme(current_base())
-        page = urls.path(urls.page(ident))
-        if not present and kind_of(out / page) is not Kind.FILE:
-            return _not_found("no such object")
-        chosen = choose(request.headers.get("accept"), ["text/html", *present])
-        vary = {"Vary": "Accept"}
-        if chosen is None or chosen == "text/html":
-            # httpRange-14: the IRI names a thing, not a document; 303 See Other to a description.
-            return RedirectResponse("/" + quote(page, safe="/-._~%"), status_code=303, headers=vary)
-        try:
-            body = present[chosen].read_bytes()
+            body = answer.file.read_bytes()
         except OSError:
-            return _not_found("no such object")
-        return text_response(request, body, chosen, headers=vary)
+            return _not_found("no such resource")
+        if answer.profile:
+            vary["Content-Profile"] = f"<{answer.profile}>"
+        return text_response(request, body, answer.media, headers=vary)
+
+    def kind_route(kind: str) -> Any:
+        async def handler(request: Request) -> Response:
+            return await resource(request, kind)
+        return handler
+
+    async def service_description(request: Request) -> Response:
+        # SPARQL 1.1 Service Description §2: the endpoint dereferenced with no query describes itself.
+        from heritage_ld.formats import Format
+        from heritage_ld.rdf.dataset import service_description as describe
+        from heritage_ld.rdf.document import triples_document
+
+        offered = list(OBJECT_TYPES)
+        chosen = choose(request.headers.get("accept"), offered) or "text/turtle"
+        base = current_base()
+        body = triples_document(describe(f"{base}/sparql", UrlScheme(base).dataset()), Format.from_media_type(chosen))
+        return text_response(request, body, chosen, headers={"Vary": "Accept"})
 
     async def oai_endpoint(request: Request) -> Response:
         if request.method == "POST":
@@ -217,7 +231,11 @@ def make_app(
             params = parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
         else:
             params = parse_qs(request.url.query, keep_blank_values=True)
-        body = oai_provider().respond(params, endpoint=f"{current_base()}/oai")
+        provider = oai_provider()
+        if not provider.has_admin_email:  # OAI-PMH requires one; none is ever invented
+            problem = report("P040", Location("collection.toml", None, None, "collection.admin_email"))
+            return Response(problem.render() + "\n", status_code=503, media_type="text/plain")
+        body = provider.respond(params, endpoint=f"{current_base()}/oai")
         return text_response(request, body, "text/xml")
 
     async def sparql(request: Request) -> Response:
@@ -242,6 +260,8 @@ def make_app(
                 return _plain(SparqlAnswer.error(415, f"unsupported content type {ctype!r}"))
         if "update" in params:  # SPARQL 1.1 Protocol §2.2: the update operation is refused
             return _plain(_READ_ONLY)
+        if query is None and request.method == "GET" and not params:
+            return await service_description(request)
         if query is None:
             queries = params.get("query", [])
             if len(queries) != 1:
@@ -262,6 +282,10 @@ def make_app(
         rel = path if path is not None else request.path_params["path"]
         target = served_path(root, rel, trees)  # None: not a published file (see heritage_ld.publish.webroot)
         kind = kind_of(target) if target is not None else Kind.NONE
+        if target is not None and kind is Kind.FOLDER and kind_of(target / "info.json") is Kind.FILE:
+            # IIIF Image API 3.0 §2.2: the base URI of an image service redirects (303) to its info.json
+            return RedirectResponse(quote(request.url.path.rstrip("/"), safe="/-._~") + "/info.json",
+                                    status_code=303, headers={"Access-Control-Allow-Origin": "*"})
         if target is not None and kind is Kind.FOLDER:
             if not request.url.path.endswith("/"):
                 return RedirectResponse(quote(request.url.path, safe="/-._~") + "/", status_code=301)
@@ -276,6 +300,10 @@ def make_app(
             return _not_found()
         folder_type = _folder_type(target.relative_to(root).as_posix(), request.headers.get("accept"))
         media = folder_type or _media_type(target)
+        if rewrite_urls and media == "application/gzip" and rel.startswith("rdf/"):
+            # the dump: rewritten like every other text, line by line, recompressed as it streams
+            return StreamingResponse(_rewrite_gzip(target, current_base(), origin(request)), media_type=media,
+                                     headers={"Access-Control-Allow-Origin": "*"})
         if is_rewritable(media):
             try:
                 return text_response(request, target.read_bytes(), media,
@@ -287,12 +315,31 @@ def make_app(
     routes = [
         Route("/", home),
         Route("/robots.txt", robots),
-        Route("/object/{ident:path}", obj, methods=["GET", "HEAD"]),
+        Route("/sitemap.xml", sitemap),
+        Route("/object/{ident:path}", kind_route("object"), methods=["GET", "HEAD"]),
+        *(Route(f"/{kind}/{{ident:path}}", kind_route(kind), methods=["GET", "HEAD"]) for kind in RESOURCE_KINDS),
+        Route("/rdf/dataset", kind_route("dataset"), methods=["GET", "HEAD"]),
+        Route("/.well-known/void", kind_route("dataset"), methods=["GET", "HEAD"]),
         Route("/oai", oai_endpoint, methods=["GET", "POST"]),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/{path:path}", static, methods=["GET", "HEAD"]),
     ]
     return Starlette(routes=routes)
+
+
+def _rewrite_gzip(path: Path, old: str, new: str) -> Iterator[bytes]:
+    """A gzipped N-Triples file with the base URL ``old`` replaced by ``new``, re-gzipped, in chunks (memory stays
+    flat whatever the dump's size: a line never spans two reads)."""
+    import gzip
+    import zlib
+
+    packer = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # gzip container
+    with gzip.open(path, "rb") as f:
+        while lines := f.readlines(1 << 20):
+            chunk = packer.compress(rewrite(b"".join(lines), old, new))
+            if chunk:
+                yield chunk
+    yield packer.flush()
 
 
 def _stat_key(path: Path) -> tuple[int, int, int] | None:

@@ -15,6 +15,7 @@ when every file is written: a failure (a full disk) leaves the previous site as 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import posixpath
@@ -37,8 +38,9 @@ else:  # pragma: no cover - Python 3.10
 from heritage_ld.atomic import remove_stale_temporaries, temporary_path
 from heritage_ld.model import Collection, Item, MultilingualText, UrlScheme, iri_segment
 from heritage_ld.publish.artefacts import THUMB_WIDTH, find_image_services, make_thumbnail, rdf_path
-from heritage_ld.publish.snapshot import SNAPSHOT_PATH, make_snapshot, write_snapshot
+from heritage_ld.publish.snapshot import SNAPSHOT_PATH, item_entry, snapshot_head, write_snapshot
 from heritage_ld.vocab import labels
+from heritage_ld.words import date_words, with_role
 
 __all__ = ["LABELS", "ItemPage", "escape_json_for_script", "relative", "rights_label", "write_site"]
 
@@ -114,16 +116,17 @@ class _Pictures:
     thumb_size: tuple[int, int] | None
     preview: str | None  # a larger still, path under OUT
     tiles: tuple[str, ...]  # info.json paths under OUT
+    full: str | None = None  # the largest static size: shown instead of the viewer when it cannot load
 
     def as_json(self) -> dict[str, Any]:
         return {"thumb": self.thumb, "thumb_size": list(self.thumb_size) if self.thumb_size else None,
-                "preview": self.preview, "tiles": list(self.tiles)}
+                "preview": self.preview, "tiles": list(self.tiles), "full": self.full}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> _Pictures:
         size = data.get("thumb_size")
         return cls(data.get("thumb"), (int(size[0]), int(size[1])) if size else None, data.get("preview"),
-                   tuple(data.get("tiles") or ()))
+                   tuple(data.get("tiles") or ()), data.get("full"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +135,7 @@ class ItemPage:
     later incremental build passes back as ``known`` instead of looking for them again."""
 
     accession: str
-    files: tuple[str, ...]
+    files: dict[str, str]  # path under OUT -> SHA-256 of its bytes ("" when not computed)
     pictures: dict[str, Any]
 
 
@@ -145,6 +148,8 @@ class _SiteWriter:
         self.collection = collection
         self.out = out
         self.dest = dest
+        #: SHA-256 of each page written, by its path under OUT (taken by the item pages' callback).
+        self.digests: dict[str, str] = {}
         self.urls = urls
         self.env = Environment(
             loader=PackageLoader("heritage_ld.publish", "templates"),
@@ -178,7 +183,8 @@ class _SiteWriter:
             first = services[0]
             thumb = first.size_file(THUMB_WIDTH)
             size = next((s for s, p in first.size_files if p == thumb), None)
-            return _Pictures(thumb, size, first.size_file(1200), tuple(s.info for s in services))
+            return _Pictures(thumb, size, first.size_file(1200), tuple(s.info for s in services),
+                             first.size_file(1 << 30))
         root = self.collection.root
         if root is None or not item.images:
             return _Pictures(None, None, None, ())
@@ -201,6 +207,9 @@ class _SiteWriter:
             "site_title": c.title.best((self.default_lang, "en", "vi")),
             "publisher": _ml(c.publisher.name) if c.publisher else [],
             "dump": relative(page, dump) if self.exists(dump) else None,
+            # the licence of the metadata (the pages' text, the RDF), not of the items: collection.metadata_license
+            "metadata_license": c.metadata_license,
+            "metadata_license_label": rights_label(c.metadata_license),
         }
 
     def card(self, page: str, item: Item, pictures: _Pictures) -> dict[str, Any]:
@@ -211,7 +220,7 @@ class _SiteWriter:
             "alt_lang": self._lang_of(item.title),
             "thumb": relative(page, pictures.thumb) if pictures.thumb else None,
             "thumb_size": pictures.thumb_size,
-            "date": item.date.text if item.date else None,
+            "date": _ml(date_words(item.date)) if item.date else None,
         }
 
     def _lang_of(self, text: MultilingualText) -> str:
@@ -221,9 +230,11 @@ class _SiteWriter:
     def render(self, template: str, page: str, **values: Any) -> str:
         path = self.dest / page
         text = self.env.get_template(template).render(**self.common(page), **values)
+        data = text.encode("utf-8")
         with _writing(path):
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            path.write_bytes(data)
+        self.digests[page] = hashlib.sha256(data).hexdigest()
         return page
 
     def jsonld(self, item: Item, dc: list[list[str]]) -> str:
@@ -259,6 +270,9 @@ class _SiteWriter:
         prev, nxt = neighbours
         values = {
             **entry,
+            "date": _ml(date_words(item.date)) if item.date else None,  # in words, in each language
+            "creators": [_ml(with_role(a)) for a in item.creators],
+            "full": relative(page, pictures.full) if pictures.full else None,
             "plain_title": item.title.best((self.default_lang, "en", "vi")),
             "plain_lang": self._lang_of(item.title),
             "alternative": _ml(item.alternative_title),
@@ -410,11 +424,12 @@ def _write_site(
     """Write the site's files under ``dest/site``, reading the other steps' outputs in ``out``."""
     run: Mapper[Any, Any] = mapper or map
     writer = _SiteWriter(collection, out, urls, dest)
-    snapshot = make_snapshot(collection, urls, datestamp=datestamp)
-    write_snapshot(snapshot, dest)
+    # The snapshot is streamed item by item, and each page makes its item's entry again: nothing here holds
+    # every item's values at once, so memory stays flat with the size of the collection.
+    write_snapshot(snapshot_head(collection, urls, datestamp=datestamp), dest,
+                   items=(item_entry(i, collection, urls) for i in collection.items))
     written = [SNAPSHOT_PATH]
     _copy_static(dest)
-    entries = {e["accession"]: e for e in snapshot["items"]}
     wanted = [i for i in collection.items if only is None or i.accession in only]
     pictures = dict(zip([i.accession for i in wanted], run(writer.pictures, wanted), strict=True))
     for item in collection.items:
@@ -424,20 +439,24 @@ def _write_site(
 
     # Item pages, each with its neighbours in catalogue order within its section.
     order: dict[str | None, list[Item]] = {}
+    place: dict[str, int] = {}  # accession -> its index in its section (no list.index: that is quadratic)
     for item in collection.items:
-        order.setdefault(item.section, []).append(item)
+        group = order.setdefault(item.section, [])
+        place[item.accession] = len(group)
+        group.append(item)
 
     def neighbours(item: Item) -> tuple[Item | None, Item | None]:
         group = order[item.section]
-        at = group.index(item)
+        at = place[item.accession]
         return (group[at - 1] if at > 0 else None, group[at + 1] if at + 1 < len(group) else None)
 
     def item_job(item: Item) -> str:
         pics = pictures[item.accession]
-        page = writer.item_page_html(item, pics, neighbours(item), entries[item.accession])
+        page = writer.item_page_html(item, pics, neighbours(item), item_entry(item, collection, urls))
         if on_page is not None:
             thumb = [pics.thumb] if pics.thumb and pics.thumb.startswith("site/") else []
-            on_page(ItemPage(item.accession, (page, *thumb), pics.as_json()))
+            on_page(ItemPage(item.accession, {page: writer.digests.pop(page, ""), **{t: "" for t in thumb}},
+                             pics.as_json()))
         if advance is not None:
             advance()
         return page
@@ -461,7 +480,7 @@ def _write_site(
         "home.html",
         writer.home,
         summary=_ml(collection.summary),
-        date=collection.date.text if collection.date else None,
+        date=_ml(date_words(collection.date)) if collection.date else None,
         organizers=[_ml(a.name) for a in collection.organizers],
         venue=_ml(collection.venue.name) if collection.venue else [],
         sections=sections_ctx,

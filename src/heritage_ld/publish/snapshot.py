@@ -14,17 +14,20 @@ the same bytes.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from heritage_ld.atomic import write_atomic
+from heritage_ld.atomic import temporary_path
 from heritage_ld.errors import UsageError
 from heritage_ld.model import Agent, Attribution, Collection, Item, ItemKind, MultilingualText, UrlScheme
 
-__all__ = ["SNAPSHOT_PATH", "Snapshot", "dc_elements", "dc_type", "make_snapshot", "read_snapshot", "write_snapshot"]
+__all__ = [
+    "SNAPSHOT_PATH", "Snapshot", "dc_elements", "dc_type", "item_entry", "make_snapshot", "read_snapshot",
+    "snapshot_head", "write_snapshot",
+]
 
 #: Where the snapshot lives under the build output folder.
 SNAPSHOT_PATH = "site/data/exhibition.json"
@@ -129,17 +132,11 @@ def _item_entry(item: Item, collection: Collection, urls: UrlScheme) -> dict[str
     }
 
 
-def make_snapshot(collection: Collection, urls: UrlScheme, *, datestamp: int | None = None) -> dict[str, Any]:
-    """The snapshot of a collection as a JSON-ready dict (see the module docstring).
-
-    ``datestamp`` is the build time (``SOURCE_DATE_EPOCH``) in Unix seconds, or ``None`` when the build had
-    none (the server then uses the files' modification times).
-    """
+def snapshot_head(collection: Collection, urls: UrlScheme, *, datestamp: int | None = None) -> dict[str, Any]:
+    """The snapshot without its ``items`` (the collection's labels, sections, publisher …)."""
     publisher = collection.publisher
-    host = urlsplit(urls.base_url).hostname or "localhost"
-    email = (publisher.email if publisher and publisher.email else None) or next(
-        (a.email for a in collection.organizers if a.email), None
-    )
+    # The catalogue's contact, else its publisher's: never an invented address (OAI-PMH then answers P040).
+    email = collection.admin_email or (publisher.email if publisher and publisher.email else None)
     return {
         "format": 1,
         "key": collection.key,
@@ -148,13 +145,29 @@ def make_snapshot(collection: Collection, urls: UrlScheme, *, datestamp: int | N
         "summary": _ml(collection.summary),
         "languages": list(collection.languages or _languages_of(collection)),
         "publisher": _ml(publisher.name) if publisher else [],
-        "admin_email": email or f"webmaster@{host}",
+        "admin_email": email,
+        "metadata_license": collection.metadata_license,
         "datestamp": datestamp,
         "sections": [
             {"key": s.key, "title": _ml(s.title), "summary": _ml(s.summary)} for s in collection.sections
         ],
-        "items": [_item_entry(i, collection, urls) for i in collection.items],
     }
+
+
+def item_entry(item: Item, collection: Collection, urls: UrlScheme) -> dict[str, Any]:
+    """One item's entry in the snapshot: the values its page shows and its ``oai_dc`` record."""
+    return _item_entry(item, collection, urls)
+
+
+def make_snapshot(collection: Collection, urls: UrlScheme, *, datestamp: int | None = None) -> dict[str, Any]:
+    """The snapshot of a collection as a JSON-ready dict (see the module docstring).
+
+    ``datestamp`` is the build time (``SOURCE_DATE_EPOCH``) in Unix seconds, or ``None`` when the build had
+    none (the server then uses the files' modification times). The build streams the same document with
+    :func:`write_snapshot` and ``items=`` instead, so its memory does not grow with the collection.
+    """
+    return {**snapshot_head(collection, urls, datestamp=datestamp),
+            "items": [_item_entry(i, collection, urls) for i in collection.items]}
 
 
 def _languages_of(collection: Collection) -> tuple[str, ...]:
@@ -162,16 +175,49 @@ def _languages_of(collection: Collection) -> tuple[str, ...]:
     return tuple(langs) or ("en",)
 
 
-def write_snapshot(snapshot: Mapping[str, Any], out: Path) -> Path:
+def write_snapshot(snapshot: Mapping[str, Any], out: Path, *, items: Iterable[Mapping[str, Any]] | None = None) -> Path:
     """Write the snapshot to ``OUT/site/data/exhibition.json`` (sorted keys, UTF-8) and return its path.
 
-    The file is replaced atomically (:func:`heritage_ld.atomic.write_atomic`): a running ``heritage-ld serve``
+    ``items``, when given, are written as the snapshot's ``items`` one by one as they come (the build passes a
+    generator: the whole list is never in memory); the text is the same as ``json.dumps(…, indent=1,
+    sort_keys=True)`` of the whole document. The file is replaced atomically: a running ``heritage-ld serve``
     never reads a half-written snapshot.
     """
     path = out / SNAPSHOT_PATH
-    text = json.dumps(snapshot, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-    write_atomic(path, text.encode("utf-8"), durable=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    head = {k: v for k, v in snapshot.items() if not (items is not None and k == "items")}
+    entries: Iterable[Mapping[str, Any]] = items if items is not None else ()
+    keys = sorted({*head, *(["items"] if items is not None else [])})
+    tmp = temporary_path(path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write("{")
+            for n, key in enumerate(keys):
+                f.write(("\n" if n == 0 else ",\n") + f" {json.dumps(key)}: ")
+                if key == "items" and items is not None:
+                    first = True
+                    f.write("[")
+                    for entry in entries:
+                        f.write(("\n" if first else ",\n") + _indented(_dumps(entry), "  ", first_line=True))
+                        first = False
+                    f.write("]" if first else "\n ]")
+                else:
+                    f.write(_indented(_dumps(head[key]), " ", first_line=False))
+            f.write("\n}\n")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)
+
+
+def _indented(text: str, prefix: str, *, first_line: bool) -> str:
+    lines = text.split("\n")
+    return "\n".join((prefix + line) if (n or first_line) else line for n, line in enumerate(lines))
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,8 @@ __all__ = ["Endpoint", "RequestPolicy", "Sent", "parse_endpoint", "send"]
 _RETRY_STATUS = frozenset({408, 429})
 _AUTH_STATUS = frozenset({401, 403, 407})
 _USERINFO = re.compile(r"(?<=//)[^/@\s]*@")
+#: How much of an error answer is read (only its start is ever shown).
+ERROR_BYTES = 64 << 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,9 @@ class RequestPolicy:
     retries: int = 5
     backoff: float = 0.5
     max_wait: float = 30.0
+    #: The most of a 2xx answer that is read (decoded bytes): a graph read back, a SPARQL count. An error
+    #: answer is read only as far as its first :data:`ERROR_BYTES` (its start is shown).
+    max_answer: int = 256 << 20
 
     def __post_init__(self) -> None:
         if not self.timeout > 0:
@@ -147,7 +152,8 @@ async def send(
         accept: statuses returned as they are instead of failing (a ``GET`` of a missing graph: 404).
 
     Raises:
-        PublishError: P030 no answer, P031 deadline, P032 redirect, P033 error answer, P034 credentials refused.
+        PublishError: P030 no answer, P031 deadline, P032 redirect, P033 error answer, P034 credentials refused,
+            P060 an answer larger than ``policy.max_answer``.
     """
     import anyio
     import httpx
@@ -162,8 +168,10 @@ async def send(
         wait = policy.wait(attempt)
         try:
             with anyio.fail_after(policy.timeout):
-                r = await client.request(method, url, content=content, headers=headers, auth=auth,
-                                         follow_redirects=False)
+                r = await _bounded(client, client.build_request(method, url, content=content, headers=headers),
+                                   auth, accept, policy.max_answer)
+        except _TooLarge:
+            raise PublishError([report("P060", where, method=method, graph=graph, limit=policy.max_answer)]) from None
         except (TimeoutError, httpx.TimeoutException):
             failure = report("P031", where, method=method, graph=graph, timeout=f"{policy.timeout:g}",
                              attempts=attempt)
@@ -188,6 +196,37 @@ async def send(
         wait = max(wait, _retry_after(r, policy))
     assert failure is not None
     raise PublishError([failure])
+
+
+class _TooLarge(Exception):
+    """A 2xx answer longer than the policy's ``max_answer``."""
+
+
+async def _bounded(client: httpx.AsyncClient, request: httpx.Request, auth: httpx.Auth | None,
+                   accept: frozenset[int], limit: int) -> httpx.Response:
+    """Send ``request`` and read its answer without holding more than ``limit`` bytes of it (:data:`ERROR_BYTES`
+    of an error answer, whose start only is shown): a server that answers with gigabytes (an endless chunked
+    body, a huge ``Content-Length``, a gzip bomb: bytes are counted decoded) filled memory within the deadline.
+    Returns the answer with the bytes read as its content."""
+    import httpx
+
+    r = await client.send(request, auth=auth, follow_redirects=False, stream=True)
+    wanted = r.is_success or r.status_code in accept
+    cap = limit if wanted else ERROR_BYTES
+    body = bytearray()
+    try:
+        async for chunk in r.aiter_bytes():
+            body += chunk
+            if len(body) > cap:
+                if wanted:
+                    raise _TooLarge
+                del body[cap:]
+                break
+    finally:
+        await r.aclose()
+    headers = [(k, v) for k, v in r.headers.multi_items() if k.lower() not in ("content-encoding", "content-length")]
+    return httpx.Response(r.status_code, headers=headers, content=bytes(body), request=request,
+                          extensions={"reason_phrase": r.extensions.get("reason_phrase", b"")})
 
 
 def _detail(r: httpx.Response, endpoint: Endpoint) -> str:

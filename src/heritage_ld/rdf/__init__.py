@@ -12,6 +12,7 @@ from __future__ import annotations
 from heritage_ld.rdf.crm import item_node
 from heritage_ld.rdf.dataset import dataset_description
 from heritage_ld.rdf.document import item_document, item_jsonld, serialize, triples_document, write_collection
+from heritage_ld.rdf.edm import edm_record
 from heritage_ld.rdf.exhibition import collection_nodes
 from heritage_ld.rdf.graph import (
     PROFILES,
@@ -35,6 +36,7 @@ __all__ = [
     "collection_triples",
     "dataset_description",
     "dataset_triples",
+    "edm_record",
     "item_document",
     "item_graph",
     "item_jsonld",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from heritage_ld.catalogue.validate import require_valid
 from heritage_ld.errors import CatalogueError
 from heritage_ld.model import (
     Agent,
@@ -305,6 +306,8 @@ def item_node(item: Item, collection: Collection, urls: UrlScheme | None = None,
     >>> n.id, n.type, [x.first("content") for x in n.props["identified_by"]][:2]
     ('https://example.org/object/A1', 'HumanMadeObject', ['Hanoi', 'Hà Nội'])
     """
+    require_valid(collection, item)
+    item = collection.with_defaults(item)
     urls = urls or UrlScheme(collection.base_url)
     iri = urls.object(item.accession)
     obj = Node(iri, "HumanMadeObject", item.title.best())

@@ -13,6 +13,7 @@ date is a single day; the type comes from the DCMI Type Vocabulary.
 
 from __future__ import annotations
 
+from heritage_ld.catalogue.validate import require_valid
 from heritage_ld.model import Collection, Item, ItemKind, MultilingualText, UrlScheme
 from heritage_ld.rdf.crm import check_iri
 from heritage_ld.rdf.terms import DCMITYPE, DCTERMS, XSD, Literal, Triple
@@ -39,6 +40,8 @@ def _text(s: str, p: str, text: MultilingualText, out: list[Triple]) -> None:
 
 def item_dc(item: Item, collection: Collection, urls: UrlScheme | None = None) -> list[Triple]:
     """The Dublin Core description of one item (subject: the item's IRI, as in the CRM profile)."""
+    require_valid(collection, item)
+    item = collection.with_defaults(item)
     urls = urls or UrlScheme(collection.base_url)
     s = urls.object(item.accession)
     out: list[Triple] = [(s, DCTERMS + "type", DCMI_TYPE[item.kind])]

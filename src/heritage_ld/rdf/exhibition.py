@@ -9,6 +9,7 @@ described here once; items only reference them.
 
 from __future__ import annotations
 
+from heritage_ld.catalogue.validate import require_valid
 from heritage_ld.model import Agent, Collection, CollectionKind, Concept, Place, UrlScheme
 from heritage_ld.rdf.crm import (
     _classified_brief,
@@ -110,6 +111,7 @@ def _all_refs(collection: Collection) -> tuple[list[Agent], list[Place], list[Co
 
 def collection_nodes(collection: Collection, urls: UrlScheme | None = None) -> list[Node]:
     """Every top-level record of the collection graph, in a fixed order (set, exhibition, sections, refs)."""
+    require_valid(collection)
     urls = urls or UrlScheme(collection.base_url)
     set_iri = urls.set(collection.key)
     the_set = Node(set_iri, "Set", collection.title.best())

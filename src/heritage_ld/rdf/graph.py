@@ -34,6 +34,7 @@ __all__ = [
     "item_graph",
     "item_triples",
     "position_of",
+    "position_triples",
     "to_rdflib",
 ]
 
@@ -71,26 +72,40 @@ def item_triples(
     return out
 
 
-def collection_triples(collection: Collection, *, profile: str = "all", urls: UrlScheme | None = None) -> list[Triple]:
+def collection_triples(
+    collection: Collection, *, profile: str = "all", urls: UrlScheme | None = None, positions: bool = True
+) -> list[Triple]:
     """The collection graph: the exhibition, its sets and sections, agents, places and concepts, and the
     place of each item in the catalogue (a "sequence position" dimension of the item, Linked Art
-    model/collection)."""
+    model/collection; ``positions=False`` leaves those out, for a writer that streams them with
+    :func:`position_triples`)."""
     _check_profile(profile)
     urls = urls or UrlScheme(collection.base_url)
     out: list[Triple] = []
     if profile in ("crm", "all"):
         for node in collection_nodes(collection, urls):
             node_triples(node, out)
-        dimension, _ = term("HumanMadeObject", "dimension")
-        seen: set[tuple[str, str, str | None]] = set()
-        for n, item in enumerate(collection.items, 1):
-            iri = urls.object(item.accession)
-            position = position_node(iri, n, urls)
-            out.append((iri, dimension, position.id))
-            node_triples(position, out, seen)
+        if positions:
+            for chunk in position_triples(collection, urls=urls):
+                out += chunk
     if profile in ("dc", "all"):
         out += collection_dc(collection, urls)
     return list(dict.fromkeys(out))  # records repeat what references to them already said
+
+
+def position_triples(collection: Collection, *, urls: UrlScheme | None = None) -> Iterator[list[Triple]]:
+    """Each item's place in the catalogue, one list of triples per item in catalogue order: the item's
+    "sequence position" dimension (CRM profile). The type and unit the dimensions share are described once,
+    with the first item."""
+    urls = urls or UrlScheme(collection.base_url)
+    dimension, _ = term("HumanMadeObject", "dimension")
+    seen: set[tuple[str, str, str | None]] = set()
+    for n, item in enumerate(collection.items, 1):
+        iri = urls.object(item.accession)
+        position = position_node(iri, n, urls)
+        out: list[Triple] = [(iri, dimension, position.id)]
+        node_triples(position, out, seen)
+        yield out
 
 
 def dataset_triples(collection: Collection, *, profile: str = "all", urls: UrlScheme | None = None) -> Iterator[list[Triple]]:

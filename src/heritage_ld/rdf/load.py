@@ -1,35 +1,37 @@
 """Reading CIDOC-CRM / Linked Art RDF back into the model: ``load(source) -> Collection``.
 
-Reads any serialisation (format from the argument, the file extension, or sniffed); JSON-LD documents that
-name the Linked Art context get the copy shipped in ``vocab/`` (never fetched). The collection is the
-``la:Set`` classified as a collection (AAT 300025976); objects are its members, in the order of their
-"sequence position" dimension, then by IRI. Keys (of agents, places, concepts, sections) are the last path
-segment of their IRIs. Parts the model has no place for are left out.
+Reads any serialisation from a path (also ``.gz``), bytes, text or a parsed JSON-LD document
+(:mod:`heritage_ld.rdf.source`; contexts are never fetched). The collection is the ``la:Set`` classified as a
+collection (AAT 300025976); objects are its members, in the order of their "sequence position" dimension,
+then by IRI. RDF without such a set (records another museum publishes) gives a collection of its objects.
+
+Our own RDF reads back exactly. Other publishers' Linked Art is read leniently, where the data is
+legitimately different from ours (https://linked.art/model/): names with or without the primary-name
+classification, identifiers of any classification (a record without an accession number is keyed by its IRI,
+with a warning), dates from a time-span's bounds when its name is free text (the name is kept as the display
+date), statements, dimensions in other units, production with or without parts, membership of sets (the
+sections). Source IRIs are kept: an object minted elsewhere keeps its IRI in ``same_as``, and so do agents,
+places and concepts. What cannot be mapped is reported as a warning naming the node, and one bad record never
+stops the others being read.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from decimal import Decimal
-from pathlib import Path, PurePosixPath
-from urllib.parse import unquote
+from pathlib import PurePosixPath
 
 import rdflib
 from rdflib import URIRef
 from rdflib.term import Node as RNode
 
-from heritage_ld import vocab
-from heritage_ld.errors import CatalogueError, FormatError
-from heritage_ld.formats import JSON_LD, N_QUADS, Format
+from heritage_ld.errors import CatalogueError, HeritageLDError
+from heritage_ld.formats import Format
 from heritage_ld.model import (
     Agent,
-    AgentKind,
     Attribution,
     Collection,
     CollectionKind,
     Concept,
-    Dimension,
     Item,
     ItemKind,
     MediaFile,
@@ -38,195 +40,33 @@ from heritage_ld.model import (
     Place,
     Section,
     SourceType,
-    parse_edtf,
+    UrlScheme,
+    slugify,
 )
-from heritage_ld.problems import Location, report
-from heritage_ld.rdf._crm import crm
-from heritage_ld.rdf.concepts import aat, aat_key
-from heritage_ld.rdf.node import CONTEXT_URL
-from heritage_ld.rdf.terms import LA, RDFS
+from heritage_ld.problems import Location, Problem, report
+from heritage_ld.rdf._reader import (
+    EQUIV,
+    LABEL,
+    MEMBER_OF,
+    P1,
+    P2,
+    P43,
+    P67I,
+    P72,
+    P90,
+    P190,
+    RDF_TYPE,
+    Reader,
+    _aat_iri,
+    _key,
+    _p,
+    _term_key,
+)
+from heritage_ld.rdf.concepts import aat
+from heritage_ld.rdf.source import Source, read_graph
+from heritage_ld.rdf.terms import LA
 
 __all__ = ["load", "read_graph"]
-
-RDF_TYPE = rdflib.RDF.type
-
-
-def _p(name: str) -> URIRef:
-    return URIRef(crm(name))  # closed namespace: a typo fails at import
-
-
-P1, P2, P190, P72 = _p("P1_is_identified_by"), _p("P2_has_type"), _p("P190_has_symbolic_content"), _p("P72_has_language")
-P67I, P43, P90, P91 = _p("P67i_is_referred_to_by"), _p("P43_has_dimension"), _p("P90_has_value"), _p("P91_has_unit")
-MEMBER_OF, EQUIV, ACCESS = URIRef(LA + "member_of"), URIRef(LA + "equivalent"), URIRef(LA + "access_point")
-LABEL = URIRef(RDFS + "label")
-
-
-def _replace_context(doc: object) -> object:
-    local = vocab.read_json("linked-art-context.json")["@context"]
-    if isinstance(doc, dict):
-        return {k: (local if k == "@context" and v == CONTEXT_URL else _replace_context(v)) for k, v in doc.items()}
-    if isinstance(doc, list):
-        return [_replace_context(v) for v in doc]
-    return doc
-
-
-def read_graph(source: str | Path | bytes | rdflib.Graph, *, format: str | Format | None = None) -> rdflib.Graph:
-    """Parse ``source`` (a path, bytes, or a graph) into an rdflib graph; raises CatalogueError (R002)."""
-    if isinstance(source, rdflib.Graph):
-        return source
-    fmt = Format.from_name(format) if isinstance(format, str) else format
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        if fmt is None:
-            fmt = Format.from_extension(path.suffix)
-        data = path.read_bytes()
-        name = str(path)
-    else:
-        data, name = source, "<bytes>"
-        if fmt is None:
-            raise FormatError("give the format of RDF passed as bytes")
-    g = rdflib.Graph()
-    try:
-        if fmt is JSON_LD:
-            doc = _replace_context(json.loads(data))
-            g.parse(data=json.dumps(doc), format="json-ld")
-        elif fmt is N_QUADS:  # every named graph merged into one
-            ds = rdflib.Dataset()
-            ds.parse(data=data, format="nquads")
-            for s, p, o, _g in ds.quads((None, None, None, None)):
-                g.add((s, p, o))
-        else:
-            g.parse(data=data, format=fmt.rdflib_name)
-    except Exception as exc:  # rdflib raises many parser-specific classes
-        raise CatalogueError([report("R002", Location(name), value=name, format=fmt.name, reason=str(exc))]) from None
-    return g
-
-
-def _key(iri: RNode) -> str:
-    return unquote(str(iri).rstrip("/").rsplit("/", 1)[-1])
-
-
-class _Reader:
-    def __init__(self, g: rdflib.Graph) -> None:
-        self.g = g
-        self.agents: dict[str, Agent] = {}
-        self.places: dict[str, Place] = {}
-        self.concepts: dict[str, Concept] = {}
-
-    def objs(self, s: RNode, p: URIRef) -> list[RNode]:
-        return sorted(self.g.objects(s, p), key=str)
-
-    def typed(self, s: RNode) -> set[str]:
-        return {str(t) for t in self.g.objects(s, P2)}
-
-    def lang(self, node: RNode) -> str:
-        for lang in self.g.objects(node, P72):
-            key = aat_key(str(lang))
-            if key and key.startswith("language:"):
-                return key.split(":", 1)[1]
-            label = self.g.value(lang, LABEL)
-            return str(label) if label is not None else _key(lang).removeprefix("language-")
-        return ""
-
-    def texts(self, s: RNode, p: URIRef, kind: str) -> MultilingualText:
-        want = aat(kind).iri
-        values = {}
-        for n in self.objs(s, p):
-            if want in self.typed(n):
-                content = self.g.value(n, P190)
-                if content is not None:
-                    values[self.lang(n)] = str(content)
-        return MultilingualText.of(values)
-
-    def names(self, s: RNode) -> MultilingualText:
-        """Primary names by language; a bare reference (only ``_label``) gives its label, with no language."""
-        text = self.texts(s, P1, "name:primary")
-        if not text:
-            label = self.g.value(s, LABEL)
-            text = MultilingualText.plain(str(label)) if label is not None else text
-        return text
-
-    def access_points(self, s: RNode, p: URIRef) -> list[str]:
-        out = []
-        for lo in self.objs(s, p):
-            for do in self.objs(lo, URIRef(LA + "digitally_carried_by")):
-                out += [str(a) for a in self.objs(do, ACCESS)]
-        return out
-
-    def contact(self, s: RNode, kind: str) -> str | None:
-        for n in self.objs(s, _p("P76_has_contact_point")):
-            if aat(kind).iri in self.typed(n):
-                v = self.g.value(n, P190)
-                return str(v) if v is not None else None
-        return None
-
-    def agent(self, iri: RNode) -> Agent:
-        key = _key(iri)
-        if key not in self.agents:
-            kind = AgentKind.PERSON if (iri, RDF_TYPE, _p("E21_Person")) in self.g else AgentKind.GROUP
-            logo = None
-            for vis in self.objs(iri, _p("P138i_has_representation")):
-                for do in self.objs(vis, URIRef(LA + "digitally_shown_by")):
-                    label = self.g.value(do, LABEL)
-                    logo = str(label) if label is not None else None
-            pages = self.access_points(iri, _p("P129i_is_subject_of"))
-            self.agents[key] = Agent(
-                key=key,
-                kind=kind,
-                name=self.names(iri),
-                same_as=tuple(str(x) for x in self.objs(iri, EQUIV)),
-                homepage=pages[0] if pages else None,
-                logo=logo,
-                address=self.contact(iri, "identifier:address"),
-                email=self.contact(iri, "identifier:email"),
-            )
-        return self.agents[key]
-
-    def place(self, iri: RNode) -> Place:
-        key = _key(iri)
-        if key not in self.places:
-            lat = lon = None
-            wkt = self.g.value(iri, _p("P168_place_is_defined_by"))
-            if wkt is not None and str(wkt).startswith("POINT("):
-                lon_s, lat_s = str(wkt)[6:-1].split()
-                lon, lat = float(lon_s), float(lat_s)
-            self.places[key] = Place(
-                key=key,
-                name=self.names(iri),
-                latitude=lat,
-                longitude=lon,
-                same_as=tuple(str(x) for x in self.objs(iri, EQUIV)),
-            )
-        return self.places[key]
-
-    def concept(self, iri: RNode) -> Concept:
-        key = _key(iri)
-        if key not in self.concepts:
-            self.concepts[key] = Concept(
-                key=key,
-                label=self.names(iri),
-                same_as=tuple(str(x) for x in self.objs(iri, EQUIV)),
-            )
-        return self.concepts[key]
-
-    def position(self, s: RNode) -> int:
-        for d in self.objs(s, P43):
-            if aat("dimension:sequence-position").iri in self.typed(d):
-                v = self.g.value(d, P90)
-                return int(str(v)) if v is not None else 0
-        return 0
-
-    def date(self, event: RNode | None) -> object:
-        if event is None:
-            return None
-        ts = self.g.value(event, _p("P4_has_time-span"))
-        if ts is None:
-            return None
-        for n in self.objs(ts, P1):
-            content = self.g.value(n, P190)
-            if content is not None:
-                return parse_edtf(str(content))
-        return None
 
 
 def _by_suffix(nodes: Iterable[RNode]) -> list[RNode]:
@@ -237,31 +77,24 @@ def _by_suffix(nodes: Iterable[RNode]) -> list[RNode]:
     return sorted(nodes, key=key)
 
 
-_KINDS = {f"kind:{k.value}": k for k in ItemKind}
-
-
-def _item(r: _Reader, obj: RNode, set_iri: RNode) -> Item:
-    g = r.g
-    types = r.typed(obj)
-    kind = next((_KINDS[aat_key(t) or ""] for t in sorted(types) if (aat_key(t) or "") in _KINDS), ItemKind.OTHER)
+def _identifiers(r: Reader, obj: RNode) -> tuple[str, list[tuple[str, str]]]:
+    """The accession number (an Identifier classified so; the first by IRI when there are several) and every
+    other identifier, of any classification."""
     accession = ""
-    identifiers = []
+    others: list[tuple[str, str]] = []
     for n in r.objs(obj, P1):
-        content = g.value(n, P190)
-        if content is None:
+        content = r.g.value(n, P190)
+        if content is None or r.is_name(n):
             continue
-        nt = r.typed(n)
-        if aat("identifier:accession").iri in nt:
+        if "identifier:accession" in r.typed(n) and not accession:
             accession = str(content)
-        elif aat("identifier:local").iri in nt:
-            identifiers.append((str(n), str(content)))
-    if not accession:
-        raise CatalogueError([report("R003", Location(str(obj)), focus=str(obj), what="accession number")],
-                             f"{obj} has no accession number")
-    section = None
-    for s in r.objs(obj, MEMBER_OF):
-        if s != set_iri:
-            section = _key(s)
+        else:
+            others.append((str(n), str(content)))
+    return accession, others
+
+
+def _media(r: Reader, obj: RNode) -> list[MediaFile]:
+    g = r.g
     media = []
     for vis in r.objs(obj, _p("P138i_has_representation")):
         for do in _by_suffix(g.objects(vis, URIRef(LA + "digitally_shown_by"))):
@@ -271,9 +104,9 @@ def _item(r: _Reader, obj: RNode, set_iri: RNode) -> Item:
             role = MediaRole.ACCESS if any(str(t).endswith("/media-access") for t in r.objs(do, P2)) else MediaRole.MASTER
             size: dict[str, int] = {}
             for d in r.objs(do, P43):
-                dk = next((aat_key(t) for t in r.typed(d) if aat_key(t)), "")
+                dk = next((k for k in r.typed(d) if k.startswith("dimension:")), "")
                 v = g.value(d, P90)
-                if dk and v is not None:
+                if dk and v is not None and str(v).isdigit():
                     size[dk.split(":", 1)[1]] = int(str(v))
             media.append(MediaFile(PurePosixPath(path), role, None, size.get("width"), size.get("height")))
     masters = [m for m in media if m.role is MediaRole.MASTER]
@@ -284,53 +117,29 @@ def _item(r: _Reader, obj: RNode, set_iri: RNode) -> Item:
             MediaFile(m.path, m.role, derived.get(id(m)), m.width, m.height) if m.role is MediaRole.ACCESS else m
             for m in media
         ]
-    dims = []
-    for d in r.objs(obj, P43):
-        dk = next((aat_key(t) for t in r.typed(d) if (aat_key(t) or "").startswith("dimension:")), None)
-        unit = g.value(d, P91)
-        v = g.value(d, P90)
-        if dk and dk != "dimension:sequence-position" and unit is not None and v is not None:
-            dims.append(Dimension(dk.split(":", 1)[1], Decimal(str(v.toPython() if hasattr(v, "toPython") else v)),
-                                  (aat_key(str(unit)) or "unit:").split(":", 1)[1]))
-    order = ("height", "width", "depth", "diameter", "weight")
-    dims.sort(key=lambda d: order.index(d.kind) if d.kind in order else 99)
-    content = g.value(obj, _p("P65_shows_visual_item")) or g.value(obj, _p("P128_carries"))
-    subjects, places, languages = [], [], []
-    rights = holder = None
-    if content is not None:
-        for a in g.objects(content, _p("P129_is_about")):
-            if (a, RDF_TYPE, _p("E53_Place")) in g:
-                places.append(r.place(a))
-            else:
-                subjects.append(r.concept(a))
-        for lang in g.objects(content, P72):
-            key = aat_key(str(lang))
-            languages.append(key.split(":", 1)[1] if key else str(g.value(lang, LABEL)))
-        right = g.value(content, _p("P104_is_subject_to"))
-        if right is not None:
-            t = g.value(right, P2)
-            rights = str(t) if t is not None else None
-            h = g.value(right, _p("P75i_is_possessed_by"))
-            holder = r.agent(h) if h is not None else None
-    prod = g.value(obj, _p("P108i_was_produced_by"))
+    return media
+
+
+def _production(r: Reader, prod: RNode | None) -> tuple[list[Attribution], list[Attribution], list[Concept],
+                                                           Place | None]:
+    """Creators, contributors, techniques and the place made, from a production and its parts; a publisher
+    may name the producers on the production itself instead of on parts (https://linked.art/model/object/production/)."""
+    g = r.g
     creators: list[Attribution] = []
     contributors: list[Attribution] = []
-    techniques: list[Concept] = []
-    place_made = None
-    if prod is not None:
-        pm = g.value(prod, _p("P7_took_place_at"))
-        place_made = r.place(pm) if pm is not None else None
-        techniques = [r.concept(t) for t in r.objs(prod, _p("P32_used_general_technique"))]
-        # a peer may name the producers on the production itself instead of on parts (model/object/production)
-        creators += [Attribution(r.agent(a), None) for a in r.objs(prod, _p("P14_carried_out_by"))]
-        for part in _by_suffix(g.objects(prod, _p("P9_consists_of"))):
-            agent = g.value(part, _p("P14_carried_out_by"))
-            if agent is None:
-                continue
+    if prod is None:
+        return creators, contributors, [], None
+    pm = g.value(prod, _p("P7_took_place_at"))
+    techniques = [r.concept(t) for t in r.objs(prod, _p("P32_used_general_technique"))]
+    creators += [Attribution(r.agent(a), None) for a in r.objs(prod, _p("P14_carried_out_by"))]
+    parts = list(g.objects(prod, _p("P9_consists_of")))
+    for part in _by_suffix(parts) if all(isinstance(p, URIRef) for p in parts) else r.objs(prod, _p("P9_consists_of")):
+        techniques += [r.concept(t) for t in r.objs(part, _p("P32_used_general_technique"))]
+        for agent in r.objs(part, _p("P14_carried_out_by")):
             role_name: str | None = None
             contribution = False
             for t in r.objs(part, P2):
-                k = aat_key(str(t))
+                k = _term_key(t)
                 if k and k.startswith("role:"):
                     role_name = k.split(":", 1)[1]
                 elif str(t).endswith("/contribution"):
@@ -339,6 +148,44 @@ def _item(r: _Reader, obj: RNode, set_iri: RNode) -> Item:
                     label = g.value(t, LABEL)
                     role_name = str(label) if label is not None else role_name
             (contributors if contribution else creators).append(Attribution(r.agent(agent), role_name))
+    return creators, contributors, list(dict.fromkeys(techniques)), r.place(pm) if pm is not None else None
+
+
+_KINDS = {f"kind:{k.value}": k for k in ItemKind}
+
+
+def _item(r: Reader, obj: RNode, set_iri: RNode, urls: UrlScheme) -> Item:
+    g = r.g
+    types = r.typed(obj)
+    kind = next((_KINDS[t] for t in sorted(types) if t in _KINDS), ItemKind.OTHER)
+    accession, identifiers = _identifiers(r, obj)
+    if not accession:
+        r.warn("R006", obj)
+        accession = str(obj)
+    section = None
+    for s in r.objs(obj, MEMBER_OF):
+        if s != set_iri:
+            section = r.section_key(s)
+    content = g.value(obj, _p("P65_shows_visual_item")) or g.value(obj, _p("P128_carries"))
+    subjects, places, languages = [], [], []
+    rights = holder = None
+    if content is not None:
+        for a in r.objs(content, _p("P129_is_about")) + r.objs(content, _p("P138_represents")):
+            if (a, RDF_TYPE, _p("E53_Place")) in g:
+                places.append(r.place(a))
+            elif (a, RDF_TYPE, _p("E21_Person")) not in g and (a, RDF_TYPE, _p("E74_Group")) not in g:
+                subjects.append(r.concept(a))
+        for lang in g.objects(content, P72):
+            key = _term_key(lang)
+            languages.append(key.split(":", 1)[1] if key else str(g.value(lang, LABEL)))
+        right = g.value(content, _p("P104_is_subject_to"))
+        if right is not None:
+            t = g.value(right, P2)
+            rights = str(t) if t is not None else None
+            h = g.value(right, _p("P75i_is_possessed_by"))
+            holder = r.agent(h) if h is not None else None
+    prod = g.value(obj, _p("P108i_was_produced_by"))
+    creators, contributors, techniques, place_made = _production(r, prod)
     source = source_type = None
     acq = g.value(obj, _p("P24i_changed_ownership_through"))
     if acq is not None:
@@ -348,15 +195,18 @@ def _item(r: _Reader, obj: RNode, set_iri: RNode) -> Item:
             label = g.value(t, LABEL)
             if label is not None and str(label) in SourceType._value2member_map_:
                 source_type = SourceType(str(label))
+    same_as = [str(x) for x in r.objs(obj, EQUIV)]
+    if not isinstance(obj, rdflib.BNode) and urls.object(accession) != str(obj):
+        same_as.insert(0, str(obj))  # minted elsewhere: the source IRI is kept
     # Concept order follows IRI order within a field; the catalogue's own order is not in the RDF (sets).
     return Item(
         accession=accession,
         kind=kind,
-        title=r.texts(obj, P1, "name:primary"),
+        title=r.names(obj),
         section=section,
         alternative_title=r.texts(obj, P1, "name:alternate"),
         description=r.texts(obj, P67I, "statement:description"),
-        date=r.date(prod),  # type: ignore[arg-type]
+        date=r.date(prod, obj),
         creators=tuple(creators),
         contributors=tuple(contributors),
         source=source,
@@ -367,13 +217,13 @@ def _item(r: _Reader, obj: RNode, set_iri: RNode) -> Item:
         subjects=tuple(subjects),
         materials=tuple(r.concept(m) for m in r.objs(obj, _p("P45_consists_of"))),
         techniques=tuple(techniques),
-        dimensions=tuple(dims),
+        dimensions=tuple(r.dimensions(obj)),
         rights=rights,
         rights_holder=holder,
         credit_line=r.texts(obj, P67I, "statement:credit"),
-        media=tuple(media),
+        media=tuple(_media(r, obj)),
         identifiers=tuple(v for _, v in _by_suffix_pairs(identifiers)),
-        same_as=tuple(str(x) for x in r.objs(obj, EQUIV)),
+        same_as=tuple(dict.fromkeys(same_as)),
         languages=tuple(sorted(languages)),
     )
 
@@ -383,8 +233,20 @@ def _by_suffix_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda kv: order[kv[0]])
 
 
-def _objects_only(r: _Reader) -> Collection:
-    """A collection made of the objects in RDF that has no collection set (a peer's object records)."""
+def _items(r: Reader, objects: list[RNode], set_iri: RNode, urls: UrlScheme) -> tuple[Item, ...]:
+    """Every object that can be read; one that cannot (R009) does not stop the others."""
+    items = []
+    for o in objects:
+        try:
+            items.append(_item(r, o, set_iri, urls))
+        except (HeritageLDError, ValueError, TypeError, ArithmeticError) as exc:
+            r.warn("R009", o, reason=str(exc))
+    return tuple(items)
+
+
+def _objects_only(r: Reader) -> Collection:
+    """A collection made of the objects in RDF that has no collection set (records another museum publishes);
+    the sets they are members of become its sections."""
     g = r.g
     objects = sorted(
         (o for o in g.subjects(RDF_TYPE, _p("E22_Human-Made_Object"))
@@ -398,12 +260,16 @@ def _objects_only(r: _Reader) -> Collection:
         )
     first = str(objects[0])
     base_url = first.rsplit("/object/", 1)[0] if "/object/" in first else first.rsplit("/", 1)[0]
-    items = tuple(_item(r, o, URIRef("")) for o in objects)
+    if not base_url.startswith(("http://", "https://")):
+        base_url = "https://example.org/linked-art"  # (blank or non-web IRIs: a base the model accepts)
+    r.base_url = base_url
+    items = _items(r, objects, URIRef(""), UrlScheme(base_url))
     return Collection(
-        key=_key(URIRef(base_url)),
+        key=slugify(_key(URIRef(base_url))),
         title=MultilingualText(),
         base_url=base_url,
         kind=CollectionKind.COLLECTION,
+        sections=tuple(r.sections.values()),
         items=items,
         agents=tuple(r.agents[k] for k in sorted(r.agents)),
         places=tuple(r.places[k] for k in sorted(r.places)),
@@ -411,24 +277,42 @@ def _objects_only(r: _Reader) -> Collection:
     )
 
 
-def load(source: str | Path | bytes | rdflib.Graph, *, format: str | Format | None = None) -> Collection:
+def load(source: Source, *, format: str | Format | None = None, problems: list[Problem] | None = None) -> Collection:
     """Read a collection (the collection graph and its objects, in Linked Art) back into the model.
 
+    Args:
+        source: a path (also ``.gz``), bytes, text, a parsed JSON-LD document (``dict`` or ``list``) or an
+            rdflib graph; JSON-LD contexts are never fetched (the Linked Art one ships with heritage-ld).
+        format: the format's name or :class:`~heritage_ld.formats.Format` (default: from the extension, else
+            recognised from the data).
+        problems: receives the warnings: a record without an accession number (``R006``), a value that
+            cannot be read (``R007``), a context that is not fetched (``R008``), a record left out (``R009``).
+
     RDF without a collection set (a peer's object records) gives a collection of its objects, with no
-    title and kind ``collection``.
+    title and kind ``collection``; the sets they are members of are its sections.
 
     Raises:
-        CatalogueError: the RDF cannot be parsed (R002), has no object at all, or an object without an
-            accession number (R003).
+        CatalogueError: the RDF cannot be parsed (R002) or has no object at all (R003).
+
+    >>> record = {"@context": "https://linked.art/ns/v1/linked-art.json",
+    ...           "id": "https://museum.example/object/1", "type": "HumanMadeObject", "_label": "Hanoi street",
+    ...           "identified_by": [{"type": "Identifier", "content": "1972.25", "classified_as": [
+    ...               {"id": "http://vocab.getty.edu/aat/300312355", "type": "Type"}]}]}
+    >>> item = load(record).items[0]
+    >>> item.accession, item.title.best(), item.same_as
+    ('1972.25', 'Hanoi street', ('https://museum.example/object/1',))
     """
-    g = read_graph(source, format=format)
-    r = _Reader(g)
-    coll_type = URIRef(aat("set:collection").iri)
-    sets = sorted((s for s in g.subjects(P2, coll_type) if (s, RDF_TYPE, URIRef(LA + "Set")) in g), key=str)
+    found: list[Problem] = problems if problems is not None else []
+    g = read_graph(source, format=format, problems=found)
+    r = Reader(g, found)
+    coll_type = aat("set:collection").iri
+    sets = sorted((s for s in g.subjects(RDF_TYPE, URIRef(LA + "Set"))
+                   if coll_type in {_aat_iri(t) for t in g.objects(s, P2)}), key=str)
     if not sets:
         return _objects_only(r)
     set_iri = sets[0]
     base_url = str(set_iri).rsplit("/set/", 1)[0]
+    r.base_url = base_url
     key = next((str(g.value(n, P190)) for n in r.objs(set_iri, P1) if not r.typed(n)), _key(set_iri))
     exhibition = next(iter(sorted(g.subjects(_p("P16_used_specific_object"), set_iri), key=str)), None)
     sections_nodes = sorted(
@@ -442,10 +326,10 @@ def load(source: str | Path | bytes | rdflib.Graph, *, format: str | Format | No
         (o for o in g.subjects(MEMBER_OF, set_iri) if (o, RDF_TYPE, _p("E22_Human-Made_Object")) in g),
         key=lambda o: (r.position(o), str(o)),
     )
-    items = tuple(_item(r, o, set_iri) for o in objects)
+    items = _items(r, objects, set_iri, UrlScheme(base_url))
     languages: tuple[str, ...] = ()
     for n in r.objs(set_iri, P67I):
-        if aat("statement:language").iri in r.typed(n):
+        if "statement:language" in r.typed(n):
             languages = tuple(str(g.value(n, P190)).split())
     right = g.value(set_iri, _p("P104_is_subject_to"))
     creation = g.value(set_iri, _p("P94i_was_created_by"))
@@ -458,7 +342,7 @@ def load(source: str | Path | bytes | rdflib.Graph, *, format: str | Format | No
         organizers = tuple(r.agent(a) for a in r.objs(exhibition, _p("P14_carried_out_by")))
         v = g.value(exhibition, _p("P7_took_place_at"))
         venue = r.place(v) if v is not None else None
-        date = r.date(exhibition)
+        date = r.date(exhibition, set_iri)
     for cls in ("E21_Person", "E74_Group"):
         for s in g.subjects(RDF_TYPE, _p(cls)):
             if str(s).startswith(base_url + "/agent/"):
@@ -478,7 +362,7 @@ def load(source: str | Path | bytes | rdflib.Graph, *, format: str | Format | No
         organizers=organizers,
         publisher=r.agent(publisher) if publisher is not None else None,
         venue=venue,
-        date=date,  # type: ignore[arg-type]
+        date=date,
         sections=sections,
         items=items,
         rights=str(g.value(right, P2)) if right is not None and g.value(right, P2) is not None else None,

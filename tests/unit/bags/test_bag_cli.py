@@ -133,3 +133,17 @@ def test_the_module_entry_point_shows_no_traceback_for_a_linked_metadata_folder(
     assert done.returncode == 1
     assert "B014" in done.stderr and "Traceback" not in done.stderr + done.stdout
     assert _state(outside) == before
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_update_refuses_a_tag_file_that_is_not_a_regular_file(bag: Path, tmp_path: Path, special: str) -> None:
+    # red-team of #11: --tag-file /dev/zero:... was read until memory ran out, a FIFO hung
+    source = tmp_path / "fifo"
+    if special == "fifo":
+        os.mkfifo(source)
+    else:
+        source = Path(special)
+    before = _state(bag)
+    exit_code, output = _run("update", str(bag), "--tag-file", f"{source}:metadata/x.bin")
+    assert exit_code == 2 and "not a regular file" in output, output
+    assert _state(bag) == before

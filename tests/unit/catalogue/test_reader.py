@@ -86,5 +86,5 @@ def test_empty_file_has_no_header() -> None:
 
 def test_unreadable_file_is_c001(mini: MiniCatalogue) -> None:
     (mini.root / "items.csv").unlink()
-    (mini.root / "items.csv").mkdir()
+    (mini.root / "items.csv").symlink_to("gone.csv")  # (a folder is C110: tests/unit/catalogue/test_hostile_files.py)
     assert [location(p) for p in check_catalogue(mini.root).errors] == [("C001", "items.csv", None, None)]

@@ -73,7 +73,7 @@ def test_language_maps_rights_credit_provider(collection: Collection, urls: UrlS
     assert provider["logo"][0]["format"] == "image/png"
     creator = next(p for p in m["metadata"] if p["label"]["en"] == ["Creator"])
     assert creator["label"]["vi"] == ["Tác giả"]
-    assert creator["value"] == {"vi": ["Đoàn Công Tính (photographer)"]}
+    assert creator["value"] == {"vi": ["Đoàn Công Tính (nhiếp ảnh gia)"]}  # the role in the language of the name
 
 
 def test_nav_date_and_nav_place(collection: Collection, urls: UrlScheme) -> None:

@@ -6,9 +6,12 @@ import html
 import json
 from pathlib import PurePosixPath
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from heritage_ld.catalogue.validate import validate
+from heritage_ld.errors import CatalogueError
 from heritage_ld.iiif import build_manifest, dumps, load
 from heritage_ld.model import (
     Collection,
@@ -31,6 +34,13 @@ def test_any_text_round_trips(title: str, description: str, accession: str) -> N
         en=description), media=(MediaFile(PurePosixPath("media/a.jpg"), width=10, height=20),))
     collection = Collection("c", MultilingualText.of(en="C"), "https://example.org/c", items=(item,))
     urls = UrlScheme(collection.base_url)
+    errors = [p.code for p in validate(collection) if p.is_error]
+    if errors:  # text the catalogue refuses too (C033-C035: characters XML or a file name cannot hold)
+        with pytest.raises(CatalogueError) as refused:
+            build_manifest(item, collection, urls=urls)
+        assert [p.code for p in refused.value.problems if p.is_error] == errors
+        assert set(errors) <= {"C033", "C034", "C035"}
+        return
     data = dumps(build_manifest(item, collection, urls=urls))
     doc = json.loads(data)
     assert doc["label"] == {"vi": [normalize_text(title)]}

@@ -18,6 +18,15 @@ def test_unknown_step_is_refused(tmp_path: Path) -> None:
         build(_collection(), tmp_path / "out", only=["nope"])
 
 
+@pytest.mark.parametrize("base_url", ["javascript:alert(1)//", "file:///etc/", "ftp://x.org/", "http://",
+                                      "https://x.org/a b"])
+def test_a_base_url_option_that_is_not_http_is_refused(tmp_path: Path, base_url: str) -> None:
+    # red-team of #11: --base-url was minted into every IRI unchecked (javascript: ids in every manifest)
+    with pytest.raises(UsageError, match="not a usable base URL"):
+        build(_collection(), tmp_path / "out", only=["rdf"], options=BuildOptions(base_url=base_url))
+    assert not (tmp_path / "out" / "rdf").exists()
+
+
 def test_steps_run_in_registry_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib
 
@@ -44,7 +53,7 @@ def test_steps_run_in_registry_order(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert calls == ["rdf", "site"]
     assert list(report.results) == ["rdf", "site"]
     assert (tmp_path / "out").is_dir()
-    assert list(STEPS)[:2] == ["rdf", "iiif"]
+    assert list(STEPS)[:3] == ["rdf", "edm", "iiif"]
 
 
 def test_source_date(monkeypatch: pytest.MonkeyPatch) -> None:

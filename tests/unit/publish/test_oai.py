@@ -127,6 +127,12 @@ def test_list_identifiers_by_set_and_dates(provider: OaiProvider, schema: etree.
         ({"verb": "ListRecords", "metadataPrefix": ["oai_dc", "rdf"]}, "badArgument"),
         ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "resumptionToken": "x"}, "badArgument"),
         ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2023-11"}, "badArgument"),
+        # red-team of #11: digits that are not ASCII were read as 2020 (\d matched them)
+        ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "\uff12020-01-01"}, "badArgument"),
+        ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "until": "\u0662\u0660\u0662\u0660-01-01"},
+         "badArgument"),
+        ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2020-01-01T00:00:0\uff10Z"}, "badArgument"),
+        ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "9999-99-99"}, "badArgument"),
         ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2023-11-01",
           "until": "2023-12-01T00:00:00Z"}, "badArgument"),
         ({"verb": "ListRecords", "metadataPrefix": "mods"}, "cannotDisseminateFormat"),

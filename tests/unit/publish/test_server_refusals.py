@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
+import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
@@ -342,7 +343,11 @@ def test_no_path_is_a_server_error(client: TestClient, prefix: str, segments: li
     # Every byte percent-encoded, or '/', '%', '.', '\\' and friends left as they are (only what no URL may
     # hold, such as control characters, space, '#' and '?', encoded).
     path = "/" + "/".join([prefix, *(quote(s, safe="/%.:@!$&'()*+,;=~-_\\" if raw else "") for s in segments)])
-    r = client.get(path)
+    try:
+        r = client.get(path)
+    except httpx.InvalidURL:  # a path the test's own client refuses to send (e.g. only slashes): nothing to test
+        assume(False)
+        return
     assert r.status_code < 500, (path, r.status_code, r.text[:200])
     assert b"RocksDB" not in r.content
 

@@ -40,7 +40,7 @@ def test_links_are_relative_and_resolve_to_files(collection: Collection, out: Pa
     for path in ("site/index.html", "site/section/silence.html", "site/object/HNM.1972.001.html"):
         doc = page(out, path)
         for ref in doc.xpath("//a/@href | //img/@src | //script/@src | //link/@href"):
-            if ref.startswith(("http://", "https://", "?", "#")):
+            if ref.startswith(("http://", "https://", "?", "#", "geo:")):
                 continue
             target = (out / path).parent / unquote(ref.split("?")[0])
             assert target.exists(), f"{path}: {ref} does not exist"
@@ -122,3 +122,25 @@ def test_a_removed_item_leaves_no_page(collection: Collection, out: Path, urls: 
     write_site(replace(collection, items=collection.items[:4]), out, urls)
     assert not (out / "site/object/HNM.1972.005.html").exists()
     assert (out / "site/object/HNM.1972.004.html").is_file()
+
+
+def test_people_read_dates_roles_and_places_not_raw_data(collection: Collection, out: Path, urls: UrlScheme) -> None:
+    """Issue 13: dates in words in each language, roles translated, places by name with a geo: link."""
+    from heritage_ld.words import date_words, with_role
+
+    write_site(collection, out, urls)
+    item = next(i for i in collection.items if i.date is not None and i.places and i.creators
+                and any(p.has_coordinates for p in i.places))
+    doc = page(out, f"site/object/{item.accession}.html")
+    text = " ".join(doc.xpath("//dl[@class='facts']//text()"))
+    assert item.date is not None
+    words = date_words(item.date)
+    assert words["en"] in text and words["vi"] in text
+    assert not item.date.text.isalpha() and f" {item.date.text} " not in f" {text} "
+    place = next(p for p in item.places if p.has_coordinates)
+    geo = doc.xpath("//dl[@class='facts']//a[starts-with(@href, 'geo:')]")
+    assert geo and geo[0].get("href") == f"geo:{place.latitude:.5f},{place.longitude:.5f}"
+    assert f"{place.latitude:.4f}" not in text  # no raw coordinates in the text
+    creator = with_role(item.creators[0])
+    if item.creators[0].role:
+        assert creator["vi"] in text

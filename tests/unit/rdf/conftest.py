@@ -112,6 +112,7 @@ def canonical(c: Collection) -> Collection:
     The collection's registries of agents, places and concepts, and an item's subjects, places, materials,
     techniques, authority IRIs and languages are repeated properties in RDF, so their order is not kept;
     everything else (items, sections, creators, media files, identifiers, names by language) round-trips as is.
+    An item without rights or credit line is described with the collection's (``Collection.with_defaults``).
     """
     import dataclasses
 
@@ -120,7 +121,7 @@ def canonical(c: Collection) -> Collection:
 
     items = tuple(
         dataclasses.replace(
-            i,
+            c.with_defaults(i),
             subjects=by_key(i.subjects),
             places=by_key(i.places),
             materials=by_key(i.materials),

@@ -2,7 +2,9 @@
 
 Writes ``OUT/rdf/object/{seg}.{ttl,jsonld,nt,rdf,nq}`` (in parallel with ``ctx.executor``),
 ``OUT/rdf/collection.ttl``, ``OUT/rdf/dataset.nt.gz`` (gzip with mtime 0: byte-identical rebuilds) and
-``OUT/rdf/dataset.ttl`` (VoID / DCAT, with the dump's triple count).
+``OUT/rdf/dataset.{ttl,jsonld,nt,rdf}`` (VoID / DCAT, with the dump's triple count) and one document per other
+resource the collection graph mints, ``OUT/rdf/{agent,place,concept,section,exhibition,set}/{key}.{ttl,jsonld,nt,rdf}``
+(collection-level, rewritten each build; those of resources no longer minted are removed).
 
 Every file is written to a temporary beside it and renamed into place (:mod:`heritage_ld.atomic`): a failure
 (a full disk) leaves each file old or new and no temporary; those of an earlier run that was killed are
@@ -20,10 +22,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from heritage_ld.atomic import remove_stale_temporaries, temporary_path, write_atomic
-from heritage_ld.formats import FORMATS, TURTLE
+from heritage_ld.formats import FORMATS
 from heritage_ld.model import Collection, Item, UrlScheme
 from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
 from heritage_ld.rdf import collection_triples, dataset_description, item_document, triples_document
+from heritage_ld.rdf.graph import position_triples
+from heritage_ld.rdf.resources import RESOURCE_FORMATS, RESOURCE_KINDS, from_ntriples, resource_documents
 from heritage_ld.rdf.serialize import ntriples, sort_triples
 from heritage_ld.rdf.terms import Triple
 
@@ -61,28 +65,48 @@ def _write_batch(batch: _Batch) -> list[tuple[str, str, dict[str, str]]]:
     return results
 
 
-def _write_dump(ctx: BuildContext, coll: list[Triple]) -> int:
-    """Write ``rdf/dataset.nt.gz`` from the collection graph and each item's N-Triples file, in catalogue order.
+def _write_collection(ctx: BuildContext, coll: list[Triple]) -> None:
+    """Write ``rdf/collection.ttl``: the collection graph in Turtle, then each item's position in the catalogue
+    as N-Triples lines (valid Turtle), streamed: at 100,000 items they are half a million triples."""
+    path = ctx.out / "rdf" / "collection.ttl"
+    tmp = temporary_path(path)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(triples_document(coll, RESOURCE_FORMATS[0]))  # Turtle
+            f.write(b"\n# Each item's place in the catalogue (Linked Art: a sequence position dimension).\n")
+            for chunk in position_triples(ctx.collection, urls=ctx.urls):
+                f.write(ntriples(chunk).encode())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _write_dump(ctx: BuildContext, coll: list[Triple]) -> tuple[int, set[str]]:
+    """Write ``rdf/dataset.nt.gz`` from the collection graph, the items' positions and each item's N-Triples
+    file, in catalogue order.
 
     An item's file holds its own triples (subject: the item or one of its ``#`` nodes) and triples about shared
     resources (AAT terms, agents …) that recur in many items: those are written once, so the dump has no
     duplicates and ``void:triples`` is exact. Only the shared lines are remembered, never the items' own, so
-    memory stays flat; unchanged items are read back from their files, not recomputed.
+    memory stays flat; unchanged items are read back from their files, not recomputed. Returns the count and
+    those shared lines (the shared resources' documents are made from them).
     """
     urls, rdf_dir = ctx.urls, ctx.out / "rdf"
     objects = f"<{urls.base_url}/object/"
     coll_text = ntriples(coll)
-    seen = {line for line in coll_text.splitlines(keepends=True) if not line.startswith(objects)}
-    count = len(coll)
+    seen = set(coll_text.splitlines(keepends=True))
+    count = len(seen)
+    positions = position_triples(ctx.collection, urls=urls)
     tmp = temporary_path(rdf_dir / "dataset.nt.gz")
     try:
         with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
             gz.write(coll_text.encode())
-            for item in ctx.collection.items:
+            for item, place in zip(ctx.collection.items, positions, strict=True):
                 iri = urls.object(item.accession)
                 mine, sub = f"<{iri}> ", f"<{iri}#"
                 path = ctx.out / urls.path(urls.rdf_file(item.accession, "nt"))
-                chunk: list[str] = []
+                chunk: list[str] = [line for line in ntriples(place).splitlines(keepends=True) if line not in seen]
                 with open(path, encoding="utf-8") as f:
                     for line in f:
                         if line.startswith(mine) or line.startswith(sub):
@@ -98,7 +122,24 @@ def _write_dump(ctx: BuildContext, coll: list[Triple]) -> int:
         if isinstance(exc, OSError) and exc.filename is None:
             exc.filename = str(rdf_dir / "dataset.nt.gz")
         raise
-    return count
+    return count, {line for line in seen if not line.startswith(objects)}
+
+
+def _write_resources(ctx: BuildContext, shared: list[Triple]) -> None:
+    """Write the documents of agents, places, concepts, sections, the exhibition and its set (from the triples
+    of the dump that are not an item's own); remove those of resources no longer minted."""
+    written = set()
+    for rel, data in resource_documents(shared, ctx.urls):
+        _write(ctx.out / rel, data)
+        written.add(rel)
+    for kind in RESOURCE_KINDS:
+        folder = ctx.out / "rdf" / kind
+        if not folder.is_dir():
+            continue
+        remove_stale_temporaries(folder)
+        for path in folder.iterdir():
+            if path.is_file() and f"rdf/{kind}/{path.name}" not in written:
+                path.unlink()
 
 
 def run(ctx: BuildContext) -> StepResult:
@@ -118,16 +159,18 @@ def run(ctx: BuildContext) -> StepResult:
     for record in plan.withdrawn("rdf", (i.accession for i in c.items)):
         plan.remove_outputs("rdf", record, ctx.out)
         removed += 1
-    coll = sort_triples(collection_triples(c, profile="all", urls=urls))
-    _write(rdf_dir / "collection.ttl", triples_document(coll, TURTLE))
+    coll = sort_triples(collection_triples(c, profile="all", urls=urls, positions=False))
+    _write_collection(ctx, coll)
     for results in ctx.executor.map(_write_batch, batches):
         plan.record_many("rdf", ((acc, digest, files, None) for acc, digest, files in results))
         ctx.progress.advance("rdf", len(results))
-    count = _write_dump(ctx, coll)
+    count, shared = _write_dump(ctx, coll)
+    _write_resources(ctx, from_ntriples(sorted(shared)))
     epoch = source_date(ctx.options)
     issued = datetime.fromtimestamp(epoch, timezone.utc).date().isoformat() if epoch is not None else None
     desc = dataset_description(c, triples=count, urls=urls, issued=issued)
-    _write(rdf_dir / "dataset.ttl", triples_document(desc, TURTLE))
+    for fmt in RESOURCE_FORMATS:
+        _write(rdf_dir / f"dataset.{fmt.extension}", triples_document(desc, fmt, main=urls.dataset()))
     ctx.progress.finish("rdf")
     summary = f"{len(c.items)} items x {len(FORMATS)} formats, {count} triples in rdf/dataset.nt.gz"
     summary += f" ({len(todo)} written, {len(current)} unchanged" + (f", {removed} withdrawn)" if removed else ")")

@@ -51,7 +51,7 @@ def run(ctx: BuildContext) -> StepResult:
 
     def on_page(page: ItemPage) -> None:
         with lock:
-            rows.append((page.accession, digests[page.accession], {p: "" for p in page.files}, page.pictures))
+            rows.append((page.accession, digests[page.accession], dict(page.files), page.pictures))
 
     ctx.progress.start("site", len(c.items))
     ctx.progress.advance("site", len(current))

@@ -1,0 +1,158 @@
+"""The build ledger and the incremental plan: what is redone, what is trusted, what is set aside."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from heritage_ld.catalogue import read_catalogue
+from heritage_ld.ledger import LEDGER_FILE, Ledger, LedgerError
+from heritage_ld.model import Collection
+from heritage_ld.pipeline import BuildOptions, build
+
+OPTIONS = BuildOptions(source_date_epoch=1_700_000_000, tiles=False)
+
+
+@pytest.fixture()
+def catalogue(tmp_path: Path, example_dir: Path) -> Path:
+    folder = tmp_path / "catalogue"
+    shutil.copytree(example_dir, folder)
+    return folder
+
+
+def _written(report: object, step: str) -> int:
+    return int(report.results[step].data["written"])  # type: ignore[attr-defined]
+
+
+def test_a_rebuild_with_nothing_changed_writes_no_item(catalogue: Path, tmp_path: Path) -> None:
+    collection = read_catalogue(catalogue)
+    out = tmp_path / "out"
+    first = build(collection, out, only=["rdf", "iiif", "site"], options=OPTIONS)
+    assert _written(first, "rdf") == len(collection.items) and first.items == {"created": len(collection.items)}
+    again = build(collection, out, only=["rdf", "iiif", "site"], options=OPTIONS)
+    assert [_written(again, s) for s in ("rdf", "iiif", "site")] == [0, 0, 0]
+    assert again.items == {"unchanged": len(collection.items)}
+
+
+def test_a_missing_output_is_rebuilt_and_verify_catches_an_edited_one(catalogue: Path, tmp_path: Path) -> None:
+    collection = read_catalogue(catalogue)
+    out = tmp_path / "out"
+    build(collection, out, only=["rdf", "site"], options=OPTIONS)
+    ttl = out / "rdf" / "object" / "HNM.1972.003.ttl"
+    good = ttl.read_bytes()
+    ttl.unlink()
+    report = build(collection, out, only=["rdf"], options=OPTIONS)
+    assert _written(report, "rdf") == 1 and ttl.read_bytes() == good
+    ttl.write_bytes(b"# edited by hand\n")
+    page = out / "site" / "object" / "HNM.1972.004.html"
+    page_bytes = page.read_bytes()
+    page.write_bytes(b"<p>edited</p>")
+    assert _written(build(collection, out, only=["rdf", "site"], options=OPTIONS), "rdf") == 0  # trusted
+    report = build(collection, out, only=["rdf", "site"], options=OPTIONS, verify=True)
+    assert _written(report, "rdf") == 1 and _written(report, "site") == 1
+    assert ttl.read_bytes() == good and page.read_bytes() == page_bytes
+
+
+def test_touching_a_media_file_rehashes_it_but_rebuilds_nothing(catalogue: Path, tmp_path: Path) -> None:
+    collection = read_catalogue(catalogue)
+    out = tmp_path / "out"
+    build(collection, out, only=["rdf", "iiif"], options=OPTIONS)
+    media = next(p for p in sorted((catalogue / "media").rglob("*.jpg")))
+    os.utime(media, (1_800_000_000, 1_800_000_000))  # a new time, the same bytes
+    report = build(read_catalogue(catalogue), out, only=["rdf", "iiif"], options=OPTIONS)
+    assert _written(report, "iiif") == 0 and _written(report, "rdf") == 0
+    with Ledger.read_only(out) as ledger:  # type: ignore[union-attr]
+        sizes = {path: (size, mtime) for path, (size, mtime, _) in ledger.media().items()}
+    assert sizes[media.relative_to(catalogue).as_posix()][1] == 1_800_000_000 * 10**9  # the new fingerprint
+
+
+def test_changing_an_agent_rebuilds_only_the_items_that_name_it(catalogue: Path, tmp_path: Path) -> None:
+    collection = read_catalogue(catalogue)
+    out = tmp_path / "out"
+    build(collection, out, only=["rdf"], options=OPTIONS)
+    agent = next(a for i in collection.items for a in (c.agent for c in i.creators))
+    renamed = dataclasses.replace(agent, same_as=(*agent.same_as, "https://www.wikidata.org/entity/Q1"))
+    items = tuple(dataclasses.replace(i, creators=tuple(dataclasses.replace(c, agent=renamed) if c.agent == agent
+                                                        else c for c in i.creators)) for i in collection.items)
+    changed = Collection(**{f.name: getattr(collection, f.name) for f in dataclasses.fields(Collection)
+                            if f.name != "items"}, items=items)
+    naming = sum(1 for i in collection.items if any(c.agent == agent for c in i.creators))
+    report = build(changed, out, only=["rdf"], options=OPTIONS)
+    assert 0 < naming < len(collection.items)
+    assert _written(report, "rdf") == naming
+
+
+def test_force_rebuilds_everything(catalogue: Path, tmp_path: Path) -> None:
+    collection = read_catalogue(catalogue)
+    out = tmp_path / "out"
+    build(collection, out, only=["rdf"], options=OPTIONS)
+    report = build(collection, out, only=["rdf"], options=OPTIONS, force=True)
+    assert _written(report, "rdf") == len(collection.items)
+
+
+def test_a_damaged_ledger_is_set_aside_with_a_warning(catalogue: Path, tmp_path: Path) -> None:
+    collection = read_catalogue(catalogue)
+    out = tmp_path / "out"
+    build(collection, out, only=["rdf"], options=OPTIONS)
+    (out / LEDGER_FILE).write_bytes(b"this is not a database" * 100)
+    report = build(collection, out, only=["rdf"], options=OPTIONS)
+    assert report.warnings and "unusable" in report.warnings[0]
+    assert _written(report, "rdf") == len(collection.items)  # a full build
+    assert (out / f"{LEDGER_FILE}.broken").read_bytes().startswith(b"this is not a database")
+    assert build(collection, out, only=["rdf"], options=OPTIONS).warnings == []
+
+
+def test_a_ledger_of_another_schema_is_set_aside(catalogue: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    db = sqlite3.connect(out / LEDGER_FILE)
+    db.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute("INSERT INTO meta VALUES ('schema', '999')")
+    db.commit()
+    db.close()
+    report = build(read_catalogue(catalogue), out, only=["rdf"], options=OPTIONS)
+    assert report.warnings and "schema 999" in report.warnings[0]
+
+
+def test_without_a_ledger_nothing_is_recorded(catalogue: Path, tmp_path: Path) -> None:
+    collection = read_catalogue(catalogue)
+    out = tmp_path / "out"
+    build(collection, out, only=["rdf"], options=OPTIONS, ledger=False)
+    assert not (out / LEDGER_FILE).exists()
+    assert _written(build(collection, out, only=["rdf"], options=OPTIONS, ledger=False), "rdf") == len(collection.items)
+
+
+def test_prune_bags_removes_only_withdrawn_items_bags(catalogue: Path, tmp_path: Path) -> None:
+    collection = read_catalogue(catalogue)
+    out = tmp_path / "out"
+    build(collection, out, only=["rdf", "bags"], options=OPTIONS)
+    fewer = dataclasses.replace(collection, items=collection.items[1:])
+    kept = build(fewer, out, only=["rdf", "bags"], options=OPTIONS)
+    gone = collection.items[0].accession
+    assert kept.results["bags"].data["withdrawn_kept"] == (gone,) and (out / "bags" / gone).is_dir()
+    assert not (out / "rdf" / "object" / f"{gone}.ttl").exists()
+    pruned = build(fewer, out, only=["rdf", "bags"], options=dataclasses.replace(OPTIONS, prune_bags=True))
+    assert pruned.results["bags"].data["pruned"] == (gone,) and not (out / "bags" / gone).exists()
+    assert len(list((out / "bags").iterdir())) == len(fewer.items)
+    assert kept.items == {"unchanged": len(fewer.items), "withdrawn": 1}
+
+
+def test_ledger_errors_are_os_errors_with_the_path(tmp_path: Path) -> None:
+    (tmp_path / LEDGER_FILE).mkdir()  # a folder where the ledger goes: it cannot be opened or set aside
+    with pytest.raises((LedgerError, OSError)):
+        Ledger.open(tmp_path)
+
+
+def test_history_of_a_restored_item(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path) as ledger:
+        ledger.note_item("A", "d1", (), now=10)
+        assert ledger.withdraw_item("A", now=20) and not ledger.withdraw_item("A", now=25)
+        assert ledger.note_item("A", "d1", (), now=30) == "restored"
+        assert [(e.kind, e.time) for e in ledger.events("item")] == [("create", 10), ("delete", 20), ("create", 30)]
+        record = ledger.item("A")
+    assert record is not None and (record.first_built, record.changed, record.withdrawn) == (10, 30, None)
