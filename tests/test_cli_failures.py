@@ -150,7 +150,8 @@ def test_a_full_disk_is_one_line_keeps_the_previous_output_and_leaves_no_tempora
     assert runner.invoke(app, ["build", str(root), "-o", str(out), "--only", STEPS, "-q"]).exit_code == 0
     before = _content(out, case)
     case.fill(monkeypatch)
-    result = runner.invoke(app, ["build", str(root), "-o", str(out), "--only", case.step, "-q"])
+    # --force: a build that has to write (an unchanged catalogue would leave everything as it is)
+    result = runner.invoke(app, ["build", str(root), "-o", str(out), "--only", case.step, "-q", "--force"])
     _no_traceback(result)
     assert result.exit_code == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]

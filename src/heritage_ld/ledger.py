@@ -374,6 +374,14 @@ class Ledger:
         rows = self._db.execute("SELECT * FROM outputs WHERE step = ?", (step,))
         return {r[1]: _output(r) for r in rows}
 
+    def file_digests(self, step: str, ending: str) -> dict[str, str]:
+        """For each accession, the SHA-256 ``step`` recorded for its file whose path ends with ``ending``
+        (read in SQLite, without loading every record)."""
+        rows = self._db.execute(
+            "SELECT o.accession, j.value FROM outputs AS o, json_each(o.files) AS j "
+            "WHERE o.step = ? AND substr(j.key, -length(?)) = ?", (step, ending, ending))
+        return {r[0]: r[1] for r in rows}
+
     def record_output(self, step: str, accession: str, digest: str, files: Mapping[str, str], *,
                       data: Mapping[str, Any] | None = None, now: int) -> None:
         """Record that ``step`` wrote ``files`` for ``accession`` from inputs with ``digest``.

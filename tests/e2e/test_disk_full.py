@@ -73,7 +73,7 @@ def test_a_full_disk_stops_a_step_with_one_line_and_keeps_the_previous_output(
         for source in (root / "media").iterdir():
             os.utime(source)
     _fill(small_disk)
-    result = runner.invoke(app, ["build", str(root), "-o", str(out), "--only", step, "-q"])
+    result = runner.invoke(app, ["build", str(root), "-o", str(out), "--only", step, "-q", "--force"])
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == 2, result.output

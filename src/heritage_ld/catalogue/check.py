@@ -10,7 +10,7 @@ import dataclasses
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from heritage_ld.catalogue.aggregators import aggregator_problems
 from heritage_ld.catalogue.collection_toml import NAME as TOML_NAME
@@ -96,7 +96,7 @@ def _locator(table: RawTable, header: Header, row: RawRow) -> Callable[[MediaRol
 
 
 def check_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS,
-                    outputs: Iterable[str] = ()) -> CheckResult:
+                    outputs: Iterable[str] = (), trusted: Callable[[PurePosixPath], bool] | None = None) -> CheckResult:
     """Check the catalogue folder ``path`` and return every problem, with the collection when it has no error.
 
     Besides the text of the catalogue, every media file a build decodes is opened and decoded (images within
@@ -135,7 +135,7 @@ def check_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_M
                     if (item := reader.read(row)) is not None]
             items = [item for item, _ in read]
             item_lines = {item.accession: locate(MediaRole.MASTER).line or 0 for item, locate in read}
-            check_media_content(read, root, problems, max_pixels=max_pixels)
+            check_media_content(read, root, problems, max_pixels=max_pixels, trusted=trusted)
         _unique(table, header, problems)
     if head is None or any(p.is_error for p in problems):
         problems.sort(key=_order)
@@ -148,9 +148,11 @@ def check_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_M
     return CheckResult(collection, tuple(problems))
 
 
-def read_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Collection:
+def read_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS,
+                   trusted: Callable[[PurePosixPath], bool] | None = None) -> Collection:
     """Read the catalogue folder ``path`` into a :class:`~heritage_ld.model.Collection`, checked as
-    :func:`check_catalogue` checks it (``max_pixels``: the largest image accepted).
+    :func:`check_catalogue` checks it (``max_pixels``: the largest image accepted; ``trusted``: media files
+    that need not be decoded again, see :func:`~heritage_ld.catalogue.media_content.check_media_content`).
 
     Raises :class:`~heritage_ld.errors.CatalogueError` carrying every problem when there is an error;
     warnings alone do not raise.
@@ -158,7 +160,7 @@ def read_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MA
     >>> read_catalogue("examples/hanoi-1972").title["en"]   # doctest: +SKIP
     'Hanoi 1972 – Aspiration for Peace'
     """
-    result = check_catalogue(path, max_pixels=max_pixels)
+    result = check_catalogue(path, max_pixels=max_pixels, trusted=trusted)
     if result.collection is None:
         raise CatalogueError(result.problems)
     return result.collection

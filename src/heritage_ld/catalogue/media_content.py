@@ -58,6 +58,7 @@ def check_media_content(
     problems: list[Problem],
     *,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    trusted: Callable[[PurePosixPath], bool] | None = None,
 ) -> None:
     """Decode every file the build will decode and append a problem for each one that fails.
 
@@ -66,6 +67,9 @@ def check_media_content(
         root: the catalogue folder.
         problems: where problems are appended (located at the cell naming the file).
         max_pixels: refuse images with more pixels (``C051``).
+        trusted: says which files need not be decoded again (a rebuild passes the files an earlier build
+            decoded, unchanged since: same size and modification time, see
+            :func:`heritage_ld.pipeline.incremental.trusted_media`).
     """
     where: dict[PurePosixPath, list[Location]] = {}
     files: dict[PurePosixPath, MediaFile] = {}
@@ -73,9 +77,9 @@ def check_media_content(
         for media in decoded_media(item):
             files.setdefault(media.path, media)
             where.setdefault(media.path, []).append(locate(media.role))
-    if not files:
+    paths = [p for p in sorted(files) if trusted is None or not trusted(p)]
+    if not paths:
         return
-    paths = sorted(files)
 
     def probe(path: PurePosixPath) -> tuple[str, dict[str, str | int]] | None:
         return _probe(root, files[path], max_pixels)

@@ -57,7 +57,12 @@ def build_command(
     steps = [s.strip() for s in only.split(",") if s.strip()] if only else None
     if bag_mode not in ("item", "collection"):
         raise UsageError(f"--bag-mode must be 'item' or 'collection', not {bag_mode!r}")
-    collection = read_catalogue(catalogue, max_pixels=max_pixels)
+    from heritage_ld.pipeline.incremental import trusted_media
+
+    # A rebuild does not decode again the media files an earlier build of OUT decoded and that have not changed
+    # since (their fingerprints are in its ledger); `heritage-ld check` always decodes everything.
+    trusted = trusted_media(out, catalogue, max_pixels) if ledger and not force and not verify else None
+    collection = read_catalogue(catalogue, max_pixels=max_pixels, trusted=trusted)
     options = BuildOptions(base_url=base_url, tiles=tiles, bag_mode=bag_mode, replace=replace, rehash=rehash,
                            prune_bags=prune_bags, max_pixels=max_pixels)
     with progress_reporter(quiet) as progress:

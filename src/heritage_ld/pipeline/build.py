@@ -20,7 +20,7 @@ from heritage_ld.errors import StorageError, UsageError
 from heritage_ld.ledger import Ledger, LedgerError
 from heritage_ld.model import Collection, UrlScheme, iri_scheme, is_absolute_iri
 from heritage_ld.pipeline.executor import Executor, make_executor
-from heritage_ld.pipeline.incremental import Plan
+from heritage_ld.pipeline.incremental import MAX_PIXELS_KEY, Plan
 from heritage_ld.pipeline.progress import NullProgress, Progress
 
 __all__ = ["OPT_IN", "STEPS", "BuildContext", "BuildOptions", "BuildReport", "StepResult", "build", "source_date"]
@@ -219,7 +219,7 @@ def build(
                     folder = out / STEP_FOLDERS.get(name, "")
                     raise StorageError.of(exc, str(folder), doing=f"in the {name} step") from exc
         try:
-            counts = _note_items(collection, plan) if book is not None else {}
+            counts = _note_items(collection, plan, options.max_pixels) if book is not None else {}
         except OSError as exc:
             raise StorageError.of(exc, str(out), doing="recording the items in the build ledger") from exc
     finally:
@@ -231,8 +231,9 @@ def build(
                        items=counts)
 
 
-def _note_items(collection: Collection, plan: Plan) -> dict[str, int]:
-    """Record, after the steps, which items are in the catalogue (and their digests) and which left it."""
+def _note_items(collection: Collection, plan: Plan, max_pixels: int) -> dict[str, int]:
+    """Record, after the steps, which items are in the catalogue (and their digests) and which left it, and the
+    pixel limit its media files were read with (see :func:`~heritage_ld.pipeline.incremental.trusted_media`)."""
     book = plan.ledger
     assert book is not None
     counts: dict[str, int] = {}
@@ -246,4 +247,5 @@ def _note_items(collection: Collection, plan: Plan) -> dict[str, int]:
         for record in book.items():
             if record.accession not in present and book.withdraw_item(record.accession, now=plan.now):
                 counts["withdrawn"] = counts.get("withdrawn", 0) + 1
+        book.set_meta(MAX_PIXELS_KEY, str(max_pixels))
     return counts

@@ -19,14 +19,17 @@ import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from heritage_ld._version import __version__
 from heritage_ld.ledger import Ledger, OutputRecord, digest_of
 from heritage_ld.model import Collection, Item
 
-__all__ = ["Plan", "file_sha256", "media_digests"]
+__all__ = ["Plan", "file_sha256", "media_digests", "trusted_media"]
+
+#: The ledger's meta key for the pixel limit the media files it fingerprinted were checked with.
+MAX_PIXELS_KEY = "media_max_pixels"
 
 _CHUNK = 1 << 20
 
@@ -87,6 +90,29 @@ def media_digests(
     return result
 
 
+def trusted_media(out: Path, root: Path, max_pixels: int) -> Callable[[PurePosixPath], bool] | None:
+    """Which media files a rebuild into ``out`` need not decode again before it starts: those an earlier build
+    of ``out`` read and decoded (its ledger holds their fingerprint), unchanged since (same size and modification
+    time), checked then with a pixel limit no larger than ``max_pixels``. ``None`` when there is no such ledger.
+    """
+    ledger = Ledger.read_only(out)
+    if ledger is None:
+        return None
+    try:
+        limit = ledger.get_meta(MAX_PIXELS_KEY)
+        known = ledger.media() if limit is not None and int(limit) <= max_pixels else {}
+    finally:
+        ledger.close()
+    if not known:
+        return None
+
+    def trusted(path: PurePosixPath) -> bool:
+        old = known.get(str(path))
+        return old is not None and _fingerprint(root / path) == (old[0], old[1])
+
+    return trusted
+
+
 def _safe_sha256(path: Path) -> str:
     try:
         return file_sha256(path)
@@ -110,6 +136,9 @@ class Plan:
     #: Per item, the digest of its published metadata alone (the item, the collection data it uses, the base
     #: URL, its media): what dates its OAI-PMH record. Options such as tiles do not re-date records.
     metadata: dict[str, str] = field(default_factory=dict)
+    #: The digest of everything the collection-level outputs depend on: the collection-level data, the options,
+    #: and every item's digest in catalogue order (any change, addition, removal or move of an item changes it).
+    collection_digest: str = ""
     _records: dict[str, dict[str, OutputRecord]] = field(default_factory=dict)
 
     @classmethod
@@ -136,7 +165,28 @@ class Plan:
             files = [media.get(str(m.path), "") for m in item.media]
             digests[item.accession] = digest_of(shared, item, files)
             metadata[item.accession] = digest_of(described, item, files)
-        return cls(ledger, when, force, verify, digests, media, metadata)
+        whole = digest_of(shared, tuple(digests.items()))
+        return cls(ledger, when, force, verify, digests, media, metadata, whole)
+
+    def collection_current(self, step: str, out: Path, paths: Iterable[str], *extra: Any) -> bool:
+        """True when ``step``'s collection-level outputs (``paths`` under ``out``) were made from the same
+        collection digest (and ``extra``) and are all in place: the step may leave them as they are."""
+        if self.force or self.ledger is None:
+            return False
+        return self.ledger.get_meta(f"collection:{step}") == digest_of(self.collection_digest, *extra) and all(
+            os.path.lexists(out / p) for p in paths)
+
+    def record_collection(self, step: str, *extra: Any, **values: Any) -> None:
+        """Record that ``step`` wrote its collection-level outputs from this collection digest (and ``extra``),
+        with small ``values`` to show next time (counts)."""
+        if self.ledger is not None:
+            self.ledger.set_meta(f"collection:{step}", digest_of(self.collection_digest, *extra))
+            for key, value in values.items():
+                self.ledger.set_meta(f"collection:{step}:{key}", str(value))
+
+    def collection_value(self, step: str, key: str) -> str | None:
+        """A value :meth:`record_collection` recorded."""
+        return self.ledger.get_meta(f"collection:{step}:{key}") if self.ledger is not None else None
 
     def records(self, step: str) -> dict[str, OutputRecord]:
         """What the ledger holds for ``step`` (read once, and only the step running is kept: memory stays flat)."""

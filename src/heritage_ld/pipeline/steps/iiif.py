@@ -14,8 +14,10 @@ import contextlib
 import functools
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from heritage_ld.atomic import temporary_path
 from heritage_ld.decoding import DEFAULT_MAX_PIXELS
@@ -257,11 +259,13 @@ def run(ctx: BuildContext) -> StepResult:
                 plan.record_many("iiif", rows, events=events)
                 rows, events = [], []
         plan.record_many("iiif", rows, events=events)
-        for kind, url, document in (("collection", urls.iiif_collection(),
-                                build_collection(collection, urls=urls, sizes=sizes, pages=pages, tiles=tiles)),
-                               ("exhibition", urls.exhibition_manifest(),
-                                build_exhibition_manifest(collection, urls=urls, sizes=sizes, pages=pages,
-                                                          tiles=tiles))):
+        whole = (urls.path(urls.iiif_collection()), urls.path(urls.exhibition_manifest()))
+        same = plan.collection_current("iiif", ctx.out, whole)  # no item changed: both documents stay as they are
+        makers: list[tuple[str, str, Callable[..., dict[str, Any]]]] = [] if same else [
+            ("collection", urls.iiif_collection(), build_collection),
+            ("exhibition", urls.exhibition_manifest(), build_exhibition_manifest)]
+        for kind, url, make in makers:
+            document = make(collection, urls=urls, sizes=sizes, pages=pages, tiles=tiles)
             path = urls.path(url)
             write_json(document, ctx.out / path, ordered=True)
             written.append(path)
@@ -273,6 +277,8 @@ def run(ctx: BuildContext) -> StepResult:
                         ledger.add_event("create" if old_sha is None else "update", kind, path, plan.now)
                         ledger.set_meta(key, sha)
             ctx.progress.advance("iiif")
+        if not same:
+            plan.record_collection("iiif")
     finally:
         ctx.progress.finish("iiif")
     if ledger is not None:
@@ -295,7 +301,14 @@ def _write_changes(ctx: BuildContext) -> None:
     """Write the IIIF Change Discovery stream (``OUT/iiif/activity/``) from the ledger's history."""
     from heritage_ld.iiif.changes import write_change_stream
 
-    assert ctx.plan.ledger is not None
+    ledger = ctx.plan.ledger
+    assert ledger is not None
     history = [(e.seq, e.time, e.kind, e.type, e.target)
-               for e in ctx.plan.ledger.events("manifest", "collection", "exhibition")]
+               for e in ledger.events("manifest", "collection", "exhibition")]
+    # The stream changes only with the history (and the base URL): when neither did, it stays as it is.
+    mark = f"{history[-1][0] if history else 0} {ctx.urls.base_url}"
+    stream = ctx.out / "iiif" / "activity" / "all-changes.json"
+    if not ctx.plan.force and ledger.get_meta("iiif:stream") == mark and (stream.exists() or not history):
+        return
     write_change_stream(history, ctx.urls, ctx.out)
+    ledger.set_meta("iiif:stream", mark)

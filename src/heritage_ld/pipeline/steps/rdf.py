@@ -100,7 +100,8 @@ def _write_dump(ctx: BuildContext, coll: list[Triple]) -> tuple[int, set[str]]:
     positions = position_triples(ctx.collection, urls=urls)
     tmp = temporary_path(rdf_dir / "dataset.nt.gz")
     try:
-        with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+        with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
+                                                                 compresslevel=6) as gz:
             gz.write(coll_text.encode())
             for item, place in zip(ctx.collection.items, positions, strict=True):
                 iri = urls.object(item.accession)
@@ -159,18 +160,25 @@ def run(ctx: BuildContext) -> StepResult:
     for record in plan.withdrawn("rdf", (i.accession for i in c.items)):
         plan.remove_outputs("rdf", record, ctx.out)
         removed += 1
-    coll = sort_triples(collection_triples(c, profile="all", urls=urls, positions=False))
-    _write_collection(ctx, coll)
     for results in ctx.executor.map(_write_batch, batches):
         plan.record_many("rdf", ((acc, digest, files, None) for acc, digest, files in results))
         ctx.progress.advance("rdf", len(results))
-    count, shared = _write_dump(ctx, coll)
-    _write_resources(ctx, from_ntriples(sorted(shared)))
     epoch = source_date(ctx.options)
-    issued = datetime.fromtimestamp(epoch, timezone.utc).date().isoformat() if epoch is not None else None
-    desc = dataset_description(c, triples=count, urls=urls, issued=issued)
-    for fmt in RESOURCE_FORMATS:
-        _write(rdf_dir / f"dataset.{fmt.extension}", triples_document(desc, fmt, main=urls.dataset()))
+    collection_files = ("rdf/collection.ttl", "rdf/dataset.nt.gz",
+                        *(f"rdf/dataset.{fmt.extension}" for fmt in RESOURCE_FORMATS))
+    known = plan.collection_value("rdf", "triples")
+    if known is not None and plan.collection_current("rdf", ctx.out, collection_files, epoch):
+        count = int(known)  # nothing the collection-level files are made of changed: they stay as they are
+    else:
+        coll = sort_triples(collection_triples(c, profile="all", urls=urls, positions=False))
+        _write_collection(ctx, coll)
+        count, shared = _write_dump(ctx, coll)
+        _write_resources(ctx, from_ntriples(sorted(shared)))
+        issued = datetime.fromtimestamp(epoch, timezone.utc).date().isoformat() if epoch is not None else None
+        desc = dataset_description(c, triples=count, urls=urls, issued=issued)
+        for fmt in RESOURCE_FORMATS:
+            _write(rdf_dir / f"dataset.{fmt.extension}", triples_document(desc, fmt, main=urls.dataset()))
+        plan.record_collection("rdf", epoch, triples=count)
     ctx.progress.finish("rdf")
     summary = f"{len(c.items)} items x {len(FORMATS)} formats, {count} triples in rdf/dataset.nt.gz"
     summary += f" ({len(todo)} written, {len(current)} unchanged" + (f", {removed} withdrawn)" if removed else ")")

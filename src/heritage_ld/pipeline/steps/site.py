@@ -55,12 +55,20 @@ def run(ctx: BuildContext) -> StepResult:
 
     ctx.progress.start("site", len(c.items))
     ctx.progress.advance("site", len(current))
+    epoch = source_date(ctx.options)
+    whole = ("site/index.html", "site/sitemap.xml", "site/data/exhibition.json")
+    if not todo and not removed and plan.collection_current("site", out, whole, epoch, dump):
+        # No item page to write and nothing the home page, section pages, sitemap or snapshot show changed.
+        ctx.progress.finish("site")
+        return StepResult(f"nothing to write in site/ ({len(current)} item pages unchanged; open site/index.html)",
+                          ("site/index.html",), {"paths": [], "written": 0, "unchanged": len(current),
+                                                 "withdrawn": 0})
     try:
         paths = write_site(
             c,
             out,
             urls,
-            datestamp=source_date(ctx.options),
+            datestamp=epoch,
             mapper=ctx.executor.map,
             advance=lambda: ctx.progress.advance("site"),
             only=None if plan.ledger is None or plan.ledger.fresh or plan.force else set(digests),
@@ -70,6 +78,7 @@ def run(ctx: BuildContext) -> StepResult:
     finally:
         ctx.progress.finish("site")
     plan.record_many("site", rows)
+    plan.record_collection("site", epoch, dump)
     pages = sum(1 for p in paths if p.endswith(".html"))
     summary = f"{pages} pages written in site/ ({len(todo)} item pages, {len(current)} unchanged"
     summary += f", {removed} withdrawn; open site/index.html)" if removed else "; open site/index.html)"

@@ -7,9 +7,18 @@ graphs of withdrawn items.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from heritage_ld.pipeline.build import BuildContext, StepResult
 
 __all__ = ["run"]
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def run(ctx: BuildContext) -> StepResult:
@@ -18,17 +27,18 @@ def run(ctx: BuildContext) -> StepResult:
 
     plan, urls = ctx.plan, ctx.urls
     accessions = [i.accession for i in ctx.collection.items]
-    rdf = plan.records("rdf") if plan.ledger is not None else {}
-    if plan.ledger is not None:  # the rdf step of this build may have recorded new digests: read them again
-        rdf = plan.ledger.outputs("rdf")
+    rdf = plan.ledger.file_digests("rdf", ".nt") if plan.ledger is not None else {}
     mine = plan.records("store")
     full = plan.ledger is None or plan.force or not (ctx.out / STORE_DIR).is_dir() or not mine
-    wanted: dict[str, str] = {}
-    for acc in accessions:
-        record = rdf.get(acc)
-        wanted[acc] = record.files.get(urls.path(urls.rdf_file(acc, "nt")), "") if record else ""
+    wanted = {acc: rdf.get(acc, "") for acc in accessions}
     changed = [a for a in accessions if full or not wanted[a] or mine.get(a) is None or mine[a].digest != wanted[a]]
     removed = [r.accession for r in plan.withdrawn("store", accessions)]
+    graphs, quads = plan.collection_value("store", "graphs"), plan.collection_value("store", "quads")
+    if (not full and not changed and not removed and graphs is not None and quads is not None
+            and plan.collection_current("store", ctx.out, (STORE_DIR, "rdf/collection.ttl"),
+                                        _mtime(ctx.out / "rdf" / "collection.ttl"))):
+        return StepResult(f"{quads} quads in {graphs} graphs in store/ (nothing changed)", ("store",),
+                          {"graphs": int(graphs), "quads": int(quads)})
     ctx.progress.start("store", len(accessions))
     if not full:
         ctx.progress.advance("store", len(accessions) - len(changed))
@@ -47,5 +57,6 @@ def run(ctx: BuildContext) -> StepResult:
             for acc in changed:
                 if wanted[acc]:
                     plan.ledger.record_output("store", acc, wanted[acc], {}, now=plan.now)
+    plan.record_collection("store", _mtime(ctx.out / "rdf" / "collection.ttl"), **counts)
     how = "loaded in bulk" if full else f"{len(changed)} graphs replaced, {len(removed)} dropped"
     return StepResult(f"{counts['quads']} quads in {counts['graphs']} graphs in store/ ({how})", ("store",), counts)
