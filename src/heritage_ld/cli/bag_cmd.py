@@ -74,8 +74,7 @@ def in_bag(bag: Path, problems: Iterable[Problem]) -> list[Problem]:
 
 
 def _problem_dicts(problems: Iterable[Problem]) -> list[dict[str, object]]:
-    return [{"code": p.code, "severity": p.spec.severity.value, "file": p.location.file, "line": p.location.line,
-             "message": p.message} for p in problems]
+    return [p.as_dict() for p in problems]
 
 
 def _inside(target: Path, folder: Path) -> bool:
@@ -197,7 +196,8 @@ def validate(
         invalid += not result.valid
         if as_json:
             rows.append({"bag": str(bag), "valid": result.valid, "mode": result.mode, "files": result.files,
-                         "bytes": result.bytes, "problems": _problem_dicts(problems)})
+                         "bytes": result.bytes, "errors": len(result.errors), "warnings": len(result.warnings),
+                         "problems": _problem_dicts(problems)})
             continue
         print_problems(problems)
         if not result.valid:
@@ -206,7 +206,8 @@ def validate(
             console.print(f"{bag}: valid ({result.mode}; {result.files} files, {result.bytes} bytes checked, "
                           f"{len(result.warnings)} warning(s))", highlight=False)
     if as_json:
-        typer.echo(json.dumps({"bags": rows, "invalid": invalid}, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps({"bags": rows, "valid": len(targets) - invalid, "invalid": invalid}, indent=2,
+                              ensure_ascii=False))
     elif several and not quiet:
         console.print(f"{len(targets) - invalid} of {len(targets)} bags valid", highlight=False)
     if invalid:

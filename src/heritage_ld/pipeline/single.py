@@ -8,6 +8,7 @@ system exporting the record it just saved). The model is validated first (:func:
 from __future__ import annotations
 
 import os
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -86,6 +87,12 @@ def bag_item(item: Item, collection: Collection, target: Path | str, *, base_url
     names = {urls.path(urls.rdf_file(item.accession, "ttl")): "metadata/item.ttl",
              urls.path(urls.rdf_file(item.accession, "jsonld")): "metadata/item.jsonld",
              urls.path(urls.manifest(item.accession)): "metadata/manifest.json"}
+    from heritage_ld.pipeline.build import source_date
+    from heritage_ld.pipeline.steps.crate import crate_spec
+
+    epoch = source_date()
+    published = int(date.timestamp()) if date is not None else (epoch if epoch is not None else int(time.time()))
+    crate = crate_spec(collection, item, urls, published=published, formats={})  # the build's RO-Crate
     return write_bag(sources, target, algorithms=algorithms, info=bag_info(collection, item),
                      tag_files={names[path]: data for path, data in tags.items()}, replace=replace, date=date,
-                     events_base=f"{urls.bag(item.accession)}/{EVENTS_FILE}")
+                     events_base=f"{urls.bag(item.accession)}/{EVENTS_FILE}", crate=crate)

@@ -79,8 +79,9 @@ def test_changing_an_agent_rebuilds_only_the_items_that_name_it(catalogue: Path,
     renamed = dataclasses.replace(agent, same_as=(*agent.same_as, "https://www.wikidata.org/entity/Q1"))
     items = tuple(dataclasses.replace(i, creators=tuple(dataclasses.replace(c, agent=renamed) if c.agent == agent
                                                         else c for c in i.creators)) for i in collection.items)
+    agents = tuple(renamed if a == agent else a for a in collection.agents)
     changed = Collection(**{f.name: getattr(collection, f.name) for f in dataclasses.fields(Collection)
-                            if f.name != "items"}, items=items)
+                            if f.name not in ("items", "agents")}, items=items, agents=agents)
     naming = sum(1 for i in collection.items if any(c.agent == agent for c in i.creators))
     report = build(changed, out, only=["rdf"], options=OPTIONS)
     assert 0 < naming < len(collection.items)

@@ -68,7 +68,7 @@ def test_bag_item_makes_the_bag_the_build_makes(hanoi: Collection, tmp_path: Pat
     built = out / "bags" / "HNM.1972.025"
     mine = tmp_path / "mine"
     report = heritage_ld.bag_item(one.items[0], one, mine)
-    assert report.files == 2 and validate_bag(mine).valid
+    assert report.files == 3 and validate_bag(mine).valid  # the two media files and the RO-Crate
 
     def files(bag: Path) -> dict[str, bytes]:
         return {p.relative_to(bag).as_posix(): p.read_bytes() for p in sorted(bag.rglob("*")) if p.is_file()}
