@@ -191,7 +191,7 @@ def main(argv: list[str]) -> int:
     curve = [1_000, 2_000, 5_000] if quick else [1_000, 10_000, 100_000]
     if "--no-100k" in argv:
         curve = [c for c in curve if c < 100_000]
-    print("\nmemory curve (media none, all steps but bags' payload is empty; peak RSS of the build process)")
+    print(f"\nmemory curve (media none, steps {CURVE_STEPS}; peak RSS of the build process)")
     points = []
     for size in curve:
         folder = _synth(base / f"synth-{size}-none", size, "none")
