@@ -60,13 +60,26 @@ def resource_documents(triples: Iterable[Triple], urls: UrlScheme) -> Iterator[t
 
 
 def from_ntriples(lines: Iterable[str]) -> list[Triple]:
-    """Triples from N-Triples lines (those the build wrote), as :mod:`heritage_ld.rdf.terms` values."""
-    import rdflib
+    """Triples from N-Triples lines (those the build wrote), as :mod:`heritage_ld.rdf.terms` values.
 
-    graph = rdflib.Graph().parse(data="".join(lines), format="nt")
+    Parsed with pyoxigraph's streaming parser (rdflib's graph took 3 s and most of a gigabyte for the half
+    million lines of a 100,000-item collection).
+
+    >>> from_ntriples(['<https://e.org/a> <https://e.org/p> "x"@en .\n'])
+    [('https://e.org/a', 'https://e.org/p', Literal(value='x', language='en', datatype=''))]
+    """
+    from pyoxigraph import Literal as OxLiteral
+    from pyoxigraph import RdfFormat, parse
+
     out: list[Triple] = []
-    for s, p, o in graph:
-        obj: str | Literal = str(o) if not isinstance(o, rdflib.Literal) else Literal(
-            str(o), o.language or "", str(o.datatype) if o.datatype else "")
-        out.append((str(s), str(p), obj))
+    for t in parse("".join(lines).encode("utf-8"), format=RdfFormat.N_TRIPLES):
+        o = t.object
+        if isinstance(o, OxLiteral):
+            datatype = "" if o.language or o.datatype.value == _XSD_STRING else o.datatype.value
+            out.append((t.subject.value, t.predicate.value, Literal(o.value, o.language or "", datatype)))
+        else:
+            out.append((t.subject.value, t.predicate.value, o.value))
     return out
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
