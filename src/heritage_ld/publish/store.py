@@ -129,7 +129,7 @@ def load_store(
                        lambda s: _load_collection(s, urls, collection_file, description, collection_graph,
                                                   dataset_graph))
     except BaseException:  # a full disk, an interruption: the previous store stays, no temporary is left
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove_tree(tmp)
         raise
     shutil.rmtree(target, ignore_errors=True)
     tmp.rename(target)
@@ -172,6 +172,20 @@ def _chunks(files: list[tuple[str, Path]]) -> Iterator[list[tuple[str, Path]]]:
             chunk, size = [], 0
     if chunk:
         yield chunk
+
+
+def _remove_tree(path: Path) -> None:
+    """Remove a store folder that failed: once the store is closed (collected), and again if RocksDB's background
+    threads wrote a file into it while it was being removed."""
+    import gc
+    import time
+
+    for attempt in range(5):
+        gc.collect()
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            return
+        time.sleep(0.05 * (attempt + 1))
 
 
 def _drop(store: Any, graph: Any) -> None:

@@ -65,7 +65,7 @@ def from_ntriples(lines: Iterable[str]) -> list[Triple]:
     Parsed with pyoxigraph's streaming parser (rdflib's graph took 3 s and most of a gigabyte for the half
     million lines of a 100,000-item collection).
 
-    >>> from_ntriples(['<https://e.org/a> <https://e.org/p> "x"@en .\n'])
+    >>> from_ntriples(['<https://e.org/a> <https://e.org/p> "x"@en .'])
     [('https://e.org/a', 'https://e.org/p', Literal(value='x', language='en', datatype=''))]
     """
     from pyoxigraph import Literal as OxLiteral
