@@ -81,14 +81,16 @@ def dumps(document: Mapping[str, Any], *, indent: bool = True, ordered: bool = F
     return (text + "\n").encode("utf-8")
 
 
-def write_json(document: Mapping[str, Any], path: Path, *, ordered: bool = False) -> None:
+def write_json(document: Mapping[str, Any], path: Path, *, ordered: bool = False) -> bytes:
     """Write ``document`` to ``path`` (parents created) with :func:`dumps`; written only when the bytes change,
-    through a temporary file (:func:`heritage_ld.atomic.write_atomic`: a failure leaves the old file whole)."""
+    through a temporary file (:func:`heritage_ld.atomic.write_atomic`: a failure leaves the old file whole).
+    Returns the bytes that are in the file (a caller that records a digest need not read them back)."""
     data = dumps(document, ordered=ordered)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         if path.read_bytes() == data:
-            return
+            return data
     except FileNotFoundError:
         pass
     write_atomic(path, data, durable=False)
+    return data

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -274,8 +275,6 @@ class Plan:
                 continue  # a recorded path that leaves OUT (a link planted since): never followed
             try:
                 if target.is_dir() and not target.is_symlink():
-                    import shutil
-
                     shutil.rmtree(target)
                 else:
                     target.unlink()

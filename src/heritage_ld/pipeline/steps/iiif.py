@@ -123,13 +123,6 @@ def _publish(ctx: BuildContext, urls: UrlScheme, item: Item | None, media: Media
     return relative
 
 
-def _sha(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
-
-
 def _sizes_of(ctx: BuildContext, shown: list[Item], todo: set[str]) -> tuple[dict[PurePosixPath, tuple[int, int]],
                                                                          dict[PurePosixPath, tuple[tuple[int, int], ...]]]:
     """Image and PDF page sizes: read from the files for items to build, from the ledger for the others."""
@@ -242,8 +235,7 @@ def run(ctx: BuildContext) -> StepResult:
                 continue
             manifest = builder.build(item)
             path = urls.path(urls.manifest(item.accession))
-            write_json(manifest, ctx.out / path, ordered=True)
-            sha = _sha(ctx.out / path)
+            sha = hashlib.sha256(write_json(manifest, ctx.out / path, ordered=True)).hexdigest()
             old = previous.get(item.accession)
             if old is None:
                 events.append(("create", "manifest", item.accession))
@@ -267,10 +259,10 @@ def run(ctx: BuildContext) -> StepResult:
         for kind, url, make in makers:
             document = make(collection, urls=urls, sizes=sizes, pages=pages, tiles=tiles)
             path = urls.path(url)
-            write_json(document, ctx.out / path, ordered=True)
+            sha = hashlib.sha256(write_json(document, ctx.out / path, ordered=True)).hexdigest()
             written.append(path)
             if ledger is not None:
-                sha, key = _sha(ctx.out / path), f"iiif:{kind}"
+                key = f"iiif:{kind}"
                 old_sha = ledger.get_meta(key)
                 if old_sha != sha:
                     with ledger.transaction():
