@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from heritage_ld.bags.fido_match import install
 from heritage_ld.bags.pool import map_spans
 from heritage_ld.bags.validator import default_jobs
 
@@ -111,6 +112,7 @@ class _Fido:
         self.fido = Fido(quiet=True, format_files=[v.pronom_signature, v.fido_extension_signature],
                          handle_matches=self._handle)
         self.fido.containersignature_file = v.pronom_container_signature
+        install(self.fido)  # fido's own matching, its patterns compiled once (bags/fido_match.py)
 
     def _handle(self, _name: str, matches: list[tuple[Any, str]], _delta: float, kind: str = "") -> None:
         self.matches, self.kind = list(matches), kind
