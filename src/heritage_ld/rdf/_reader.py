@@ -150,10 +150,16 @@ class Reader:
         values: dict[str, str] = {}
         for n in self.objs(s, p):
             if kind in self.typed(n) and (not names or self.is_name(n)):
-                content = self.g.value(n, P190)
+                content = self.content(n)
                 if content is not None:
                     values.setdefault(self.lang(n), str(content))
         return MultilingualText.of(values)
+
+    def content(self, n: RNode) -> RNode | None:
+        """What a name, identifier or statement says: its ``content`` (P190), or the ``value`` (P90) records made
+        before Linked Art v1 give instead (the Georgia O'Keeffe Museum's, the Duchamp archives')."""
+        found = self.g.value(n, P190)
+        return found if found is not None else self.g.value(n, P90)
 
     def is_name(self, n: RNode) -> bool:
         types = {str(t) for t in self.g.objects(n, RDF_TYPE)}
@@ -168,7 +174,7 @@ class Reader:
             return text
         values: dict[str, str] = {}
         for n in self.objs(s, P1):
-            content = self.g.value(n, P190)
+            content = self.content(n)
             if content is None or not self.is_name(n) or "name:alternate" in self.typed(n):
                 continue
             values.setdefault(self.lang(n), str(content))
@@ -279,7 +285,7 @@ class Reader:
         ts = self.g.value(event, _p("P4_has_time-span"))
         if ts is None:
             return None
-        texts = [str(c) for n in self.objs(ts, P1) if (c := self.g.value(n, P190)) is not None]
+        texts = [str(c) for n in self.objs(ts, P1) if (c := self.content(n)) is not None]
         label = self.g.value(ts, LABEL)
         # a time-span may carry its date only as its label (the Philadelphia Museum of Art's records: "1927")
         for text in texts or ([str(label)] if label is not None else []):

@@ -83,7 +83,7 @@ def _identifiers(r: Reader, obj: RNode) -> tuple[str, list[tuple[str, str]]]:
     accession = ""
     others: list[tuple[str, str]] = []
     for n in r.objs(obj, P1):
-        content = r.g.value(n, P190)
+        content = r.content(n)
         if content is None or r.is_name(n):
             continue
         if "identifier:accession" in r.typed(n) and not accession:

@@ -34,9 +34,14 @@ LINKED_ART_CONTEXTS = frozenset({
     "https://linked.art/ns/v1/linked-art.json/", "linked-art.json",
 })
 
-#: Names of the Linked Art context before v1 (2018 and earlier) that museums still serve, read as their v1 terms
-#: (https://linked.art/model/object/ said "ManMadeObject" for ``E22_Man-Made_Object`` until CIDOC-CRM 6.2.6).
-_LEGACY_TERMS = {"ManMadeObject": {"@id": "crm:E22_Human-Made_Object"}}
+#: Terms of the Linked Art context before v1 (2018 and earlier) that museums still serve, read as their v1
+#: meaning: "ManMadeObject" (``E22_Man-Made_Object`` until CIDOC-CRM 6.2.6), "label" (now "_label") and the
+#: ``aat:``/``ulan:``/``tgn:`` prefixes of compact IRIs. (A name's or identifier's "value" is read by the reader.)
+_LEGACY_TERMS: dict[str, Any] = {
+    "ManMadeObject": {"@id": "crm:E22_Human-Made_Object"},
+    "label": {"@id": "rdfs:label"},
+    "aat": "http://vocab.getty.edu/aat/", "ulan": "http://vocab.getty.edu/ulan/", "tgn": "http://vocab.getty.edu/tgn/",
+}
 
 _GZIP = b"\x1f\x8b"
 

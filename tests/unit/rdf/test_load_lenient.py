@@ -83,3 +83,18 @@ def test_a_year_before_the_common_era_is_a_warning_and_no_traceback(caplog: pyte
     assert [(p.code, dict(p.params)["value"]) for p in problems] == [("R007", "about 500 B.C.")]
     assert "common era" in str(dict(problems[0].params)["reason"])
     assert not caplog.records
+
+
+def test_a_record_in_the_terms_before_linked_art_v1() -> None:
+    """As the Georgia O'Keeffe Museum's and the Duchamp archives' records say it: "value" for "content",
+    "label" for "_label", ``aat:`` compact IRIs."""
+    problems: list[Problem] = []
+    item = load({"@context": LA, "id": "https://museum.example/object/6", "type": "ManMadeObject", "label": "House",
+                 "identified_by": [
+                     {"type": "Identifier", "value": "2006.6.1",
+                      "classified_as": [{"id": "aat:300312355", "label": "accession numbers", "type": "Type"}]},
+                     {"type": "Name", "value": "Abiquiu House",
+                      "classified_as": [{"id": "aat:300404670", "label": "preferred terms", "type": "Type"}]}]},
+                problems=problems).items[0]
+    assert (item.accession, item.title.best()) == ("2006.6.1", "Abiquiu House")
+    assert problems == []
