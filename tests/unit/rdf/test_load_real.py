@@ -1,7 +1,7 @@
 """rdf.load on Linked Art that museums published (issue 13, item 3).
 
-The records in tests/data/linked-art/real/ are byte-exact copies of what the J. Paul Getty Museum and the
-National Gallery of Art served from their Linked Art APIs (see the READMEs there: source, commit, licence).
+The records in tests/data/linked-art/real/ are byte-exact copies of what the J. Paul Getty Museum, the National
+Gallery of Art and Yale's LUX served from their Linked Art APIs (see the READMEs there: source, commit, licence).
 The fractions asserted in test_what_fraction_is_read are the ones docs/rdf.md states.
 """
 
@@ -21,6 +21,7 @@ from heritage_ld.rdf import load
 REAL = Path(__file__).resolve().parents[2] / "data" / "linked-art" / "real"
 RECORDS = sorted(p for p in REAL.glob("*/*.json*"))
 GETTY = "https://data.getty.edu/museum/collection/"
+YALE = "https://lux-front-tst.collections.yale.edu/data/object/644445c1-f91f-449e-b5f6-08647ee0c38f"
 
 
 def _one(name: str, problems: list[Problem] | None = None) -> Item:
@@ -36,7 +37,7 @@ def _doc(path: Path) -> object:
 
 
 def test_the_sample_is_what_the_readme_says() -> None:
-    assert {p.parent.name for p in RECORDS} == {"getty", "nga"} and len(RECORDS) == 6
+    assert {p.parent.name for p in RECORDS} == {"getty", "nga", "yale"} and len(RECORDS) == 7
     for folder in {p.parent for p in RECORDS}:
         readme = (folder / "README.md").read_text(encoding="utf-8")
         assert "Licence" in readme and "314befdd67e4b6d0cdcfe43afaad32c3a37640dd" in readme
@@ -57,7 +58,7 @@ def test_every_record_is_read_with_warnings_only(path: Path) -> None:
 
 
 def test_what_fraction_is_read() -> None:
-    """Primary names, accession numbers, dates and creators read from the 6 records (docs/rdf.md)."""
+    """Primary names, accession numbers, dates and creators read from the 7 records (docs/rdf.md)."""
     items = [i for p in RECORDS for i in load(p).items]
     counts = {
         "primary names": sum(bool(i.title) and i.title.best() != i.accession for i in items),
@@ -65,15 +66,15 @@ def test_what_fraction_is_read() -> None:
         "dates": sum(i.date is not None for i in items),
         "creators": sum(bool(i.creators) for i in items),
     }
-    assert len(items) == 6
-    assert counts == {"primary names": 6, "accession numbers": 6, "dates": 5, "creators": 6}
+    assert len(items) == 7
+    assert counts == {"primary names": 7, "accession numbers": 6, "dates": 5, "creators": 6}
 
 
 def test_all_records_in_one_document() -> None:
     """The records as one JSON-LD array (what an aggregator harvesting them holds) read as one collection."""
     c = load([_doc(p) for p in RECORDS])
     assert sorted(i.accession for i in c.items) == [
-        "1987.58.6", "2005.69.3", "83.MR.171", "84.GB.48", "86.AE.183", "90.PA.20"]
+        "1987.58.6", "2005.69.3", "83.MR.171", "84.GB.48", "86.AE.183", "90.PA.20", YALE]
 
 
 def test_a_getty_photograph() -> None:
@@ -134,3 +135,15 @@ def test_the_national_gallery_record() -> None:
     assert [m.label.best() for m in item.materials] == ["canvas (textile material)", "oil paint (paint)"]
     assert item.credit_line.best() == "Alfred Stieglitz Collection, Bequest of Georgia O'Keeffe"
     assert item.identifiers == ("70182",) and problems == []
+
+
+def test_a_yale_specimen_from_the_lux_test_server() -> None:
+    """No accession number a reader can tell (LUX classifies every identifier with one concept of its own): the
+    record is read, keyed by its IRI (R006); its mistyped context address still reads as Linked Art (R010)."""
+    problems: list[Problem] = []
+    item = _one("yale-644445c1", problems)
+    assert item.accession == YALE and item.title.best() == "Torosaurus latus"
+    assert "YPM VP 001830" in item.identifiers
+    assert item.date is None and item.creators == ()  # a fossil: no production date, no maker
+    assert sorted(p.code for p in problems) == ["R006", "R010"]
+    assert {p.location.file for p in problems} == {YALE}
