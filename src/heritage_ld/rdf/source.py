@@ -34,13 +34,16 @@ LINKED_ART_CONTEXTS = frozenset({
     "https://linked.art/ns/v1/linked-art.json/", "linked-art.json",
 })
 
-#: Terms of the Linked Art context before v1 (2018 and earlier) that museums still serve, read as their v1
-#: meaning: "ManMadeObject" (``E22_Man-Made_Object`` until CIDOC-CRM 6.2.6), "label" (now "_label") and the
-#: ``aat:``/``ulan:``/``tgn:`` prefixes of compact IRIs. (A name's or identifier's "value" is read by the reader.)
-_LEGACY_TERMS: dict[str, Any] = {
+#: Terms museums serve that the Linked Art v1 context does not define, read with it: from the context before v1
+#: (2018 and earlier), "ManMadeObject" (``E22_Man-Made_Object`` until CIDOC-CRM 6.2.6), "label" (now "_label") and
+#: the ``aat:``/``ulan:``/``tgn:`` prefixes of compact IRIs (a name's or identifier's "value" is read by the
+#: reader); from the Getty's version of the context, "close_match" (``skos:closeMatch``), which ties its role
+#: statements to AAT roles.
+_EXTRA_TERMS: dict[str, Any] = {
     "ManMadeObject": {"@id": "crm:E22_Human-Made_Object"},
     "label": {"@id": "rdfs:label"},
     "aat": "http://vocab.getty.edu/aat/", "ulan": "http://vocab.getty.edu/ulan/", "tgn": "http://vocab.getty.edu/tgn/",
+    "close_match": {"@id": "skos:closeMatch", "@type": "@id", "@container": "@set"},
 }
 
 _GZIP = b"\x1f\x8b"
@@ -72,7 +75,7 @@ def _format_of_name(name: str) -> Format | None:
 
 
 def _linked_art() -> Any:
-    return {**vocab.read_json("linked-art-context.json")["@context"], **_LEGACY_TERMS}
+    return {**vocab.read_json("linked-art-context.json")["@context"], **_EXTRA_TERMS}
 
 
 def _contexts(context: Any, where: str, problems: list[Problem]) -> Any:

@@ -98,3 +98,28 @@ def test_a_record_in_the_terms_before_linked_art_v1() -> None:
                 problems=problems).items[0]
     assert (item.accession, item.title.best()) == ("2006.6.1", "Abiquiu House")
     assert problems == []
+
+
+def _role_record(statement_iri: str) -> dict[str, Any]:
+    production = "https://museum.example/object/1/production"
+    statement = {"id": statement_iri, "type": "LinguisticObject", "content": "Photographers",
+                 "classified_as": [{"id": "https://museum.example/thesaurus/producer-role-statement"}],
+                 "close_match": [{"id": AAT + "300025687"}]}
+    agent = {"id": "https://museum.example/person/1", "type": "Person", "_label": "A. Photographer",
+             "referred_to_by": [statement]}
+    return _record(produced_by={"id": production, "type": "Production", "carried_out_by": [agent]})
+
+
+def test_a_role_given_in_a_statement_about_the_agent() -> None:
+    """The Getty's "Artist/Maker (Producer) Role Statement": the AAT term of its close_match, else its text."""
+    item = load(_role_record("https://museum.example/object/1/production/1/role-statement")).items[0]
+    assert [(a.agent.name.best(), a.role) for a in item.creators] == [("A. Photographer", "photographer")]
+    doc = _role_record("https://museum.example/object/1/production/1/role-statement")
+    del doc["produced_by"]["carried_out_by"][0]["referred_to_by"][0]["close_match"]
+    assert load(doc).items[0].creators[0].role == "Photographers"
+
+
+def test_a_role_statement_of_another_record_is_not_read() -> None:
+    """The agent's node is shared by every record naming it: only statements minted under this production count."""
+    item = load(_role_record("https://museum.example/object/2/production/1/role-statement")).items[0]
+    assert [a.role for a in item.creators] == [None]

@@ -83,7 +83,7 @@ def test_a_getty_photograph() -> None:
     assert (item.accession, item.title.best()) == ("2005.69.3", "Construct XIV")
     assert item.date is not None and (item.date.text, item.date.display) == ("1982", "")
     (creator,) = item.creators
-    assert creator.agent.name.best() == "Barbara Kasten"
+    assert (creator.agent.name.best(), creator.role) == ("Barbara Kasten", "photographer")  # AAT 300025687
     assert creator.agent.same_as == (GETTY + "person/686e6b6a-5c86-42f0-bfb7-9119405c123a",)
     assert [(d.kind, str(d.value), d.unit) for d in item.dimensions] == [("height", "24.1", "cm"), ("width", "19", "cm")]
     assert item.credit_line.best() == "Gift of Laura and John Knaus"
@@ -98,7 +98,7 @@ def test_a_getty_drawing_dated_in_words() -> None:
     assert item.accession == "84.GB.48"
     assert item.title.best() == "Study of Triton Blowing a Conch Shell (recto); Partial Study of an Arm (verso)"
     assert item.date is not None and (item.date.text, item.date.display) == ("1600", "about 1600")
-    assert [a.agent.name.best() for a in item.creators] == ["Annibale Carracci"]
+    assert [(a.agent.name.best(), a.role) for a in item.creators] == [("Annibale Carracci", "Artists (Visual Artists)")]
 
 
 def test_a_date_before_the_common_era_is_a_warning(caplog: pytest.LogCaptureFixture) -> None:
@@ -122,6 +122,8 @@ def test_gzipped_records() -> None:
     assert manuscript.accession == "83.MR.171"
     assert manuscript.date is not None
     assert (manuscript.date.text, manuscript.date.display) == ("1450/1475", "third quarter of 15th century")
+    assert ("Richard Fitzralph", "author") in [(a.agent.name.best(), a.role) for a in manuscript.creators]
+    assert len(manuscript.creators) == 7
 
 
 def test_the_national_gallery_record() -> None:
