@@ -91,6 +91,20 @@ def _round(number: Decimal) -> Decimal:
     return q.quantize(Decimal(1)) if q == q.to_integral_value() else q.normalize()
 
 
+#: The longest key made from a name (a key names files and URLs; the model allows 100 characters, and a suffix
+#: "-2" … may follow). Sets some museums publish are named with whole sentences ("Exhibition: …, at …, from … to …").
+_KEY_LENGTH = 64
+
+
+def _slug(name: str) -> str:
+    """A key from a name: its slug, cut at a word boundary to :data:`_KEY_LENGTH` characters."""
+    slug = slugify(name)
+    if len(slug) <= _KEY_LENGTH:
+        return slug
+    cut = slug[:_KEY_LENGTH + 1].rsplit("-", 1)[0]
+    return cut if len(cut) >= _KEY_LENGTH // 2 else slug[:_KEY_LENGTH].rstrip("-")
+
+
 def _key(iri: RNode) -> str:
     return unquote(str(iri).rstrip("/").rsplit("/", 1)[-1])
 
@@ -209,7 +223,7 @@ class Reader:
             return _key(iri), same
         if (kind, str(iri)) not in self._keys:
             taken = set(self._keys.values())
-            base = slugify(name.best()) if name else slugify(_key(iri))
+            base = _slug(name.best()) if name else _slug(_key(iri))
             key, n = base, 1
             while key in taken:
                 n += 1

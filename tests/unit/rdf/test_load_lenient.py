@@ -123,3 +123,14 @@ def test_a_role_statement_of_another_record_is_not_read() -> None:
     """The agent's node is shared by every record naming it: only statements minted under this production count."""
     item = load(_role_record("https://museum.example/object/2/production/1/role-statement")).items[0]
     assert [a.role for a in item.creators] == [None]
+
+
+def test_a_set_named_with_a_sentence_gets_a_short_key() -> None:
+    name = ("Objects exhibited in A Day in the Country: Impressionism and the French Landscape, at the Los Angeles "
+            "County Museum of Art, June 28 to September 16, 1984")
+    sets = [{"id": f"https://other.example/set/{n}", "type": "Set", "_label": name} for n in (1, 2)]
+    c = load(_record(member_of=sets))
+    assert [s.key for s in c.sections] == [
+        "objects-exhibited-in-a-day-in-the-country-impressionism-and-the",
+        "objects-exhibited-in-a-day-in-the-country-impressionism-and-the-2"]
+    assert c.sections[0].title.best() == name

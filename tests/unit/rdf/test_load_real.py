@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+import heritage_ld
+from heritage_ld.formats import TURTLE
 from heritage_ld.model import Item
 from heritage_ld.problems import Problem
 from heritage_ld.rdf import load
@@ -75,6 +77,16 @@ def test_all_records_in_one_document() -> None:
     c = load([_doc(p) for p in RECORDS])
     assert sorted(i.accession for i in c.items) == [
         "1987.58.6", "2005.69.3", "83.MR.171", "84.GB.48", "86.AE.183", "90.PA.20", YALE]
+
+
+def test_the_records_are_a_model_the_emitters_take() -> None:
+    """What was read validates (the Getty's exhibition sets, named with whole sentences, become keys short
+    enough for file names) and each item is written back out in our profile."""
+    c = load([_doc(p) for p in RECORDS])
+    assert [p for p in heritage_ld.validate(c) if p.is_error] == []
+    assert all(len(s.key) <= 64 + len("-99") for s in c.sections) and len(c.sections) > 30  # (+ "-2" …)
+    for item in c.items:
+        assert item.title.best().encode() in heritage_ld.rdf.item_document(item, c, TURTLE)
 
 
 def test_a_getty_photograph() -> None:
