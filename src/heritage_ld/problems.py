@@ -171,6 +171,9 @@ _TABLE: tuple[Code, ...] = (
          "only the Linked Art context is known (a copy ships with heritage-ld); expand the document first "
          "or use the Linked Art context", "https://linked.art/api/1.0/json-ld/"),
     Code("R009", W, "{focus}: the record cannot be read ({reason}); left out, the other records are read"),
+    Code("R010", W, "{focus}: the JSON-LD context {value!r} is read as the Linked Art v1 context, not fetched",
+         "a copy or another version of the Linked Art context; terms that version alone defines are not read",
+         "https://linked.art/api/1.0/json-ld/"),
     # -- iiif ----------------------------------------------------------------------------------------
     Code("I001", E, "{value!r} is a IIIF Presentation {version} document; only Presentation 3 is read",
          "upgrade it (for example with the IIIF upgrader) or use a Presentation 3 manifest",

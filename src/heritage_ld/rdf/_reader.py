@@ -48,6 +48,8 @@ _ALIASES = {
     _AAT + "300444174": "statement:provenance",  # "provenance statement" (Linked Art's current choice)
     _AAT + "300435452": "statement:description",  # "physical description"
     _AAT + "300404012": "name:primary",  # "unique names" (older Linked Art records)
+    _AAT + "300435418": "statement:credit",  # "credit line" (the Getty Museum's records)
+    _AAT + "300080091": "statement:description",  # "description (activity)" (the Getty Museum's records)
 }
 #: Units other publishers measure in, converted to the model's (cm, g): AAT term -> (unit, factor).
 _UNITS = {
@@ -77,11 +79,30 @@ def _term_key(iri: object) -> str | None:
     return aat_key(normal) or _ALIASES.get(normal)
 
 
+def _plain(number: Decimal) -> Decimal:
+    """A measurement as its publisher gave it, without trailing zeros (``"24.1000000000"`` is ``24.1``)."""
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+
+
 def _round(number: Decimal) -> Decimal:
     """A converted measurement to 0.01, without trailing zeros (``9.9 in`` is ``25.15 cm``, ``1.2 kg`` is
     ``1200 g``)."""
     q = number.quantize(Decimal("0.01"))
     return q.quantize(Decimal(1)) if q == q.to_integral_value() else q.normalize()
+
+
+#: The longest key made from a name (a key names files and URLs; the model allows 100 characters, and a suffix
+#: "-2" … may follow). Sets some museums publish are named with whole sentences ("Exhibition: …, at …, from … to …").
+_KEY_LENGTH = 64
+
+
+def _slug(name: str) -> str:
+    """A key from a name: its slug, cut at a word boundary to :data:`_KEY_LENGTH` characters."""
+    slug = slugify(name)
+    if len(slug) <= _KEY_LENGTH:
+        return slug
+    cut = slug[:_KEY_LENGTH + 1].rsplit("-", 1)[0]
+    return cut if len(cut) >= _KEY_LENGTH // 2 else slug[:_KEY_LENGTH].rstrip("-")
 
 
 def _key(iri: RNode) -> str:
@@ -137,29 +158,37 @@ class Reader:
             return tail if tail.isalpha() and len(tail) <= 3 else ""
         return ""
 
-    def texts(self, s: RNode, p: URIRef, kind: str) -> MultilingualText:
+    def texts(self, s: RNode, p: URIRef, kind: str, *, names: bool = False) -> MultilingualText:
+        """The contents of the ``p`` nodes classified ``kind``, by language (only names when ``names``: some
+        publishers also classify the accession number "preferred term", AAT 300404670)."""
         values: dict[str, str] = {}
         for n in self.objs(s, p):
-            if kind in self.typed(n):
-                content = self.g.value(n, P190)
+            if kind in self.typed(n) and (not names or self.is_name(n)):
+                content = self.content(n)
                 if content is not None:
                     values.setdefault(self.lang(n), str(content))
         return MultilingualText.of(values)
 
+    def content(self, n: RNode) -> RNode | None:
+        """What a name, identifier or statement says: its ``content`` (P190), or the ``value`` (P90) records made
+        before Linked Art v1 give instead (the Georgia O'Keeffe Museum's, the Duchamp archives')."""
+        found = self.g.value(n, P190)
+        return found if found is not None else self.g.value(n, P90)
+
     def is_name(self, n: RNode) -> bool:
         types = {str(t) for t in self.g.objects(n, RDF_TYPE)}
         return not any(t.endswith("E42_Identifier") for t in types) and (
-            any("Appellation" in t or t.endswith("E41_Appellation") for t in types) or not types)
+            any("Appellation" in t or t.endswith("E35_Title") for t in types) or not types)
 
     def names(self, s: RNode, kind: str = "name:primary") -> MultilingualText:
         """Names by language: the primary names first, else any name (Linked Art names need no classification),
         else the node's ``_label`` (with no language)."""
-        text = self.texts(s, P1, kind)
+        text = self.texts(s, P1, kind, names=True)
         if text:
             return text
         values: dict[str, str] = {}
         for n in self.objs(s, P1):
-            content = self.g.value(n, P190)
+            content = self.content(n)
             if content is None or not self.is_name(n) or "name:alternate" in self.typed(n):
                 continue
             values.setdefault(self.lang(n), str(content))
@@ -194,7 +223,7 @@ class Reader:
             return _key(iri), same
         if (kind, str(iri)) not in self._keys:
             taken = set(self._keys.values())
-            base = slugify(name.best()) if name else slugify(_key(iri))
+            base = _slug(name.best()) if name else _slug(_key(iri))
             key, n = base, 1
             while key in taken:
                 n += 1
@@ -270,9 +299,10 @@ class Reader:
         ts = self.g.value(event, _p("P4_has_time-span"))
         if ts is None:
             return None
-        texts = [str(c) for n in self.objs(ts, P1) if (c := self.g.value(n, P190)) is not None]
+        texts = [str(c) for n in self.objs(ts, P1) if (c := self.content(n)) is not None]
         label = self.g.value(ts, LABEL)
-        for text in texts:
+        # a time-span may carry its date only as its label (the Philadelphia Museum of Art's records: "1927")
+        for text in texts or ([str(label)] if label is not None else []):
             try:
                 return parse_edtf(text)
             except EDTFError:
@@ -282,8 +312,11 @@ class Reader:
         edtf = edtf_from_bounds(str(begin) if begin is not None else None, str(end) if end is not None else None)
         display = texts[0] if texts else (str(label) if label is not None else "")
         if edtf is None:
+            bce = any(str(b).lstrip().startswith("-") for b in (begin, end) if b is not None)
             self.warn("R007", focus, what="date", value=display or f"{begin}/{end}",
-                      reason="its name is not EDTF and its time-span has no begin or end that can be read")
+                      reason="a year before the common era, which the model's dates (EDTF years 0-9999) do not "
+                             f"hold: {begin}/{end}" if bce else
+                             "its name is not EDTF and its time-span has no begin or end that can be read")
             return None
         parsed = parse_edtf(edtf)
         return EDTFDate(parsed.text, parsed.start, parsed.end, parsed.interval, parsed.open_start, parsed.open_end,
@@ -311,7 +344,7 @@ class Reader:
                 self.warn("R007", obj, what=f"the {kind}", value=str(value), reason="not a number")
                 continue
             if kind not in out:
-                out[kind] = Dimension(kind, number if converted[1] == 1 else _round(number), converted[0])
+                out[kind] = Dimension(kind, _plain(number) if converted[1] == 1 else _round(number), converted[0])
         order = ("height", "width", "depth", "diameter", "weight")
         return sorted(out.values(), key=lambda d: order.index(d.kind) if d.kind in order else 99)
 

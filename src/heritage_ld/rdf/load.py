@@ -66,6 +66,8 @@ from heritage_ld.rdf.concepts import aat
 from heritage_ld.rdf.source import Source, read_graph
 from heritage_ld.rdf.terms import LA
 
+SKOS_CLOSE = URIRef("http://www.w3.org/2004/02/skos/core#closeMatch")
+
 __all__ = ["load", "read_graph"]
 
 
@@ -83,7 +85,7 @@ def _identifiers(r: Reader, obj: RNode) -> tuple[str, list[tuple[str, str]]]:
     accession = ""
     others: list[tuple[str, str]] = []
     for n in r.objs(obj, P1):
-        content = r.g.value(n, P190)
+        content = r.content(n)
         if content is None or r.is_name(n):
             continue
         if "identifier:accession" in r.typed(n) and not accession:
@@ -120,6 +122,26 @@ def _media(r: Reader, obj: RNode) -> list[MediaFile]:
     return media
 
 
+def _role_statement(r: Reader, prod: RNode, agent: RNode) -> str | None:
+    """The role the record gives an agent in a statement about the agent (the Getty Museum's "Artist/Maker
+    (Producer) Role Statement", ``close_match`` an AAT role): our role key when the AAT term is in our table, else
+    the statement's text. Only statements minted under this production's IRI count: an agent's node is shared by
+    every record that names it."""
+    if not isinstance(prod, URIRef):
+        return None
+    for st in r.objs(agent, P67I):
+        if not str(st).startswith(f"{prod}/"):
+            continue
+        for term in r.objs(st, SKOS_CLOSE):
+            key = _term_key(term)
+            if key and key.startswith("role:"):
+                return key.split(":", 1)[1]
+        content = r.content(st)
+        if content is not None and any(str(t).endswith("role-statement") for t in r.objs(st, P2)):
+            return str(content)
+    return None
+
+
 def _production(r: Reader, prod: RNode | None) -> tuple[list[Attribution], list[Attribution], list[Concept],
                                                            Place | None]:
     """Creators, contributors, techniques and the place made, from a production and its parts; a publisher
@@ -131,12 +153,12 @@ def _production(r: Reader, prod: RNode | None) -> tuple[list[Attribution], list[
         return creators, contributors, [], None
     pm = g.value(prod, _p("P7_took_place_at"))
     techniques = [r.concept(t) for t in r.objs(prod, _p("P32_used_general_technique"))]
-    creators += [Attribution(r.agent(a), None) for a in r.objs(prod, _p("P14_carried_out_by"))]
+    creators += [Attribution(r.agent(a), _role_statement(r, prod, a)) for a in r.objs(prod, _p("P14_carried_out_by"))]
     parts = list(g.objects(prod, _p("P9_consists_of")))
     for part in _by_suffix(parts) if all(isinstance(p, URIRef) for p in parts) else r.objs(prod, _p("P9_consists_of")):
         techniques += [r.concept(t) for t in r.objs(part, _p("P32_used_general_technique"))]
         for agent in r.objs(part, _p("P14_carried_out_by")):
-            role_name: str | None = None
+            role_name: str | None = _role_statement(r, prod, agent)
             contribution = False
             for t in r.objs(part, P2):
                 k = _term_key(t)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,18 @@ LINKED_ART_CONTEXTS = frozenset({
     "https://linked.art/ns/v1/linked-art.json", "http://linked.art/ns/v1/linked-art.json",
     "https://linked.art/ns/v1/linked-art.json/", "linked-art.json",
 })
+
+#: Terms museums serve that the Linked Art v1 context does not define, read with it: from the context before v1
+#: (2018 and earlier), "ManMadeObject" (``E22_Man-Made_Object`` until CIDOC-CRM 6.2.6), "label" (now "_label") and
+#: the ``aat:``/``ulan:``/``tgn:`` prefixes of compact IRIs (a name's or identifier's "value" is read by the
+#: reader); from the Getty's version of the context, "close_match" (``skos:closeMatch``), which ties its role
+#: statements to AAT roles.
+_EXTRA_TERMS: dict[str, Any] = {
+    "ManMadeObject": {"@id": "crm:E22_Human-Made_Object"},
+    "label": {"@id": "rdfs:label"},
+    "aat": "http://vocab.getty.edu/aat/", "ulan": "http://vocab.getty.edu/ulan/", "tgn": "http://vocab.getty.edu/tgn/",
+    "close_match": {"@id": "skos:closeMatch", "@type": "@id", "@container": "@set"},
+}
 
 _GZIP = b"\x1f\x8b"
 
@@ -59,11 +74,23 @@ def _format_of_name(name: str) -> Format | None:
         return None
 
 
+def _linked_art() -> Any:
+    return {**vocab.read_json("linked-art-context.json")["@context"], **_EXTRA_TERMS}
+
+
 def _contexts(context: Any, where: str, problems: list[Problem]) -> Any:
-    """``context`` with the Linked Art context replaced by the shipped copy and unknown remote ones dropped."""
+    """``context`` with the Linked Art context replaced by the shipped copy and unknown remote ones dropped.
+
+    A copy of the Linked Art context served elsewhere (the Getty serves ``https://static.getty.edu/contexts/
+    linked.art/ns/v1.1.0/linked-art.json``; any address ending in ``/linked-art.json``) is read as the Linked Art
+    v1 context, with a warning (R010): its version may differ from the copy heritage-ld ships.
+    """
     if isinstance(context, str):
         if context in LINKED_ART_CONTEXTS:
-            return vocab.read_json("linked-art-context.json")["@context"]
+            return _linked_art()
+        if context.rstrip("/").endswith("/linked-art.json"):
+            problems.append(report("R010", Location(where), focus=where, value=context))
+            return _linked_art()
         problems.append(report("R008", Location(where), focus=where, value=context))
         return {}
     if isinstance(context, list):
@@ -78,6 +105,25 @@ def _local_contexts(doc: Any, where: str, problems: list[Problem]) -> Any:
     if isinstance(doc, list):
         return [_local_contexts(v, where, problems) for v in doc]
     return doc
+
+
+class _NoLiteralTracebacks(logging.Filter):
+    """Drops rdflib's log record (with a traceback) for a typed literal Python cannot hold, such as the
+    ``xsd:dateTime`` of a year before the common era (``-0500-01-01T00:00:00``): the literal is kept as it is,
+    and the reader reports the date it cannot read as a coded warning (R007)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
+
+@contextmanager
+def _quiet_literals() -> Iterator[None]:
+    log, quiet = logging.getLogger("rdflib.term"), _NoLiteralTracebacks()
+    log.addFilter(quiet)
+    try:
+        yield
+    finally:
+        log.removeFilter(quiet)
 
 
 def _parse_jsonld(doc: Any, name: str, problems: list[Problem]) -> rdflib.Graph:
@@ -128,17 +174,18 @@ def read_graph(source: Source, *, format: str | Format | None = None,
         except (OSError, EOFError) as exc:
             raise CatalogueError([report("R002", Location(name), value=name, format="gzip", reason=str(exc))]) from None
     fmt = fmt or sniff(data)
-    try:
-        if fmt is JSON_LD:
-            return _parse_jsonld(doc if doc is not None else json.loads(data), name, found)
-        g = rdflib.Graph()
-        if fmt is N_QUADS:  # every named graph merged into one
-            ds = rdflib.Dataset()
-            ds.parse(data=data, format="nquads")
-            for s, p, o, _g in ds.quads((None, None, None, None)):
-                g.add((s, p, o))
-        else:
-            g.parse(data=data, format=fmt.rdflib_name)
-    except Exception as exc:  # rdflib and json raise many parser-specific classes
-        raise CatalogueError([report("R002", Location(name), value=name, format=fmt.name, reason=str(exc))]) from None
+    with _quiet_literals():
+        try:
+            if fmt is JSON_LD:
+                return _parse_jsonld(doc if doc is not None else json.loads(data), name, found)
+            g = rdflib.Graph()
+            if fmt is N_QUADS:  # every named graph merged into one
+                ds = rdflib.Dataset()
+                ds.parse(data=data, format="nquads")
+                for s, p, o, _g in ds.quads((None, None, None, None)):
+                    g.add((s, p, o))
+            else:
+                g.parse(data=data, format=fmt.rdflib_name)
+        except Exception as exc:  # rdflib and json raise many parser-specific classes
+            raise CatalogueError([report("R002", Location(name), value=name, format=fmt.name, reason=str(exc))]) from None
     return g

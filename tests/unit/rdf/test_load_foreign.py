@@ -1,7 +1,7 @@
 """rdf.load on Linked Art written by someone else (issue 13, item 3).
 
-The records in tests/data/linked-art/ are hand-written in the shape museums publish (see its README: nothing
-could be downloaded here); each case the issue found is a test.
+The records in tests/data/linked-art/ are hand-written in the shape museums publish (see its README); each case
+the issue found is a test. Records museums published are read in test_load_real.py.
 """
 
 from __future__ import annotations
