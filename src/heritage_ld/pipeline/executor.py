@@ -8,6 +8,8 @@ stays deterministic whatever the parallelism.
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor as _FuturesExecutor
@@ -85,12 +87,19 @@ class ThreadExecutor(_PoolExecutor):
         super().__init__(ThreadPoolExecutor(max_workers=n, thread_name_prefix="heritage-ld"), n)
 
 
+def _process_context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
 class ProcessExecutor(_PoolExecutor):
     name = "processes"
 
     def __init__(self, jobs: int | None = None) -> None:
         n = jobs or default_jobs()
-        super().__init__(ProcessPoolExecutor(max_workers=n), n)
+        # forkserver, not fork: the build holds threads (SQLite, progress) whose locks a forked child would
+        # inherit held, and hang on (measured: `--executor processes` hung in the bags step with fork).
+        super().__init__(ProcessPoolExecutor(max_workers=n, mp_context=_process_context()), n)
 
 
 class DaskExecutor:
