@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import redirect_stderr
 from dataclasses import dataclass
 from functools import cache
@@ -183,20 +183,30 @@ def _batch(paths: Sequence[Path]) -> list[Identification]:
     return [identify_one(p) for p in paths]
 
 
-def identify_files(files: Mapping[str, Path | str], *, jobs: int | None = None) -> dict[str, Identification]:
+def identify_files(files: Mapping[str, Path | str], *, jobs: int | None = None,
+                   mapper: Callable[[Callable[[Sequence[Path]], list[Identification]], Iterable[Sequence[Path]]],
+                                    Iterable[list[Identification]]] | None = None) -> dict[str, Identification]:
     """Identify each file of ``files`` (key -> path; key them by content digest so that a content is identified
-    once), in parallel. Returns key -> :class:`Identification`, in key order."""
+    once), in parallel. Returns key -> :class:`Identification`, in key order.
+
+    ``mapper`` (an executor's ``map``, such as the build's worker processes) runs batches of files where the
+    caller says; without it, worker processes are started here when there are enough files and forking is safe.
+    """
     keys = sorted(files)
     paths = [Path(files[k]) for k in keys]
     jobs = jobs or default_jobs()
+    step = max(1, min(64, len(paths) // (jobs * 4)))
+    runs = [(i, min(i + step, len(paths))) for i in range(0, len(paths), step)]
+    results: list[Identification] = []
+    if mapper is not None:
+        for done in mapper(_batch, [paths[a:b] for a, b in runs]):
+            results.extend(done)
+        return dict(zip(keys, results, strict=True))
     processes = (len(paths) >= _PROCESSES_FROM and jobs > 1 and sys.platform.startswith("linux")
                  and threading.active_count() == 1)
     if not processes:
         # Threads would not help: fido holds the GIL, and two threads measured 2x slower than one.
         return dict(zip(keys, _batch(paths), strict=True))
-    results: list[Identification] = []
-    step = max(1, min(64, len(paths) // (jobs * 4)))
-    runs = [(i, min(i + step, len(paths))) for i in range(0, len(paths), step)]
     for done in map_spans(_batch, paths, runs, jobs, processes=True, name="identify"):
         results.extend(done)
     return dict(zip(keys, results, strict=True))

@@ -19,7 +19,7 @@ from heritage_ld.decoding import DEFAULT_MAX_PIXELS
 from heritage_ld.errors import StorageError, UsageError
 from heritage_ld.ledger import Ledger, LedgerError
 from heritage_ld.model import Collection, UrlScheme, iri_scheme, is_absolute_iri
-from heritage_ld.pipeline.executor import Executor, make_executor
+from heritage_ld.pipeline.executor import Executor, ProcessExecutor, make_executor
 from heritage_ld.pipeline.incremental import MAX_PIXELS_KEY, Plan
 from heritage_ld.pipeline.progress import NullProgress, Progress
 
@@ -74,6 +74,11 @@ class StepResult:
     seconds: float = 0.0  # set by the build: how long the step took
 
 
+#: Items from which :meth:`BuildContext.cpu` sends pure-Python work to worker processes (below that, starting
+#: the processes, about a second, costs more than it saves).
+CPU_POOL_FROM = 200
+
+
 @dataclass(slots=True)
 class BuildContext:
     """Everything a step may use. ``results`` holds the results of the steps already run."""
@@ -86,6 +91,22 @@ class BuildContext:
     options: BuildOptions
     plan: Plan = field(default_factory=lambda: Plan(None, 0))
     results: dict[str, StepResult] = field(default_factory=dict)
+    cpu_pool: Executor | None = None  # worker processes for pure-Python work, started by the first cpu() that needs it
+
+    def cpu(self, items: int) -> Executor:
+        """Where the pure-Python work of ``items`` items (RDF documents, pages, format identification) run.
+
+        Such work holds the GIL, so threads run it on one core: when the build runs on ``threads`` with more than
+        one CPU and there is enough work to pay for starting them (about a second), it goes to worker processes
+        (started once per build, with ``forkserver``); otherwise to the build's executor (``serial``,
+        ``processes``, ``dask`` or the caller's own run everything where they are told to). Tasks must be
+        module-level functions of picklable values.
+        """
+        if self.executor.name != "threads" or self.executor.jobs < 2 or items < CPU_POOL_FROM:
+            return self.executor
+        if self.cpu_pool is None:
+            self.cpu_pool = ProcessExecutor(self.executor.jobs)
+        return self.cpu_pool
 
 
 @dataclass(slots=True)
@@ -184,6 +205,7 @@ def build(
     urls = UrlScheme(options.base_url or collection.base_url)
     warnings: list[str] = []
     book: Ledger | None = None
+    ctx_made: BuildContext | None = None
     started = time.perf_counter()
     try:
         if ledger:
@@ -208,6 +230,7 @@ def build(
             options=options,
             plan=plan,
         )
+        ctx_made = ctx
         for name in STEPS:  # registry order, whatever order the caller named them in
             if name in wanted:
                 step = _load(name)
@@ -223,6 +246,8 @@ def build(
         except OSError as exc:
             raise StorageError.of(exc, str(out), doing="recording the items in the build ledger") from exc
     finally:
+        if ctx_made is not None and ctx_made.cpu_pool is not None:
+            ctx_made.cpu_pool.close()
         if own:
             ex.close()
         if book is not None:

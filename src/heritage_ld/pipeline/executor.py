@@ -11,6 +11,8 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.context
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor as _FuturesExecutor
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -87,6 +89,19 @@ class ThreadExecutor(_PoolExecutor):
         super().__init__(ThreadPoolExecutor(max_workers=n, thread_name_prefix="heritage-ld"), n)
 
 
+def _die_with_parent() -> None:
+    """Worker initializer: on Linux, the worker is killed when its parent ends, so a build killed with SIGKILL
+    leaves no worker finishing a batch into OUT behind the next build's back (PR_SET_PDEATHSIG)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+        return
+
+
 def _process_context() -> multiprocessing.context.BaseContext:
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
@@ -99,7 +114,8 @@ class ProcessExecutor(_PoolExecutor):
         n = jobs or default_jobs()
         # forkserver, not fork: the build holds threads (SQLite, progress) whose locks a forked child would
         # inherit held, and hang on (measured: `--executor processes` hung in the bags step with fork).
-        super().__init__(ProcessPoolExecutor(max_workers=n, mp_context=_process_context()), n)
+        super().__init__(ProcessPoolExecutor(max_workers=n, mp_context=_process_context(),
+                                             initializer=_die_with_parent), n)
 
 
 class DaskExecutor:

@@ -15,6 +15,8 @@ when every file is written: a failure (a full disk) leaves the previous site as 
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -139,25 +141,31 @@ class ItemPage:
     pictures: dict[str, Any]
 
 
+@functools.cache
+def _environment() -> Any:
+    """The compiled template set (one per process: templates are compiled once, then rendered many times)."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("heritage_ld.publish", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+
+
 class _SiteWriter:
     """Reads what the other steps wrote in ``out``; writes the site's files under ``dest`` (paths as under OUT)."""
 
     def __init__(self, collection: Collection, out: Path, urls: UrlScheme, dest: Path) -> None:
-        from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
         self.collection = collection
         self.out = out
         self.dest = dest
         #: SHA-256 of each page written, by its path under OUT (taken by the item pages' callback).
         self.digests: dict[str, str] = {}
         self.urls = urls
-        self.env = Environment(
-            loader=PackageLoader("heritage_ld.publish", "templates"),
-            autoescape=select_autoescape(default=True, default_for_string=True),
-            undefined=StrictUndefined,
-            trim_blocks=False,
-            keep_trailing_newline=True,
-        )
+        self.env = _environment()
         langs = list(collection.languages) or sorted({lg for lg in collection.title.languages if lg}) or ["en"]
         self.languages = langs
         self.default_lang = langs[0]
@@ -286,6 +294,32 @@ class _SiteWriter:
             "next": {"href": relative(page, self.item_page(nxt)), "title": _ml(nxt.title)} if nxt else None,
         }
         return self.render("item.html", page, item=values)
+
+
+#: Item pages per task: tasks are module-level functions of picklable values (a collection without its items),
+#: so the build can run them in worker processes, where rendering is not held to one core by the GIL.
+_PAGE_BATCH = 32
+
+
+@dataclass(frozen=True, slots=True)
+class _PageBatch:
+    collection: Collection  # without its items: what a page needs of the collection
+    out: Path
+    urls: UrlScheme
+    dest: Path
+    items: tuple[tuple[Item, Item | None, Item | None], ...]  # (item, previous, next in its section)
+
+
+def _page_batch(batch: _PageBatch) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """Find the pictures of each item of a batch and write its page; return (accession, page, its SHA-256, the
+    pictures as JSON) per item."""
+    writer = _SiteWriter(batch.collection, batch.out, batch.urls, batch.dest)
+    done = []
+    for item, prev, nxt in batch.items:
+        pics = writer.pictures(item)
+        page = writer.item_page_html(item, pics, (prev, nxt), item_entry(item, batch.collection, batch.urls))
+        done.append((item.accession, page, writer.digests.pop(page, ""), pics.as_json()))
+    return done
 
 
 def _Markup(text: str) -> Any:
@@ -431,37 +465,35 @@ def _write_site(
     written = [SNAPSHOT_PATH]
     _copy_static(dest)
     wanted = [i for i in collection.items if only is None or i.accession in only]
-    pictures = dict(zip([i.accession for i in wanted], run(writer.pictures, wanted), strict=True))
+
+    # Each item's neighbours in catalogue order within its section (the previous/next links of its page).
+    order: dict[str | None, list[Item]] = {}
+    for item in collection.items:
+        order.setdefault(item.section, []).append(item)
+    around: dict[str, tuple[Item | None, Item | None]] = {}
+    for group in order.values():
+        for at, item in enumerate(group):
+            around[item.accession] = (group[at - 1] if at > 0 else None, group[at + 1] if at + 1 < len(group) else None)
+
+    slim = dataclasses.replace(collection, items=())
+    batches = [_PageBatch(slim, out, urls, dest, tuple((i, *around[i.accession]) for i in wanted[n:n + _PAGE_BATCH]))
+               for n in range(0, len(wanted), _PAGE_BATCH)]
+    pictures: dict[str, _Pictures] = {}
+    item_pages = []
+    for results in run(_page_batch, batches):
+        for accession, page, digest, pics in results:
+            pictures[accession] = _Pictures.from_json(pics)
+            item_pages.append(page)
+            if on_page is not None:
+                thumb = pics.get("thumb")
+                extra = {thumb: ""} if thumb and thumb.startswith("site/") else {}
+                on_page(ItemPage(accession, {page: digest, **extra}, pics))
+            if advance is not None:
+                advance()
     for item in collection.items:
         if item.accession not in pictures:
             cached = (known or {}).get(item.accession)
             pictures[item.accession] = _Pictures.from_json(cached) if cached is not None else writer.pictures(item)
-
-    # Item pages, each with its neighbours in catalogue order within its section.
-    order: dict[str | None, list[Item]] = {}
-    place: dict[str, int] = {}  # accession -> its index in its section (no list.index: that is quadratic)
-    for item in collection.items:
-        group = order.setdefault(item.section, [])
-        place[item.accession] = len(group)
-        group.append(item)
-
-    def neighbours(item: Item) -> tuple[Item | None, Item | None]:
-        group = order[item.section]
-        at = place[item.accession]
-        return (group[at - 1] if at > 0 else None, group[at + 1] if at + 1 < len(group) else None)
-
-    def item_job(item: Item) -> str:
-        pics = pictures[item.accession]
-        page = writer.item_page_html(item, pics, neighbours(item), item_entry(item, collection, urls))
-        if on_page is not None:
-            thumb = [pics.thumb] if pics.thumb and pics.thumb.startswith("site/") else []
-            on_page(ItemPage(item.accession, {page: writer.digests.pop(page, ""), **{t: "" for t in thumb}},
-                             pics.as_json()))
-        if advance is not None:
-            advance()
-        return page
-
-    item_pages = list(run(item_job, wanted))
     section_pages = []
     sections_ctx = []
     for s in collection.sections:

@@ -161,9 +161,10 @@ def _crate(job: BagJob) -> bytes | None:
     return crate_bytes(files, formats, job.crate, job.target.name, job.date or datetime.now(tz=timezone.utc))
 
 
-def _identify(collection: Collection, items: list[Item], media: dict[str, str], jobs: int
-              ) -> dict[str, Identification]:
-    """The format of each distinct media content of ``items`` (by SHA-256), each identified once."""
+def _identify(ctx: BuildContext, items: list[Item], media: dict[str, str]) -> dict[str, Identification]:
+    """The format of each distinct media content of ``items`` (by SHA-256), each identified once (fido is pure
+    Python: in the build's worker processes when there are many)."""
+    collection = ctx.collection
     root = collection.root or Path(".")
     files: dict[str, Path] = {}
     for item in items:
@@ -171,7 +172,9 @@ def _identify(collection: Collection, items: list[Item], media: dict[str, str], 
             sha = media.get(str(m.path), "")
             if sha and sha not in files:
                 files[sha] = Path(os.path.realpath(m.resolve(root)))
-    return identify_files(files, jobs=jobs)
+    where = ctx.cpu(len(files))
+    # threads would run fido one file at a time under the GIL, slower than one thread alone (measured)
+    return identify_files(files, jobs=ctx.executor.jobs, mapper=None if where.name == "threads" else where.map)
 
 
 def run(ctx: BuildContext) -> StepResult:
@@ -210,7 +213,7 @@ def run(ctx: BuildContext) -> StepResult:
             return tuple(prints)
 
         todo, current = plan.split("bags", c.items, ctx.out, sources)
-        formats = _identify(c, [item for item, _ in todo], plan.media, ctx.executor.jobs)
+        formats = _identify(ctx, [item for item, _ in todo], plan.media)
         unknown = sum(not f.known for f in formats.values())
         for item, digest in todo:
             target = ctx.out / ctx.urls.path(ctx.urls.bag(item.accession))

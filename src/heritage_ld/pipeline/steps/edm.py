@@ -76,7 +76,7 @@ def run(ctx: BuildContext) -> StepResult:
                for i in range(0, len(todo), _BATCH)]
     ctx.progress.start("edm", len(writable))
     ctx.progress.advance("edm", len(current))
-    for results in ctx.executor.map(_write_batch, batches):
+    for results in ctx.cpu(len(todo)).map(_write_batch, batches):
         plan.record_many("edm", ((acc, digest, files, None) for acc, digest, files in results))
         ctx.progress.advance("edm", len(results))
     ctx.progress.finish("edm")

@@ -160,7 +160,7 @@ def run(ctx: BuildContext) -> StepResult:
     for record in plan.withdrawn("rdf", (i.accession for i in c.items)):
         plan.remove_outputs("rdf", record, ctx.out)
         removed += 1
-    for results in ctx.executor.map(_write_batch, batches):
+    for results in ctx.cpu(len(todo)).map(_write_batch, batches):
         plan.record_many("rdf", ((acc, digest, files, None) for acc, digest, files in results))
         ctx.progress.advance("rdf", len(results))
     epoch = source_date(ctx.options)

@@ -69,7 +69,7 @@ def run(ctx: BuildContext) -> StepResult:
             out,
             urls,
             datestamp=epoch,
-            mapper=ctx.executor.map,
+            mapper=ctx.cpu(len(todo)).map,
             advance=lambda: ctx.progress.advance("site"),
             only=None if plan.ledger is None or plan.ledger.fresh or plan.force else set(digests),
             known=known,

@@ -1,0 +1,62 @@
+"""Pure-Python work of a threads build runs in worker processes when there is enough of it, with the same bytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from heritage_ld import read_catalogue
+from heritage_ld.pipeline import build
+from heritage_ld.pipeline.build import CPU_POOL_FROM, BuildContext, BuildOptions
+from heritage_ld.pipeline.executor import make_executor
+from heritage_ld.model import UrlScheme
+from heritage_ld.pipeline.progress import NullProgress
+from heritage_ld.synth import write_synthetic_catalogue
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    skip = ("store/", "ledger.sqlite3")
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not p.relative_to(root).as_posix().startswith(skip)}
+
+
+def _context(executor: str, jobs: int) -> BuildContext:
+    c = read_catalogue(Path(__file__).resolve().parents[3] / "examples" / "hanoi-1972")
+    return BuildContext(c, Path("."), UrlScheme(c.base_url), make_executor(executor, jobs), NullProgress(),
+                        BuildOptions())
+
+
+@pytest.mark.parametrize(("executor", "jobs", "items", "pooled"), [
+    ("threads", 2, CPU_POOL_FROM, True),
+    ("threads", 2, CPU_POOL_FROM - 1, False),  # too little work to pay for starting processes
+    ("threads", 1, 10_000, False),  # one CPU: nothing to gain
+    ("serial", 1, 10_000, False),  # the caller's choice is kept
+])
+def test_where_pure_python_work_runs(executor: str, jobs: int, items: int, pooled: bool) -> None:
+    ctx = _context(executor, jobs)
+    try:
+        where = ctx.cpu(items)
+        assert (where.name == "processes") is pooled
+        assert (where is ctx.executor) is not pooled
+        if pooled:
+            assert ctx.cpu(items) is where  # one pool per build
+            assert list(where.map(abs, [-1, -2])) == [1, 2]
+    finally:
+        if ctx.cpu_pool is not None:
+            ctx.cpu_pool.close()
+        ctx.executor.close()
+
+
+@pytest.mark.slow
+def test_worker_processes_write_the_same_bytes(tmp_path: Path) -> None:
+    write_synthetic_catalogue(tmp_path / "cat", items=CPU_POOL_FROM + 10, media="none")
+    collection = read_catalogue(tmp_path / "cat")
+    opts = BuildOptions(source_date_epoch=1_700_000_000)
+    steps = ("rdf", "site")
+    build(collection, tmp_path / "pooled", only=steps, options=opts, executor="threads", jobs=2)
+    build(collection, tmp_path / "serial", only=steps, options=opts, executor="serial")
+    pooled, serial = _tree(tmp_path / "pooled"), _tree(tmp_path / "serial")
+    assert len(pooled) > 5 * CPU_POOL_FROM
+    assert pooled.keys() == serial.keys()
+    assert [p for p in pooled if pooled[p] != serial[p]] == []
