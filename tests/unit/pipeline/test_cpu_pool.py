@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from heritage_ld import read_catalogue
+from heritage_ld.model import UrlScheme
 from heritage_ld.pipeline import build
 from heritage_ld.pipeline.build import CPU_POOL_FROM, BuildContext, BuildOptions
 from heritage_ld.pipeline.executor import make_executor
-from heritage_ld.model import UrlScheme
 from heritage_ld.pipeline.progress import NullProgress
 from heritage_ld.synth import write_synthetic_catalogue
 
