@@ -27,9 +27,12 @@ import hashlib
 import io
 import json
 import os
+import re
+import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -45,23 +48,72 @@ PEER_COMMIT = "bd8e3fb"
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _run(argv: list[str], *, env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Run a command; return (wall seconds, peak RSS in MB of that process)."""
+def _tree_rss_mb(group: int) -> int:
+    """RSS in MB of every process of a process group (the build and the worker processes it started)."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group:  # field 5 of stat: the process group
+                total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")  # field 24: resident pages
+        except (OSError, IndexError, ValueError):
+            continue
+    return total // (1 << 20)
+
+
+def _run(argv: list[str], *, env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """Run a command in a process group of its own; return (wall seconds, peak RSS in MB of the whole group, that
+    is the build and its worker processes, sampled every 0.1 s; stdout)."""
     started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.wait(0.1):
+            peak = max(peak, _tree_rss_mb(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if os.path.isdir("/proc"):
+        sampler.start()
+    out, err = proc.communicate()
     seconds = time.perf_counter() - started
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(argv)} failed:\n{err[-2000:]}")
-    return seconds, usage.ru_maxrss // 1024
+    stop.set()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{err.decode(errors='replace')[-2000:]}")
+    # Without /proc (not Linux): the largest child so far, the best the OS tells.
+    return seconds, peak or usage.ru_maxrss // 1024, out.decode(errors="replace")
+
+
+#: ``  rdf: ... [5.0 s]``: a step's line in the build's output, with its time.
+_STEP_LINE = re.compile(r"^\s*([a-z]+): .*\[([0-9.]+) s\]\s*$")
+
+
+def _steps(stdout: str) -> dict[str, float]:
+    return {m[1]: float(m[2]) for m in map(_STEP_LINE.match, stdout.splitlines()) if m}
 
 
 def _build(catalogue: Path, out: Path, *extra: str, src: Path | None = None) -> tuple[float, int]:
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
     if src is not None:
         env["PYTHONPATH"] = str(src)
-    return _run([sys.executable, "-m", "heritage_ld", "build", str(catalogue), "-o", str(out), "-q", *extra], env=env)
+    seconds, rss, stdout = _run([sys.executable, "-m", "heritage_ld", "build", str(catalogue), "-o", str(out),
+                                 *extra], env=env)
+    steps = _steps(stdout)
+    if steps:
+        print(f"    {out.name} {' '.join(extra)}: {seconds:.1f} s, {rss} MB; "
+              + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items()), flush=True)
+    STEP_TIMES.append({"out": out.name, "flags": list(extra), "seconds": seconds, "peak_mb": rss, "steps": steps})
+    return seconds, rss
+
+
+#: Every build of the run with its steps' times (into build.json).
+STEP_TIMES: list[dict[str, Any]] = []
 
 
 def _synth(folder: Path, items: int, media: str, size: str = "64KB") -> Path:
@@ -201,6 +253,7 @@ def main(argv: list[str]) -> int:
         points.append({"items": size, "seconds": seconds, "peak_mb": rss})
         print(f"{size:>8,} items {seconds:8.1f} s {rss:6d} MB peak")
     results["curve"] = points
+    results["builds"] = STEP_TIMES
     if len(points) >= 2:
         print(f"peak at {points[-1]['items']:,} / at {points[-2]['items']:,}: "
               f"{points[-1]['peak_mb'] / points[-2]['peak_mb']:.2f}x")

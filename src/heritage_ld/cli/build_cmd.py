@@ -29,7 +29,10 @@ def build_command(
     only: str = typer.Option(None, "--only", help=f"Comma-separated steps to run: {','.join(STEPS)} (default: all "
                              "but ocfl)."),
     jobs: int = JOBS_OPTION,
-    executor: str = typer.Option("threads", "--executor", help=f"How to run in parallel: {', '.join(EXECUTORS)}."),
+    executor: str = typer.Option(
+        "auto", "--executor",
+        help=f"How to run in parallel: {', '.join(EXECUTORS)} (auto: threads, and worker processes for "
+        "pure-Python work when there are 200 items or more to write)."),
     tiles: bool = typer.Option(True, "--tiles/--no-tiles", help="Write static IIIF level-0 image tiles."),
     bag_mode: str = typer.Option("item", "--bag-mode", help="item: one bag per item; collection: one bag for all."),
     replace: bool = typer.Option(False, "--replace", help="Replace existing bags in OUT instead of refusing."),

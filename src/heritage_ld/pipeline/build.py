@@ -96,13 +96,13 @@ class BuildContext:
     def cpu(self, items: int) -> Executor:
         """Where the pure-Python work of ``items`` items (RDF documents, pages, format identification) run.
 
-        Such work holds the GIL, so threads run it on one core: when the build runs on ``threads`` with more than
-        one CPU and there is enough work to pay for starting them (about a second), it goes to worker processes
-        (started once per build, with ``forkserver``); otherwise to the build's executor (``serial``,
-        ``processes``, ``dask`` or the caller's own run everything where they are told to). Tasks must be
-        module-level functions of picklable values.
+        Such work holds the GIL, so threads run it on one core: when the build runs on the ``auto`` executor (the
+        command line's default) with more than one CPU and there is enough work to pay for starting them (about
+        a second), it goes to worker processes (started once per build, with ``forkserver``); otherwise to the
+        build's executor (``threads``, ``serial``, ``processes``, ``dask`` or the caller's own run everything
+        where they are told to). Tasks must be module-level functions of picklable values.
         """
-        if self.executor.name != "threads" or self.executor.jobs < 2 or items < CPU_POOL_FROM:
+        if self.executor.name != "auto" or self.executor.jobs < 2 or items < CPU_POOL_FROM:
             return self.executor
         if self.cpu_pool is None:
             self.cpu_pool = ProcessExecutor(self.executor.jobs)

@@ -1,7 +1,8 @@
 """Pluggable executors: how the pipeline runs independent work (per item, per file) in parallel.
 
 ``serial`` runs in the calling thread (debugging, tiny inputs); ``threads`` suits I/O and hashing (hashlib,
-Pillow and lxml release the GIL); ``processes`` suits pure-Python CPU work; ``dask`` hands work to a Dask
+Pillow and lxml release the GIL); ``auto`` (the command line's default) is ``threads`` plus worker processes for
+the build's pure-Python work on large builds; ``processes`` suits pure-Python CPU work; ``dask`` hands work to a Dask
 cluster (optional extra ``heritage-ld[dask]``). Every executor returns results in input order, so output
 stays deterministic whatever the parallelism.
 """
@@ -20,7 +21,7 @@ from typing import Protocol, TypeVar
 
 from heritage_ld.errors import UsageError
 
-__all__ = ["EXECUTORS", "Executor", "default_jobs", "make_executor"]
+__all__ = ["EXECUTORS", "AutoExecutor", "Executor", "ProcessExecutor", "default_jobs", "make_executor"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -102,9 +103,31 @@ def _die_with_parent() -> None:
         return
 
 
+#: Imported once by the fork server, so that each worker starts with them loaded (forked, not imported again).
+#: ``__main__`` is left out on purpose: a caller's script without an ``if __name__ == "__main__":`` guard would
+#: otherwise run again in the server.
+_PRELOAD = ["heritage_ld.pipeline.steps.rdf", "heritage_ld.pipeline.steps.edm", "heritage_ld.publish.site",
+            "heritage_ld.bags.identify"]
+
+
 def _process_context() -> multiprocessing.context.BaseContext:
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return context
+
+
+class AutoExecutor(ThreadExecutor):
+    """Threads, and worker processes for the build's pure-Python work when there is enough of it (the CLI's
+    default; see :meth:`heritage_ld.pipeline.build.BuildContext.cpu`).
+
+    Worker processes start with ``forkserver``, which imports the caller's main module again in each worker: a
+    script that runs a build must keep its top-level code under ``if __name__ == "__main__":`` (the ``threads``
+    executor, the API's default, has no such rule).
+    """
+
+    name = "auto"
 
 
 class ProcessExecutor(_PoolExecutor):
@@ -147,6 +170,7 @@ class DaskExecutor:
 EXECUTORS: dict[str, Callable[..., Executor]] = {
     "serial": SerialExecutor,
     "threads": ThreadExecutor,
+    "auto": AutoExecutor,
     "processes": ProcessExecutor,
     "dask": DaskExecutor,
 }

@@ -28,10 +28,11 @@ def _context(executor: str, jobs: int) -> BuildContext:
 
 
 @pytest.mark.parametrize(("executor", "jobs", "items", "pooled"), [
-    ("threads", 2, CPU_POOL_FROM, True),
-    ("threads", 2, CPU_POOL_FROM - 1, False),  # too little work to pay for starting processes
-    ("threads", 1, 10_000, False),  # one CPU: nothing to gain
-    ("serial", 1, 10_000, False),  # the caller's choice is kept
+    ("auto", 2, CPU_POOL_FROM, True),
+    ("auto", 2, CPU_POOL_FROM - 1, False),  # too little work to pay for starting processes
+    ("auto", 1, 10_000, False),  # one CPU: nothing to gain
+    ("threads", 2, 10_000, False),  # the caller's choice is kept (the API's default)
+    ("serial", 1, 10_000, False),
 ])
 def test_where_pure_python_work_runs(executor: str, jobs: int, items: int, pooled: bool) -> None:
     ctx = _context(executor, jobs)
@@ -54,7 +55,7 @@ def test_worker_processes_write_the_same_bytes(tmp_path: Path) -> None:
     collection = read_catalogue(tmp_path / "cat")
     opts = BuildOptions(source_date_epoch=1_700_000_000)
     steps = ("rdf", "site")
-    build(collection, tmp_path / "pooled", only=steps, options=opts, executor="threads", jobs=2)
+    build(collection, tmp_path / "pooled", only=steps, options=opts, executor="auto", jobs=2)
     build(collection, tmp_path / "serial", only=steps, options=opts, executor="serial")
     pooled, serial = _tree(tmp_path / "pooled"), _tree(tmp_path / "serial")
     assert len(pooled) > 5 * CPU_POOL_FROM

@@ -174,7 +174,7 @@ def _identify(ctx: BuildContext, items: list[Item], media: dict[str, str]) -> di
                 files[sha] = Path(os.path.realpath(m.resolve(root)))
     where = ctx.cpu(len(files))
     # threads would run fido one file at a time under the GIL, slower than one thread alone (measured)
-    return identify_files(files, jobs=ctx.executor.jobs, mapper=None if where.name == "threads" else where.map)
+    return identify_files(files, jobs=ctx.executor.jobs, mapper=None if where.name in ("threads", "auto") else where.map)
 
 
 def run(ctx: BuildContext) -> StepResult:
