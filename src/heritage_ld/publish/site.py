@@ -55,6 +55,9 @@ Mapper = Callable[[Callable[[T], R], Iterable[T]], Iterator[R]]
 LABELS: Mapping[str, list[list[str]]] = {
     key: [[lang, text] for lang, text in words.items()] for key, words in labels("site").items()}
 
+#: Cards of each section on the home page (the section page shows them all).
+HOME_CARDS = 12
+
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "fr": "Français", "de": "Deutsch", "zh": "中文"}
 
 
@@ -503,8 +506,11 @@ def _write_site(
                "plain_title": s.title.best((writer.default_lang, "en", "vi"))}
         cards = [writer.card(page, i, pictures[i.accession]) for i in members]
         section_pages.append(writer.render("section.html", page, section={**ctx, "items": cards}))
-        home_cards = [writer.card(writer.home, i, pictures[i.accession]) for i in members]
-        sections_ctx.append({**ctx, "href": relative(writer.home, page), "items": home_cards})
+        # The home page shows the first cards of each section and links to the section page for all of them: a
+        # home page of every card is slow to load and to make for a large collection (100,000 items).
+        home_cards = [writer.card(writer.home, i, pictures[i.accession]) for i in members[:HOME_CARDS]]
+        sections_ctx.append({**ctx, "href": relative(writer.home, page), "items": home_cards,
+                             "count": len(members), "more": len(members) > HOME_CARDS})
     section_keys = {s.key for s in collection.sections}
     unsectioned = [writer.card(writer.home, i, pictures[i.accession])
                    for i in collection.items if i.section not in section_keys]

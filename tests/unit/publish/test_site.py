@@ -144,3 +144,25 @@ def test_people_read_dates_roles_and_places_not_raw_data(collection: Collection,
     creator = with_role(item.creators[0])
     if item.creators[0].role:
         assert creator["vi"] in text
+
+
+def test_home_shows_the_first_cards_of_a_large_section_and_links_to_all(tmp_path: Path, urls: UrlScheme) -> None:
+    import dataclasses
+
+    from heritage_ld.publish.site import HOME_CARDS
+
+    base = make_collection(tmp_path / "cat")
+    first = base.items[0]
+    many = tuple(dataclasses.replace(first, accession=f"BIG.{n:03d}", section="peace") for n in range(HOME_CARDS + 5))
+    c = dataclasses.replace(base, items=many)
+    write_site(c, tmp_path / "out", urls)
+    home = page(tmp_path / "out", "site/index.html")
+    cards = home.xpath("//section[@id='section-peace']//li[@class='card']")
+    assert len(cards) == HOME_CARDS
+    more = home.xpath("//section[@id='section-peace']//p[@class='more']/a")
+    assert len(more) == 1 and more[0].get("href") == "section/peace.html"
+    assert f"({HOME_CARDS + 5:,})" in more[0].text_content()
+    section = page(tmp_path / "out", "site/section/peace.html")
+    assert len(section.xpath("//li[@class='card']")) == HOME_CARDS + 5  # the section page has them all
+    small = page(tmp_path / "out", "site/index.html").xpath("//section[@id='section-silence']//p[@class='more']")
+    assert small == []  # a section that fits on the home page has no link to "all"
