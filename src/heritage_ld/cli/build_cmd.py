@@ -29,7 +29,11 @@ def build_command(
     only: str = typer.Option(None, "--only", help=f"Comma-separated steps to run: {','.join(STEPS)} (default: all "
                              "but ocfl)."),
     jobs: int = JOBS_OPTION,
-    executor: str = typer.Option("threads", "--executor", help=f"How to run in parallel: {', '.join(EXECUTORS)}."),
+    executor: str = typer.Option("threads", "--executor", help=f"How to run in parallel: {', '.join(EXECUTORS)} "
+                                 "(dask: a LocalCluster of --jobs worker processes, or the cluster of --scheduler)."),
+    scheduler: str = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                  help="With --executor dask: the address of a running Dask scheduler, as in "
+                                       "tcp://HOST:PORT (default: DASK_SCHEDULER_ADDRESS, else a LocalCluster)."),
     tiles: bool = typer.Option(True, "--tiles/--no-tiles", help="Write static IIIF level-0 image tiles."),
     bag_mode: str = typer.Option("item", "--bag-mode", help="item: one bag per item; collection: one bag for all."),
     replace: bool = typer.Option(False, "--replace", help="Replace existing bags in OUT instead of refusing."),
@@ -50,6 +54,8 @@ def build_command(
     OCFL storage of the bags is opt-in: name it, as in --only rdf,iiif,bags,ocfl.
 
     Example: heritage-ld build examples/hanoi-1972 -o build/hanoi-1972 --jobs 4
+
+    On a Dask cluster: heritage-ld build CATALOGUE -o OUT --executor dask --scheduler tcp://HOST:8786
     """
     from heritage_ld.catalogue import read_catalogue
     from heritage_ld.pipeline import BuildOptions, build
@@ -67,7 +73,7 @@ def build_command(
                            prune_bags=prune_bags, max_pixels=max_pixels)
     with progress_reporter(quiet) as progress:
         report = build(collection, out, only=steps, options=options, executor=executor, jobs=jobs, progress=progress,
-                       force=force, verify=verify, ledger=ledger)
+                       force=force, verify=verify, ledger=ledger, scheduler=scheduler)
     for warning in report.warnings:
         console.print(f"warning: {warning}", highlight=False, style="yellow", soft_wrap=True, markup=False)
     if not quiet:

@@ -15,6 +15,8 @@ when every file is written: a failure (a full disk) leaves the previous site as 
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -143,24 +145,24 @@ class _SiteWriter:
     """Reads what the other steps wrote in ``out``; writes the site's files under ``dest`` (paths as under OUT)."""
 
     def __init__(self, collection: Collection, out: Path, urls: UrlScheme, dest: Path) -> None:
-        from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
         self.collection = collection
         self.out = out
         self.dest = dest
-        #: SHA-256 of each page written, by its path under OUT (taken by the item pages' callback).
+        #: SHA-256 of each page written, by its path under OUT.
         self.digests: dict[str, str] = {}
         self.urls = urls
-        self.env = Environment(
-            loader=PackageLoader("heritage_ld.publish", "templates"),
-            autoescape=select_autoescape(default=True, default_for_string=True),
-            undefined=StrictUndefined,
-            trim_blocks=False,
-            keep_trailing_newline=True,
-        )
         langs = list(collection.languages) or sorted({lg for lg in collection.title.languages if lg}) or ["en"]
         self.languages = langs
         self.default_lang = langs[0]
+
+    @property
+    def env(self) -> Any:
+        """The templates (one environment per process: a writer is sent to other processes without it)."""
+        return _environment()
+
+    def slim(self) -> _SiteWriter:
+        """A writer of item pages to send to a worker: the collection without its items, no digests."""
+        return _SiteWriter(dataclasses.replace(self.collection, items=()), self.out, self.urls, self.dest)
 
     # -- paths ------------------------------------------------------------------------------------
     def item_page(self, item: Item) -> str:
@@ -286,6 +288,51 @@ class _SiteWriter:
             "next": {"href": relative(page, self.item_page(nxt)), "title": _ml(nxt.title)} if nxt else None,
         }
         return self.render("item.html", page, item=values)
+
+
+@functools.cache
+def _environment() -> Any:
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("heritage_ld.publish", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+
+
+#: Items per task of the site's per-item work (module-level functions over picklable batches: every executor,
+#: threads, processes or a Dask cluster, runs them and sends back what the client records).
+_BATCH = 32
+
+
+@dataclass(frozen=True, slots=True)
+class _PictureBatch:
+    writer: _SiteWriter
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _PageBatch:
+    writer: _SiteWriter
+    #: (item, its pictures, the previous and the next item of its section)
+    pages: tuple[tuple[Item, _Pictures, Item | None, Item | None], ...]
+
+
+def _pictures_batch(batch: _PictureBatch) -> list[_Pictures]:
+    return [batch.writer.pictures(item) for item in batch.items]
+
+
+def _pages_batch(batch: _PageBatch) -> list[tuple[str, str]]:
+    """Write a batch of item pages; return (page, its SHA-256) for each."""
+    writer = batch.writer
+    results = []
+    for item, pics, prev, nxt in batch.pages:
+        page = writer.item_page_html(item, pics, (prev, nxt), item_entry(item, writer.collection, writer.urls))
+        results.append((page, writer.digests.pop(page, "")))
+    return results
 
 
 def _Markup(text: str) -> Any:
@@ -431,7 +478,10 @@ def _write_site(
     written = [SNAPSHOT_PATH]
     _copy_static(dest)
     wanted = [i for i in collection.items if only is None or i.accession in only]
-    pictures = dict(zip([i.accession for i in wanted], run(writer.pictures, wanted), strict=True))
+    slim = writer.slim()
+    found = (p for chunk in run(_pictures_batch, [_PictureBatch(slim, tuple(wanted[i : i + _BATCH]))
+                                                  for i in range(0, len(wanted), _BATCH)]) for p in chunk)
+    pictures = dict(zip([i.accession for i in wanted], found, strict=True))
     for item in collection.items:
         if item.accession not in pictures:
             cached = (known or {}).get(item.accession)
@@ -450,18 +500,18 @@ def _write_site(
         at = place[item.accession]
         return (group[at - 1] if at > 0 else None, group[at + 1] if at + 1 < len(group) else None)
 
-    def item_job(item: Item) -> str:
+    batches = [_PageBatch(slim, tuple((item, pictures[item.accession], *neighbours(item))
+                                      for item in wanted[i : i + _BATCH])) for i in range(0, len(wanted), _BATCH)]
+    item_pages = []
+    done = (result for chunk in run(_pages_batch, batches) for result in chunk)
+    for item, (page, digest) in zip(wanted, done, strict=True):  # reported here, as the workers' results come
+        item_pages.append(page)
         pics = pictures[item.accession]
-        page = writer.item_page_html(item, pics, neighbours(item), item_entry(item, collection, urls))
         if on_page is not None:
             thumb = [pics.thumb] if pics.thumb and pics.thumb.startswith("site/") else []
-            on_page(ItemPage(item.accession, {page: writer.digests.pop(page, ""), **{t: "" for t in thumb}},
-                             pics.as_json()))
+            on_page(ItemPage(item.accession, {page: digest, **{t: "" for t in thumb}}, pics.as_json()))
         if advance is not None:
             advance()
-        return page
-
-    item_pages = list(run(item_job, wanted))
     section_pages = []
     sections_ctx = []
     for s in collection.sections:
