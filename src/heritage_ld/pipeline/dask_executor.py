@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import importlib
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator, Sized
 from concurrent.futures import CancelledError
 from pathlib import Path
@@ -38,14 +39,14 @@ RETRIES = 2
 #: Chunks in flight per worker: one running, the next ones already on the worker (no idle gap between tasks).
 WINDOW_PER_WORKER = 3
 
-#: Seconds to wait for a scheduler to answer, and for it to have a worker.
-TIMEOUT = 30
 
 
 def scheduler_address(address: str | None = None) -> str | None:
     """The scheduler to use: ``address``, else Dask's ``scheduler-address`` setting (``DASK_SCHEDULER_ADDRESS``)."""
     if address:
         return address
+    if os.environ.get("DASK_SCHEDULER_ADDRESS"):  # (Dask reads its environment once, when imported)
+        return os.environ["DASK_SCHEDULER_ADDRESS"]
     import dask
 
     found = dask.config.get("scheduler-address", None)
@@ -56,6 +57,9 @@ class DaskExecutor:
     """Runs work on a Dask cluster: the scheduler at ``address`` (or ``DASK_SCHEDULER_ADDRESS``), else a
     ``LocalCluster`` of ``jobs`` worker processes started here. Needs ``heritage-ld[dask]``.
 
+    ``timeout`` (seconds) bounds the wait for the scheduler to answer and to have a worker (default: Dask's
+    ``distributed.comm.timeouts.connect``, e.g. ``DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=5s``).
+
     Raises:
         UsageError: ``dask[distributed]`` is not installed.
         ExecutionError: no scheduler answers at the address (``X001``), or it has no worker (``X002``).
@@ -64,13 +68,15 @@ class DaskExecutor:
     name = "dask"
 
     def __init__(self, jobs: int | None = None, address: str | None = None, *, retries: int = RETRIES,
-                 timeout: float = TIMEOUT) -> None:
+                 timeout: float | None = None) -> None:
         try:  # (typed as Any: distributed's own functions are untyped)
             distributed: Any = importlib.import_module("distributed")
         except ImportError as exc:  # pragma: no cover - depends on the extra
             raise UsageError("the dask executor needs the optional extra: pip install 'heritage-ld[dask]'") from exc
         self.retries = retries
         self.address = scheduler_address(address)
+        if timeout is None:  # Dask's own setting (distributed.comm.timeouts.connect, 30 s unless configured)
+            timeout = _connect_timeout()
         self._cluster: Any = None
         self._client: Any
         if self.address:
@@ -86,8 +92,12 @@ class DaskExecutor:
                 raise ExecutionError([report("X002", Location(self.address), address=self.address,
                                              seconds=f"{timeout:g}")]) from None
         else:
-            self._cluster = distributed.LocalCluster(n_workers=jobs or default_jobs(), threads_per_worker=1, processes=True,
-                                         dashboard_address=None, silence_logs=logging.ERROR)
+            # On 127.0.0.1 only, no dashboard, its HTTP endpoint on a free port (not 8787: another cluster may
+            # hold it).
+            self._cluster = distributed.LocalCluster(
+                n_workers=jobs or default_jobs(), threads_per_worker=1, processes=True, host="127.0.0.1",
+                dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                silence_logs=logging.ERROR)
             self._client = distributed.Client(self._cluster, set_as_default=False)
             self.address = str(self._cluster.scheduler_address)
         self.jobs = max(1, sum(self._client.nthreads().values()))
@@ -113,6 +123,13 @@ class DaskExecutor:
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+def _connect_timeout() -> float:
+    import dask
+    from dask.utils import parse_timedelta
+
+    return float(parse_timedelta(dask.config.get("distributed.comm.timeouts.connect", "30s")) or 30)
 
 
 def describe(chunk: list[Any]) -> str:
