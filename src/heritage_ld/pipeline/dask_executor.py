@@ -94,10 +94,14 @@ class DaskExecutor:
         else:
             # On 127.0.0.1 only, no dashboard, its HTTP endpoint on a free port (not 8787: another cluster may
             # hold it).
-            self._cluster = distributed.LocalCluster(
-                n_workers=jobs or default_jobs(), threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                silence_logs=logging.ERROR)
+            try:
+                self._cluster = distributed.LocalCluster(
+                    n_workers=jobs or default_jobs(), threads_per_worker=1, processes=True, host="127.0.0.1",
+                    dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                    silence_logs=logging.ERROR)
+            except RuntimeError as exc:  # worker processes are spawned: they import the caller's __main__ again
+                raise UsageError(f"could not start a Dask LocalCluster ({exc}); a Python script that builds with "
+                                 "the dask executor must do it under: if __name__ == '__main__':") from None
             self._client = distributed.Client(self._cluster, set_as_default=False)
             self.address = str(self._cluster.scheduler_address)
         self.jobs = max(1, sum(self._client.nthreads().values()))

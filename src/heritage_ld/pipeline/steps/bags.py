@@ -23,11 +23,12 @@ from heritage_ld.bags import (
     write_bag,
 )
 from heritage_ld.bags.describe import CrateSpec, crate_bytes
-from heritage_ld.bags.identify import Identification, identify_files
+from heritage_ld.bags.identify import Identification, identify_files, identify_one
 from heritage_ld.bags.safe_write import RefusedPath, check_folders
 from heritage_ld.errors import UsageError
 from heritage_ld.model import Collection, Item, UrlScheme, iri_segment
 from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
+from heritage_ld.pipeline.executor import Executor
 from heritage_ld.pipeline.steps.crate import crate_spec
 from heritage_ld.problems import Location, report
 
@@ -161,9 +162,13 @@ def _crate(job: BagJob) -> bytes | None:
     return crate_bytes(files, formats, job.crate, job.target.name, job.date or datetime.now(tz=timezone.utc))
 
 
-def _identify(collection: Collection, items: list[Item], media: dict[str, str], jobs: int
+def _identify(collection: Collection, items: list[Item], media: dict[str, str], executor: Executor
               ) -> dict[str, Identification]:
-    """The format of each distinct media content of ``items`` (by SHA-256), each identified once."""
+    """The format of each distinct media content of ``items`` (by SHA-256), each identified once.
+
+    With threads (or none), in a pool of processes of this machine (fido holds the GIL); with processes or on a
+    Dask cluster, by the executor's workers (the client has its own threads, and the workers are idle meanwhile).
+    """
     root = collection.root or Path(".")
     files: dict[str, Path] = {}
     for item in items:
@@ -171,7 +176,10 @@ def _identify(collection: Collection, items: list[Item], media: dict[str, str], 
             sha = media.get(str(m.path), "")
             if sha and sha not in files:
                 files[sha] = Path(os.path.realpath(m.resolve(root)))
-    return identify_files(files, jobs=jobs)
+    if executor.name in ("serial", "threads"):
+        return identify_files(files, jobs=executor.jobs)
+    keys = sorted(files)
+    return dict(zip(keys, executor.map(identify_one, [files[k] for k in keys]), strict=True))
 
 
 def run(ctx: BuildContext) -> StepResult:
@@ -210,7 +218,7 @@ def run(ctx: BuildContext) -> StepResult:
             return tuple(prints)
 
         todo, current = plan.split("bags", c.items, ctx.out, sources)
-        formats = _identify(c, [item for item, _ in todo], plan.media, ctx.executor.jobs)
+        formats = _identify(c, [item for item, _ in todo], plan.media, ctx.executor)
         unknown = sum(not f.known for f in formats.values())
         for item, digest in todo:
             target = ctx.out / ctx.urls.path(ctx.urls.bag(item.accession))
