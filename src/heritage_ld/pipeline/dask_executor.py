@@ -7,7 +7,8 @@ catalogue and the output folder at the same paths (a shared file system) and run
 
 Work goes in chunks (:func:`~heritage_ld.pipeline.executor.chunk_size`: about eight tasks per worker, at most
 64 items each), at most three chunks per worker in flight; results come back in input order. A task that raises
-is retried by Dask (``retries``); a task whose worker dies is retried on another (Dask's
+is retried by Dask (``retries``), unless it is one of our own refusals (an error about the data, the same on every
+try); a task whose worker dies is retried on another (Dask's
 ``distributed.scheduler.allowed-failures``). When it keeps failing, the build stops with an
 :class:`~heritage_ld.errors.ExecutionError` naming the task and its items (codes ``X001``–``X004``), except a
 file that cannot be read or written, which stays the :class:`OSError` the build reports as for any executor.
@@ -28,7 +29,7 @@ from heritage_ld.errors import ExecutionError, HeritageLDError, UsageError
 from heritage_ld.pipeline.executor import chunk_size, default_jobs, run_chunk, windowed
 from heritage_ld.problems import Location, report
 
-__all__ = ["RETRIES", "DaskExecutor", "describe", "failure", "scheduler_address"]
+__all__ = ["RETRIES", "DaskExecutor", "Refused", "describe", "failure", "run_refusing", "scheduler_address"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -117,16 +118,40 @@ class DaskExecutor:
         submit = self._client.submit
 
         def send(chunk: list[T]) -> Any:
-            return submit(run_chunk, fn, chunk, retries=self.retries, pure=False)
+            return submit(run_refusing, fn, chunk, retries=self.retries, pure=False)
 
         fail = functools.partial(failure, fn=fn, address=self.address or "", retries=self.retries)
-        for results in windowed(send, items, size=size, window=WINDOW_PER_WORKER * self.jobs, fail=fail):
-            yield from results
+        done = windowed(send, items, size=size, window=WINDOW_PER_WORKER * self.jobs, fail=fail)
+        try:
+            for results in done:
+                if isinstance(results, Refused):
+                    raise results.error
+                yield from results
+        finally:
+            done.close()  # cancels what is still in flight
 
     def close(self) -> None:
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+class Refused:
+    """What a task returns instead of raising one of our own errors (:class:`HeritageLDError`: a refusal about the
+    data, such as a bag that may not be overwritten): the same on every try, so Dask is not asked to retry it."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: HeritageLDError) -> None:
+        self.error = error
+
+
+def run_refusing(fn: Callable[[T], R], chunk: list[T]) -> list[R] | Refused:
+    """:func:`~heritage_ld.pipeline.executor.run_chunk` on a worker, returning our own errors (not raising them)."""
+    try:
+        return run_chunk(fn, chunk)
+    except HeritageLDError as exc:
+        return Refused(exc)
 
 
 def _connect_timeout() -> float:

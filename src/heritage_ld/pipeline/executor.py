@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sized
+from collections.abc import Callable, Generator, Iterable, Iterator, Sized
 from concurrent.futures import Executor as _FuturesExecutor
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
@@ -141,7 +141,7 @@ def windowed(
     size: int,
     window: int,
     fail: Callable[[BaseException, int, list[T]], BaseException | None] | None = None,
-) -> Iterator[list[Any]]:
+) -> Generator[list[Any], None, None]:
     """Submit ``items`` in chunks of ``size`` with at most ``window`` chunks in flight; yield each chunk's results
     in input order. ``submit(chunk)`` returns a future whose ``result()`` is the list of the chunk's results.
 

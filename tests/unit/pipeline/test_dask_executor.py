@@ -164,3 +164,10 @@ def test_no_scheduler_is_x001() -> None:
 def test_a_scheduler_needs_the_dask_executor() -> None:
     with pytest.raises(UsageError, match="needs --executor dask"):
         make_executor("threads", 2, scheduler="tcp://127.0.0.1:8786")
+
+
+def test_our_own_refusal_comes_back_as_itself(dask_local: Any) -> None:
+    # make_executor("gpu") raises UsageError on the worker: an error about the request, returned (not retried)
+    # and raised here as the same exception, as with threads
+    with pytest.raises(UsageError, match="unknown executor 'gpu'"):
+        list(dask_local.map(make_executor, ["serial", "gpu"]))
