@@ -171,3 +171,16 @@ def test_our_own_refusal_comes_back_as_itself(dask_local: Any) -> None:
     # and raised here as the same exception, as with threads
     with pytest.raises(UsageError, match="unknown executor 'gpu'"):
         list(dask_local.map(make_executor, ["serial", "gpu"]))
+
+
+def test_a_scheduler_without_workers_is_x002() -> None:
+    from distributed import LocalCluster
+
+    from heritage_ld.pipeline.dask_executor import DaskExecutor
+
+    with (LocalCluster(n_workers=0, processes=False, dashboard_address=None,
+                       scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as empty,
+          pytest.raises(ExecutionError) as caught):
+        DaskExecutor(address=empty.scheduler_address, timeout=1)
+    (problem,) = caught.value.problems
+    assert problem.code == "X002" and problem.get("address") == empty.scheduler_address
