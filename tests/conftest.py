@@ -69,3 +69,23 @@ def graph_store(tmp_path: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def dask_local() -> Iterator[object]:
+    """A ``DaskExecutor`` on a LocalCluster of 2 worker processes, one per test session (do not close it)."""
+    pytest.importorskip("distributed", reason="the dask executor needs 'heritage-ld[dask]'")
+    from dask_cluster import local_cluster
+
+    with local_cluster() as ex:
+        yield ex
+
+
+@pytest.fixture(scope="session")
+def dask_scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The address of a ``dask scheduler`` with 2 ``dask worker`` processes on 127.0.0.1, one per session."""
+    pytest.importorskip("distributed", reason="the dask executor needs 'heritage-ld[dask]'")
+    from dask_cluster import scheduler_processes
+
+    with scheduler_processes(tmp_path_factory.mktemp("dask-logs")) as address:
+        yield address

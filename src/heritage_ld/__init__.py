@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING
 
 from heritage_ld._lazy import exports
 from heritage_ld._version import __version__
-from heritage_ld.errors import CatalogueError, FormatError, HeritageLDError, InvalidError, UsageError
+from heritage_ld.errors import (
+    CatalogueError,
+    ExecutionError,
+    FormatError,
+    HeritageLDError,
+    InvalidError,
+    UsageError,
+)
 from heritage_ld.problems import Location, Problem, Severity
 
 if TYPE_CHECKING:
@@ -90,6 +97,7 @@ __all__ = [
     "Dimension",
     "EDTFDate",
     "EDTFError",
+    "ExecutionError",
     "Format",
     "FormatError",
     "HeritageLDError",

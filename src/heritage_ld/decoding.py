@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import struct
+import sys
 import threading
 import warnings
 from collections.abc import Iterator
@@ -111,7 +112,9 @@ def open_image(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Ima
     with _OPEN_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         saved = Image.MAX_IMAGE_PIXELS
-        Image.MAX_IMAGE_PIXELS = None
+        # Not None: Pillow reads the global twice (``is None``, then ``2 * MAX_IMAGE_PIXELS``), and another thread
+        # opening an image without this lock (the tiler) would get a TypeError if the swap fell in between.
+        Image.MAX_IMAGE_PIXELS = sys.maxsize // 4
         try:
             im = Image.open(path)
         except UnidentifiedImageError as exc:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CatalogueError",
+    "ExecutionError",
     "FormatError",
     "HeritageLDError",
     "InvalidError",
@@ -116,3 +117,14 @@ class PublishVerificationError(PublishError):
     """The remote store accepted the data but does not hold it: a checked thing is invalid. Exit code 1."""
 
     exit_code = 1
+
+
+class ExecutionError(HeritageLDError):
+    """Work sent to a cluster could not be done: no scheduler, no worker, or a task that kept failing after its
+    retries; :attr:`problems` says which (codes ``X…``, naming the task and its items). Exit code 2."""
+
+    exit_code = 2
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(p.render() for p in self.problems))

@@ -1,6 +1,7 @@
 """One table of every problem code heritage-ld reports, and the value that carries one.
 
-Codes are prefixed by layer: ``C`` catalogue, ``R`` RDF, ``I`` IIIF, ``B`` bags, ``P`` publishing. Code calls
+Codes are prefixed by layer: ``C`` catalogue, ``R`` RDF, ``I`` IIIF, ``B`` bags, ``P`` publishing, ``X``
+execution (a build on a cluster). Code calls
 :func:`report` with a code, a :class:`Location` and the template's named parameters; tests assert codes, never
 the rendered text. ``docs/problems.md`` is generated from :data:`CODES` by ``scripts/gen_problems_doc.py``.
 
@@ -269,6 +270,19 @@ _TABLE: tuple[Code, ...] = (
     Code("P007", E, "updates are not allowed: this SPARQL endpoint is read-only",
          "change the catalogue and rebuild; the endpoint follows the new store",
          "https://www.w3.org/TR/sparql11-protocol/#update-operation"),
+    # -- execution: running the build on a cluster (docs/scaling.md) ---------------------------------
+    Code("X001", E, "cannot use the Dask scheduler at {address}: {reason}",
+         "start one (dask scheduler), check the address (tcp://HOST:PORT), or unset DASK_SCHEDULER_ADDRESS to "
+         "run on this machine", "https://distributed.dask.org/en/stable/client.html"),
+    Code("X002", E, "the Dask scheduler at {address} has no worker after {seconds} s",
+         "start workers with: dask worker {address}"),
+    Code("X003", E, "a Dask worker died running {task} ({what}) each time it was tried ({reason})",
+         "a worker process was killed (out of memory?): give workers more memory (dask worker --memory-limit) "
+         "or fewer threads; run the build again: it redoes only what was not recorded",
+         "https://distributed.dask.org/en/stable/killed.html"),
+    Code("X004", E, "{task} failed on a Dask worker ({what}) after {retries} retries: {error}",
+         "the workers must see the catalogue and the output folder at the same paths as this machine "
+         "(a shared file system), and run the same heritage-ld version"),
 )
 
 #: Every problem code, by code.

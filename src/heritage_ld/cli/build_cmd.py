@@ -32,7 +32,11 @@ def build_command(
     executor: str = typer.Option(
         "auto", "--executor",
         help=f"How to run in parallel: {', '.join(EXECUTORS)} (auto: threads, and worker processes for "
-        "pure-Python work when there are 200 items or more to write)."),
+        "pure-Python work when there are 200 items or more to write; dask: a LocalCluster of --jobs worker "
+        "processes, or the cluster of --scheduler)."),
+    scheduler: str = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                  help="With --executor dask: the address of a running Dask scheduler, as in "
+                                       "tcp://HOST:PORT (default: DASK_SCHEDULER_ADDRESS, else a LocalCluster)."),
     tiles: bool = typer.Option(True, "--tiles/--no-tiles", help="Write static IIIF level-0 image tiles."),
     bag_mode: str = typer.Option("item", "--bag-mode", help="item: one bag per item; collection: one bag for all."),
     replace: bool = typer.Option(False, "--replace", help="Replace existing bags in OUT instead of refusing."),
@@ -53,6 +57,8 @@ def build_command(
     OCFL storage of the bags is opt-in: name it, as in --only rdf,iiif,bags,ocfl.
 
     Example: heritage-ld build examples/hanoi-1972 -o build/hanoi-1972 --jobs 4
+
+    On a Dask cluster: heritage-ld build CATALOGUE -o OUT --executor dask --scheduler tcp://HOST:8786
     """
     from heritage_ld.catalogue import read_catalogue
     from heritage_ld.pipeline import BuildOptions, build
@@ -70,7 +76,7 @@ def build_command(
                            prune_bags=prune_bags, max_pixels=max_pixels)
     with progress_reporter(quiet) as progress:
         report = build(collection, out, only=steps, options=options, executor=executor, jobs=jobs, progress=progress,
-                       force=force, verify=verify, ledger=ledger)
+                       force=force, verify=verify, ledger=ledger, scheduler=scheduler)
     for warning in report.warnings:
         console.print(f"warning: {warning}", highlight=False, style="yellow", soft_wrap=True, markup=False)
     if not quiet:

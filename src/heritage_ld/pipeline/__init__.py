@@ -11,7 +11,7 @@ from heritage_ld.pipeline.build import (
     build,
     source_date,
 )
-from heritage_ld.pipeline.executor import EXECUTORS, Executor, default_jobs, make_executor
+from heritage_ld.pipeline.executor import EXECUTORS, Executor, as_executor, default_jobs, make_executor
 from heritage_ld.pipeline.progress import NullProgress, Progress
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "NullProgress",
     "Progress",
     "StepResult",
+    "as_executor",
     "build",
     "default_jobs",
     "make_executor",

@@ -11,6 +11,7 @@ import importlib
 import os
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor as FuturesExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from heritage_ld.decoding import DEFAULT_MAX_PIXELS
 from heritage_ld.errors import StorageError, UsageError
 from heritage_ld.ledger import Ledger, LedgerError
 from heritage_ld.model import Collection, UrlScheme, iri_scheme, is_absolute_iri
-from heritage_ld.pipeline.executor import Executor, ProcessExecutor, make_executor
+from heritage_ld.pipeline.executor import Executor, ProcessExecutor, as_executor, make_executor
 from heritage_ld.pipeline.incremental import MAX_PIXELS_KEY, Plan
 from heritage_ld.pipeline.progress import NullProgress, Progress
 
@@ -154,8 +155,9 @@ def build(
     *,
     only: Iterable[str] | None = None,
     options: BuildOptions | None = None,
-    executor: Executor | str = "threads",
+    executor: Executor | FuturesExecutor | str = "threads",
     jobs: int | None = None,
+    scheduler: str | None = None,
     progress: Progress | None = None,
     force: bool = False,
     verify: bool = False,
@@ -168,8 +170,13 @@ def build(
         out: the output folder (created if needed).
         only: step names to run (default: all but the opt-in :data:`OPT_IN`, in :data:`STEPS` order).
         options: what to write; ``options.base_url`` overrides the collection's base URL.
-        executor: an :class:`Executor` or its name (``serial``, ``threads``, ``processes``, ``dask``).
+        executor: an :class:`Executor`, any :class:`concurrent.futures.Executor` (a pool of one's own, a Dask
+            ``Client.get_executor()``: it is the caller's, never shut down here) or an executor's name
+            (``serial``, ``threads``, ``processes``, ``dask``). Per-item work runs on it; the ledger and the
+            collection-level files are written here (docs/scaling.md).
         jobs: workers for a named executor (default: the CPUs available).
+        scheduler: with ``executor="dask"``, the address of an existing Dask scheduler (``tcp://HOST:PORT``;
+            default ``DASK_SCHEDULER_ADDRESS``, else a ``LocalCluster`` of ``jobs`` processes is started).
         progress: receives progress (default: none).
         force: rebuild every item, whatever the ledger says.
         verify: also check the digests of the files an unchanged item's outputs are made of (else their
@@ -181,6 +188,7 @@ def build(
     Raises:
         CatalogueError: the collection has errors (:func:`heritage_ld.validate`); nothing was written.
         UsageError: an unknown step name, or ``options.base_url`` not an absolute http(s) URL.
+        ExecutionError: the Dask cluster could not be reached, or a task kept failing on it (codes ``X…``).
         StorageError: a file could not be read or written (the disk is full, a permission, an I/O error); the
             step stops, its outputs already in place are kept and it leaves no temporary file behind.
     """
@@ -194,8 +202,6 @@ def build(
         raise UsageError(f"unknown build step(s) {', '.join(unknown)}; choose from {', '.join(STEPS)}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    own = isinstance(executor, str)
-    ex = make_executor(executor, jobs) if isinstance(executor, str) else executor
     if options.base_url is not None:
         reason = is_absolute_iri(options.base_url)
         if reason is None and iri_scheme(options.base_url) not in ("http", "https"):
@@ -203,6 +209,8 @@ def build(
         if reason:  # it is minted into every IRI and link: javascript: would become a link everywhere
             raise UsageError(f"--base-url {options.base_url!r} is not a usable base URL: {reason}")
     urls = UrlScheme(options.base_url or collection.base_url)
+    own = isinstance(executor, str)  # started here (a pool, a Dask LocalCluster): stopped here, even on failure
+    ex = make_executor(executor, jobs, scheduler=scheduler) if isinstance(executor, str) else as_executor(executor)
     warnings: list[str] = []
     book: Ledger | None = None
     ctx_made: BuildContext | None = None

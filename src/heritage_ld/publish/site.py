@@ -165,13 +165,17 @@ class _SiteWriter:
         self.collection = collection
         self.out = out
         self.dest = dest
-        #: SHA-256 of each page written, by its path under OUT (taken by the item pages' callback).
+        #: SHA-256 of each page written, by its path under OUT.
         self.digests: dict[str, str] = {}
         self.urls = urls
-        self.env = _environment()
         langs = list(collection.languages) or sorted({lg for lg in collection.title.languages if lg}) or ["en"]
         self.languages = langs
         self.default_lang = langs[0]
+
+    @property
+    def env(self) -> Any:
+        """The templates (one environment per process: a writer is sent to other processes without it)."""
+        return _environment()
 
     # -- paths ------------------------------------------------------------------------------------
     def item_page(self, item: Item) -> str:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +63,20 @@ def test_exceptions_propagate() -> None:
             list(ex.map(boom, range(3)))
     finally:
         ex.close()
+
+
+def test_a_process_pool_builds_the_same_bytes_as_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every step's per-item work is a module-level function over picklable batches: the site's item pages
+    # used to be a closure over a jinja environment, and --executor processes failed on it with a traceback.
+    from dask_cluster import compare_outputs
+    from heritage_ld.catalogue import read_catalogue
+    from heritage_ld.pipeline import build
+    from heritage_ld.synth import write_synthetic_catalogue
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    write_synthetic_catalogue(tmp_path / "cat", items=12, media_size="4KB", media="jpeg")
+    collection = read_catalogue(tmp_path / "cat")
+    build(collection, tmp_path / "threads", executor="threads", jobs=2)
+    report = build(collection, tmp_path / "processes", executor="processes", jobs=2)
+    assert report.results["site"].data["written"] == 12
+    assert compare_outputs(tmp_path / "threads", tmp_path / "processes") == []
