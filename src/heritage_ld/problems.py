@@ -267,17 +267,17 @@ _TABLE: tuple[Code, ...] = (
          "change the catalogue and rebuild; the endpoint follows the new store",
          "https://www.w3.org/TR/sparql11-protocol/#update-operation"),
     # -- object storage (fsspec URLs: s3://, memory://, …) --------------------------------------------
-    Code("S001", E, "{url}: no file system for {protocol}:// ({reason})",
+    Code("S001", E, "no file system for {protocol}:// ({reason})",
          "install the package that provides it (pip install 'heritage-ld[s3]' for s3://; see fsspec's list of "
          "implementations for others)", "https://filesystem-spec.readthedocs.io/en/latest/api.html#implementations"),
-    Code("S002", E, "{url}: {doing} failed: {reason}",
+    Code("S002", E, "{doing} failed: {reason}",
          "check the endpoint, the bucket and the credentials in the backend's usual environment variables or "
          "config (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL, ~/.aws/ for S3); heritage-ld never "
          "shows them"),
-    Code("S003", E, "{url}: not found ({doing})", "check the URL: bucket and prefix"),
-    Code("S004", E, "{url}: after upload {path} has {algorithm} {found}, {manifest} says {expected}; the bag was "
+    Code("S003", E, "not found ({doing})", "check the URL: bucket and prefix"),
+    Code("S004", E, "after upload {path} has {algorithm} {found}, {manifest} says {expected}; the bag was "
          "not published (no bagit.txt written)", "build again: the bag is uploaded again and checked"),
-    Code("S005", E, "{url}: after upload {path} is listed in {manifest} but missing on the store; the bag was not "
+    Code("S005", E, "after upload {path} is listed in {manifest} but missing on the store; the bag was not "
          "published (no bagit.txt written)", "build again: the bag is uploaded again and checked"),
     Code("S006", E, "{option} {value!r} must be a local path, not a URL",
          "it holds SQLite databases and a working copy, which need a local file system"),

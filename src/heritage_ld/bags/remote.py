@@ -50,6 +50,9 @@ def _expected(local: Path) -> dict[str, dict[str, str]]:
         for rel, checksum in parsed.entries.items():
             wanted.setdefault(rel, {})[parsed.algorithm] = checksum
             wanted[rel].setdefault("", path.name)  # the first manifest that lists it (for the message)
+    for rel, _ in local_files(local):  # the tag manifests themselves (and anything unlisted): their own digest
+        if rel not in wanted:
+            wanted[rel] = {"": "the local bag", "sha256": _local_digests(local / rel, ["sha256"])[0]}
     return wanted
 
 
@@ -80,7 +83,13 @@ def publish_bag(local: Path, store: Store, *, changed: Iterable[str] | None = No
     store.put_files([(local / rel, rel) for rel in sorted(send)])
     stale = sorted(rel for rel in remote if rel not in files and rel != DECLARATION)
     store.remove(stale)
-    problems = _verify(local, store, _expected(local), jobs)
+    wanted = _expected(local)
+    problems = _verify(local, store, wanted, jobs)
+    if problems:  # sent again once (a file the caller thought unchanged, a transfer gone wrong), then checked
+        again = sorted({str(p.get("path")) for p in problems} - {DECLARATION})
+        store.put_files([(local / rel, rel) for rel in again])
+        send.update(again)
+        problems = _verify(local, store, {rel: wanted[rel] for rel in again}, jobs)
     if problems:
         raise StoreError(problems)
     store.write_bytes(DECLARATION, (local / DECLARATION).read_bytes())

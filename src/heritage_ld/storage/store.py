@@ -166,9 +166,9 @@ class Store:
                 found: dict[str, dict[str, Any]] = self.fs.find(base, detail=True, withdirs=False)
             except FileNotFoundError:
                 return {}
-        prefix = self.root + "/"
-        return {name[len(prefix):]: info for name, info in sorted(found.items())
-                if name.startswith(prefix) and info.get("type") != "directory"}
+        prefix = base.strip("/") + "/"  # memory:// names start with '/', s3:// names do not
+        return {name.lstrip("/")[len(prefix):]: info for name, info in sorted(found.items())
+                if name.lstrip("/").startswith(prefix) and info.get("type") != "directory"}
 
     def remove(self, rels: Sequence[str]) -> None:
         """Delete files (missing ones are not an error)."""
@@ -177,8 +177,12 @@ class Store:
         with self._doing(rels[0], "deleting"):
             try:
                 self.fs.rm([self.path(r) for r in rels])
-            except FileNotFoundError:
-                pass
+            except FileNotFoundError:  # a backend that stops at the first missing one: one at a time
+                for r in rels:
+                    try:
+                        self.fs.rm_file(self.path(r))
+                    except FileNotFoundError:
+                        pass
 
     def put_files(self, pairs: Sequence[tuple[Path, str]]) -> None:
         """Upload local files to ``rel`` paths, several at once (streamed by the backend: S3 multipart for
