@@ -37,6 +37,8 @@ from heritage_ld.storage.sync import SyncIndex, changes, mirror_down, upload
 
 __all__ = ["RemoteOut", "build_catalogue", "default_cache", "upload_out"]
 
+#: The table of the uploaded ledger copy that lists the working copy's files (path, size, mtime_ns).
+_WORKING_COPY = "working_copy_files"
 _LEDGER_FILES = tuple(LEDGER_FILE + s for s in ("", "-journal", "-wal", "-shm", ".broken"))
 
 
@@ -79,11 +81,30 @@ class RemoteOut:
         return cls(store, _folder(cache, "out", store.url))
 
     def resume(self) -> int:
-        """With no local ledger, bring OUT (and its ledger copy) down from the store; returns files brought."""
+        """With no local ledger, bring OUT (and its ledger copy) down from the store; returns files brought.
+
+        The ledger copy carries the working copy's file sizes and modification times (table
+        :data:`_WORKING_COPY`): they are given back to the files brought down, so the steps that judge their
+        inputs by size and time (bags, tiles) and the next upload find everything as the other machine left it.
+        """
         if self.ledger.exists() or not self.store.exists(LEDGER_FILE):
             return 0
-        with closing(SyncIndex(self.work / "uploaded.sqlite3")) as uploaded:
-            got, _ = mirror_down(self.store, self.tree, self.work / "resumed.sqlite3", uploaded=uploaded)
+        got, _ = mirror_down(self.store, self.tree, self.work / "resumed.sqlite3")
+        with closing(sqlite3.connect(str(self.ledger))) as db, \
+                closing(SyncIndex(self.work / "uploaded.sqlite3")) as uploaded:
+            try:
+                rows = db.execute(f"SELECT path, size, mtime_ns FROM {_WORKING_COPY}").fetchall()
+            except sqlite3.OperationalError:
+                rows = []
+            done = []
+            for rel, size, mtime_ns in rows:
+                path = self.tree / rel
+                if path.is_file() and not path.is_symlink() and path.stat().st_size == size:
+                    os.utime(path, ns=(mtime_ns, mtime_ns))
+                    done.append((rel, size, str(mtime_ns)))
+            uploaded.put(done)
+            with db:
+                db.execute(f"DROP TABLE IF EXISTS {_WORKING_COPY}")
         return got
 
 
@@ -145,6 +166,10 @@ def _upload_ledger(remote: RemoteOut) -> bool:
     with closing(sqlite3.connect(f"{remote.ledger.resolve().as_uri()}?mode=ro", uri=True)) as src, \
             closing(sqlite3.connect(str(copy))) as dst:
         src.backup(dst)
+        with closing(SyncIndex(remote.work / "uploaded.sqlite3")) as index, dst:
+            dst.execute(f"CREATE TABLE {_WORKING_COPY} (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER)")
+            dst.executemany(f"INSERT INTO {_WORKING_COPY} VALUES (?, ?, ?)",
+                            ((rel, size, int(stamp)) for rel, (size, stamp) in sorted(index.all().items())))
     remote.store.put_files([(copy, LEDGER_FILE)])
     copy.unlink()
     return True

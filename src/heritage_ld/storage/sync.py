@@ -23,7 +23,7 @@ from typing import Any
 
 from heritage_ld.storage.store import Store
 
-__all__ = ["SyncIndex", "changes", "local_files", "mirror_down", "upload"]
+__all__ = ["SyncIndex", "changes", "local_files", "mirror_down", "remote_mtime_ns", "upload"]
 
 #: Temporaries of heritage-ld's atomic writes (``.NAME.PID.tmp``): never moved.
 _TEMPORARY = re.compile(r"^\..+\.[0-9]+\.tmp$")
@@ -60,6 +60,19 @@ def _stamp(info: dict[str, Any]) -> str:
         if info.get(key) is not None:
             return str(info[key]).strip('"')
     return ""
+
+
+def remote_mtime_ns(info: dict[str, Any]) -> int | None:
+    """A remote file's modification time (nanoseconds), the same for every machine that lists it."""
+    from datetime import datetime
+
+    for key in ("LastModified", "mtime", "last_modified", "created", "updated"):
+        value = info.get(key)
+        if isinstance(value, datetime):
+            return int(value.timestamp() * 1_000_000) * 1000
+        if isinstance(value, (int, float)):
+            return int(value * 1_000_000) * 1000
+    return None
 
 
 def local_files(root: Path, *, skip: Callable[[str], bool] | None = None) -> Iterator[tuple[str, os.stat_result]]:
@@ -140,6 +153,10 @@ def mirror_down(store: Store, root: Path, index_path: Path, *,
         for i in range(0, len(todo), _BATCH):
             part = todo[i: i + _BATCH]
             store.get_files([(rel, root / rel) for rel in part])
+            for rel in part:  # every machine's copy gets the same time (the store's): fingerprints agree
+                when = remote_mtime_ns(remote[rel])
+                if when is not None:
+                    os.utime(root / rel, ns=(when, when))
             index.put((rel, int(remote[rel].get("size") or 0), _stamp(remote[rel])) for rel in part)
             if uploaded is not None:
                 uploaded.put((rel, (st := (root / rel).stat()).st_size, str(st.st_mtime_ns)) for rel in part)
