@@ -139,6 +139,8 @@ def test_unreachable_store_is_s002_without_the_secret(s3: dict[str, str], tmp_pa
     _no_secret(result)
     assert result.returncode == 2
     assert "S002" in result.stderr
+    remote_cache = _cli(s3, "build", str(EXAMPLE), "-o", "s3://outputs/x", "--cache", "s3://outputs/cache")
+    assert remote_cache.returncode == 2 and "S006" in remote_cache.stderr
     missing = _cli(s3, "build", "s3://catalogues/no-such", "-o", str(tmp_path / "o"), "--cache", str(tmp_path))
     assert missing.returncode == 2 and "S003" in missing.stderr
     _no_secret(missing)

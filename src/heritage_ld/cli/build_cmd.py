@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import typer
 
@@ -44,7 +43,7 @@ def build_command(
                                 help="Keep the build ledger OUT/ledger.sqlite3 (incremental rebuilds, OAI datestamps, "
                                      "deleted records, the IIIF change stream)."),
     max_pixels: int = MAX_PIXELS_OPTION,
-    cache: Path = typer.Option(None, "--cache", help="Local folder of the working copies of a remote catalogue or "
+    cache: str = typer.Option(None, "--cache", help="Local folder of the working copies of a remote catalogue or "
                                "OUT, and of a remote OUT's build ledger (default: ~/.cache/heritage-ld)."),
     quiet: bool = QUIET_OPTION,
 ) -> None:

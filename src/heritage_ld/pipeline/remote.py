@@ -55,7 +55,7 @@ def _folder(cache: Path, kind: str, url: str) -> Path:
     """The cache folder of a URL: readable tail and a digest of the whole URL (two URLs never share one).
 
     >>> _folder(Path("/c"), "out", "s3://bucket/out").name
-    'bucket-out-4e1e9b1f0e1b'
+    'bucket-out-e67ce3fdad03'
     """
     tail = re.sub(r"[^A-Za-z0-9._-]+", "-", url.split("://", 1)[-1]).strip("-")[-60:]
     return cache / kind / f"{tail}-{hashlib.sha256(url.encode()).hexdigest()[:12]}"

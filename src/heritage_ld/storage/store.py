@@ -15,7 +15,7 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -179,10 +179,8 @@ class Store:
                 self.fs.rm([self.path(r) for r in rels])
             except FileNotFoundError:  # a backend that stops at the first missing one: one at a time
                 for r in rels:
-                    try:
+                    with suppress(FileNotFoundError):
                         self.fs.rm_file(self.path(r))
-                    except FileNotFoundError:
-                        pass
 
     def put_files(self, pairs: Sequence[tuple[Path, str]]) -> None:
         """Upload local files to ``rel`` paths, several at once (streamed by the backend: S3 multipart for

@@ -118,3 +118,42 @@ def test_mirror_down_downloads_only_what_changed(store: Store, tmp_path: Path) -
     assert mirror_down(store, local, index) == (1, 0)
     assert (local / "media" / "a.jpg").read_bytes() == b"\xff\xd8\xff"
     assert not (local / "collection.toml").exists()
+
+
+def test_cache_must_be_local(tmp_path: Path) -> None:
+    from heritage_ld.pipeline.remote import build_catalogue
+
+    with pytest.raises(StoreError) as err:
+        build_catalogue(tmp_path, tmp_path / "out", cache="s3://bucket/cache")
+    assert [p.code for p in err.value.problems] == ["S006"]
+
+
+def test_build_catalogue_from_and_to_memory(tmp_path: Path) -> None:
+    """The whole path through fsspec's memory file system: catalogue mirrored, OUT uploaded, ledger copied."""
+    import sqlite3
+
+    from heritage_ld.bags.remote import validate_store_bag
+    from heritage_ld.pipeline.remote import build_catalogue
+    from heritage_ld.synth import write_synthetic_catalogue
+
+    local = tmp_path / "cat"
+    write_synthetic_catalogue(local, items=3, media_size="8KB")
+    base = f"memory://build-{os.getpid()}-{next(_n)}"
+    source = Store.from_url(f"{base}/catalogue")
+    source.put_files([(local / rel, rel) for rel in ("collection.toml", "items.csv")]
+                     + [(p, p.relative_to(local).as_posix()) for p in (local / "media").rglob("*") if p.is_file()])
+    report = build_catalogue(source.url, f"{base}/out", cache=tmp_path / "cache", only=["rdf", "iiif", "bags"])
+    assert report.count == 3 and report.results["upload"].data["bags"] == 3
+    out = Store.from_url(f"{base}/out")
+    names = out.listing()
+    assert "rdf/dataset.nt.gz" in names and "ledger.sqlite3" in names
+    bags = sorted({n.split("/")[1] for n in names if n.startswith("bags/")})
+    assert len(bags) == 3 and all(validate_store_bag(out.child(f"bags/{b}")).valid for b in bags)
+    copy = tmp_path / "ledger.sqlite3"
+    copy.write_bytes(out.read_bytes("ledger.sqlite3"))
+    with sqlite3.connect(copy) as db:
+        assert db.execute("SELECT count(*) FROM items").fetchone() == (3,)
+        files = db.execute("SELECT count(*) FROM working_copy_files").fetchone()[0]
+        assert files == len([n for n in names if n != "ledger.sqlite3"])
+    again = build_catalogue(source.url, f"{base}/out", cache=tmp_path / "cache", only=["rdf", "iiif", "bags"])
+    assert again.results["upload"].data == {"sent": 0, "bags": 0, "deleted": 0}
