@@ -77,6 +77,13 @@ def test_build_from_and_to_s3(hanoi_on_s3: dict[str, Any], tmp_path: Path, s3: d
         assert fs.cat_file(f"outputs/hanoi/{rel}") == (local / rel).read_bytes(), rel
 
 
+def test_check_a_catalogue_on_the_store(hanoi_on_s3: dict[str, Any], s3: dict[str, str], tmp_path: Path) -> None:
+    result = _cli(s3, "check", "s3://catalogues/hanoi", "--cache", str(tmp_path))
+    _no_secret(result)
+    assert result.returncode == 0, result.stderr
+    assert "s3://catalogues/hanoi: OK: 36 items in 3 sections, 69 media files" in result.stdout
+
+
 def test_bags_validate_on_the_store(hanoi_on_s3: dict[str, Any], s3: dict[str, str]) -> None:
     one = _cli(s3, "bag", "validate", "s3://outputs/hanoi/bags/HNM.1972.025")
     every = _cli(s3, "bag", "validate", "--recursive", "--json", "s3://outputs/hanoi/bags")

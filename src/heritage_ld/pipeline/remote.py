@@ -35,7 +35,7 @@ from heritage_ld.problems import Location, report
 from heritage_ld.storage import Store, StoreError, is_url, resolve
 from heritage_ld.storage.sync import SyncIndex, changes, mirror_down, upload
 
-__all__ = ["RemoteOut", "build_catalogue", "default_cache", "upload_out"]
+__all__ = ["RemoteOut", "build_catalogue", "default_cache", "local_catalogue", "upload_out"]
 
 #: The table of the uploaded ledger copy that lists the working copy's files (path, size, mtime_ns).
 _WORKING_COPY = "working_copy_files"
@@ -182,6 +182,27 @@ def _local(location: str | os.PathLike[str], cache: Path, kind: str) -> tuple[Pa
     return _folder(cache, kind, where.url) / "tree", where
 
 
+def _cache(cache: str | os.PathLike[str] | None) -> Path:
+    if cache is not None and is_url(cache):
+        raise StoreError([report("S006", Location(str(cache)), option="--cache", value=str(cache))])
+    return Path(cache) if cache is not None else default_cache()
+
+
+def local_catalogue(catalogue: str | os.PathLike[str], *, cache: str | os.PathLike[str] | None = None) -> Path:
+    """The local folder to read the catalogue ``catalogue`` from: itself, or for a URL its mirror in ``cache``
+    (brought up to date: only files new or changed on the store are downloaded).
+
+    Raises:
+        StoreError: nothing at the URL (S003), the store cannot be reached (S002), ``cache`` is a URL (S006).
+    """
+    source, store = _local(catalogue, _cache(cache), "catalogue")
+    if store is not None:
+        if not store.listing():
+            raise StoreError([report("S003", Location(store.url), url=store.url, doing="reading the catalogue")])
+        mirror_down(store, source, source.parent / "mirror.sqlite3")
+    return source
+
+
 def build_catalogue(
     catalogue: str | os.PathLike[str],
     out: str | os.PathLike[str],
@@ -213,15 +234,8 @@ def build_catalogue(
     from heritage_ld.catalogue import read_catalogue
     from heritage_ld.pipeline.incremental import trusted_media
 
-    if cache is not None and is_url(cache):
-        raise StoreError([report("S006", Location(str(cache)), option="--cache", value=str(cache))])
-    base = Path(cache) if cache is not None else default_cache()
-    source, source_store = _local(catalogue, base, "catalogue")
-    if source_store is not None:
-        if not source_store.listing():
-            raise StoreError([report("S003", Location(source_store.url), url=source_store.url,
-                                     doing="reading the catalogue")])
-        mirror_down(source_store, source, source.parent / "mirror.sqlite3")
+    base = _cache(cache)
+    source = local_catalogue(catalogue, cache=base)
     target, out_store = _local(out, base, "out")
     remote = RemoteOut(out_store, target.parent) if out_store is not None else None
     if remote is not None and ledger:
