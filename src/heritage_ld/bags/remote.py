@@ -110,7 +110,7 @@ def _verify(local: Path, store: Store, wanted: Mapping[str, dict[str, str]], job
         elif rel not in present:
             return [report("S005", Location(store.url_of(rel)), url=store.url, path=rel, manifest=manifest)]
         else:
-            found = store.digests(rel, algorithms)
+            found = store.digests(rel, algorithms, size=int(present[rel].get("size") or 0))
         return [report("S004", Location(store.url_of(rel)), url=store.url, path=rel, manifest=manifest,
                        algorithm=a, expected=sums[a], found=f)
                 for a, f in zip(algorithms, found, strict=True) if f != sums[a]]
@@ -148,9 +148,12 @@ class _StoreBagCheck(BagCheck):
     def _start(self, wanted: Mapping[str, tuple[str, ...]], jobs: int) -> None:
         todo = sorted((p, a) for p, a in wanted.items() if a)
 
+        sizes = self.tree.files
+
         def one(task: tuple[str, tuple[str, ...]]) -> dict[str, str] | str:
             try:
-                return dict(zip(task[1], self.store.digests(task[0], task[1]), strict=True))
+                digests = self.store.digests(task[0], task[1], size=sizes.get(task[0]))
+                return dict(zip(task[1], digests, strict=True))
             except StoreError as exc:
                 return str(exc)
 

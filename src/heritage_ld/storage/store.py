@@ -27,6 +27,8 @@ __all__ = ["CHUNK", "Store", "StoreError", "is_url", "redact", "resolve"]
 
 #: Bytes read or written at a time (streaming, never whole files).
 CHUNK = 1 << 20
+#: Files up to this size are read back in one request when their size is known (a look-up fewer per file).
+SMALL = 8 << 20
 
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 #: Environment variables whose values are secrets (any backend); their values never appear in a message.
@@ -199,13 +201,20 @@ class Store:
         with self._doing(pairs[0][0], "downloading"):
             self.fs.get([self.path(r) for r, _ in pairs], [str(p) for _, p in pairs])
 
-    def digests(self, rel: str, algorithms: Sequence[str]) -> list[str]:
-        """The hex digests of ``rel`` with each algorithm, from one streamed read of the store."""
+    def digests(self, rel: str, algorithms: Sequence[str], *, size: int | None = None) -> list[str]:
+        """The hex digests of ``rel`` with each algorithm, from one read of the store: streamed in chunks, or,
+        for a file known (``size``) to be no larger than :data:`SMALL`, in one request (no separate look-up)."""
         hashers = [hashlib.new(a) for a in algorithms]
-        with self._doing(rel, "reading"), self.fs.open(self.path(rel), "rb", block_size=CHUNK) as f:
-            while chunk := f.read(CHUNK):
+        with self._doing(rel, "reading"):
+            if size is not None and size <= SMALL:
+                data = self.fs.cat_file(self.path(rel))
                 for h in hashers:
-                    h.update(chunk)
+                    h.update(data)
+            else:
+                with self.fs.open(self.path(rel), "rb", block_size=CHUNK) as f:
+                    while chunk := f.read(CHUNK):
+                        for h in hashers:
+                            h.update(chunk)
         return [h.hexdigest() for h in hashers]
 
 
