@@ -32,6 +32,7 @@ SMALL = 8 << 20
 
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 #: Environment variables whose values are secrets (any backend); their values never appear in a message.
+_USERINFO = re.compile(r"(?<=://)([^/@:\s]+):[^/@\s]+@")
 _SECRET_NAMES = re.compile(r"(SECRET|TOKEN|PASSWORD|CREDENTIAL|ACCESS_KEY|_KEY$)", re.IGNORECASE)
 
 
@@ -51,7 +52,13 @@ def redact(text: str) -> str:
     >>> redact("signature hunter2-abc refused")
     'signature *** refused'
     >>> del os.environ["HLD_DOCTEST_SECRET"]
+
+    A password written into a URL (``ftp://user:password@host/``) is hidden too:
+
+    >>> redact("ftp://curator:pa55@ftp.example.org/scans")
+    'ftp://curator:***@ftp.example.org/scans'
     """
+    text = _USERINFO.sub(r"\1:***@", text)
     for name, value in os.environ.items():
         if len(value) >= 4 and _SECRET_NAMES.search(name) and value in text:
             text = text.replace(value, "***")
@@ -66,7 +73,7 @@ class StoreError(HeritageLDError):
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
-        super().__init__("\n".join(p.render() for p in self.problems))
+        super().__init__(redact("\n".join(p.render() for p in self.problems)))
 
 
 def _reason(exc: BaseException) -> str:
@@ -76,6 +83,7 @@ def _reason(exc: BaseException) -> str:
 
 def failure(exc: BaseException, url: str, doing: str) -> StoreError:
     """The :class:`StoreError` for ``exc`` raised while ``doing`` something at ``url`` (S002/S003)."""
+    url = redact(url)
     if isinstance(exc, FileNotFoundError):
         return StoreError([report("S003", Location(url), url=url, doing=doing)])
     return StoreError([report("S002", Location(url), url=url, doing=doing, reason=_reason(exc))])

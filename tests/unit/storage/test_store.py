@@ -157,3 +157,13 @@ def test_build_catalogue_from_and_to_memory(tmp_path: Path) -> None:
         assert files == len([n for n in names if n != "ledger.sqlite3"])
     again = build_catalogue(source.url, f"{base}/out", cache=tmp_path / "cache", only=["rdf", "iiif", "bags"])
     assert again.results["upload"].data == {"sent": 0, "bags": 0, "deleted": 0}
+
+
+def test_a_password_in_a_url_is_never_shown() -> None:
+    err = StoreError([])
+    assert str(err) == ""
+    from heritage_ld.storage.store import failure
+
+    shown = failure(ConnectionError("refused"), "ftp://curator:pa55word@ftp.example.org/scans", "listing")
+    assert "pa55word" not in str(shown) and "pa55word" not in shown.problems[0].location.file
+    assert [p.code for p in shown.problems] == ["S002"]
