@@ -230,3 +230,60 @@ def test_upload_killed_mid_bag_leaves_no_bag(s3: dict[str, str], tmp_path: Path)
     finally:
         for key in s3:
             os.environ.pop(key, None)
+
+
+_SLOW_BUILD = textwrap.dedent("""
+    import sys, time
+    from heritage_ld.storage import Store
+    real = Store.put_files
+    def slow(self, pairs):
+        for pair in pairs:
+            real(self, [pair])
+            time.sleep(0.05)
+    Store.put_files = slow
+    from heritage_ld.cli import main
+    sys.argv = ["heritage-ld", *sys.argv[1:]]
+    main()
+""")
+
+
+def test_build_killed_during_upload_then_finished(s3: dict[str, str], tmp_path: Path) -> None:
+    """A whole build killed with SIGKILL while it uploads: every prefix with a bagit.txt is a complete, valid bag;
+    the next build finishes the job and every bag validates on the store."""
+    from heritage_ld.synth import write_synthetic_catalogue
+
+    fs: Any = s3fs_for(s3)
+    fs.mkdir("killedbuild")
+    catalogue = tmp_path / "cat"
+    write_synthetic_catalogue(catalogue, items=12, media_size="16KB")
+    cache = tmp_path / "cache"
+    args = [str(catalogue), "-o", "s3://killedbuild/out", "--cache", str(cache), "--no-tiles", "--only", "rdf,iiif,bags"]
+    env = {**os.environ, **s3, "SOURCE_DATE_EPOCH": EPOCH}
+    proc = subprocess.Popen([sys.executable, "-c", _SLOW_BUILD, "build", *args], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            fs.invalidate_cache()
+            if fs.exists("killedbuild/out") and len([p for p in fs.find("killedbuild/out/bags")
+                                                     if p.endswith("/bagit.txt")]) >= 3:
+                break
+            assert proc.poll() is None, "the build ended before it could be killed"
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(30)
+    fs.invalidate_cache()
+    objects = fs.find("killedbuild/out/bags")
+    declared = sorted({p.rsplit("/", 1)[0] for p in objects if p.endswith("/bagit.txt")})
+    prefixes = sorted({"/".join(p.split("/")[:4]) for p in objects})
+    assert declared and len(declared) < 12  # killed half-way through the bags
+    for prefix in declared:  # whatever has a declaration is complete and valid
+        check = _cli(s3, "bag", "validate", f"s3://{prefix}")
+        assert check.returncode == 0, (prefix, check.stdout, check.stderr)
+    for prefix in set(prefixes) - set(declared):  # the rest is refused as no bag at all
+        assert _cli(s3, "bag", "validate", f"s3://{prefix}").returncode == 1
+    finished = _cli(s3, "build", *args)
+    assert finished.returncode == 0, finished.stderr
+    every = _cli(s3, "bag", "validate", "--recursive", "--json", "s3://killedbuild/out/bags")
+    assert every.returncode == 0 and '"valid": 12' in every.stdout
