@@ -287,3 +287,37 @@ def test_build_killed_during_upload_then_finished(s3: dict[str, str], tmp_path: 
     assert finished.returncode == 0, finished.stderr
     every = _cli(s3, "bag", "validate", "--recursive", "--json", "s3://killedbuild/out/bags")
     assert every.returncode == 0 and '"valid": 12' in every.stdout
+
+
+def test_two_machines_take_turns(s3: dict[str, str], tmp_path: Path) -> None:
+    """Machine A builds, machine B builds an edit, A builds again: A notices the store moved on (the ledger copy is
+    not the one it uploaded), continues from B's ledger and outputs, and redoes and sends nothing."""
+    from heritage_ld.synth import write_synthetic_catalogue
+
+    fs: Any = s3fs_for(s3)
+    fs.mkdir("turns")
+    catalogue = tmp_path / "cat"
+    write_synthetic_catalogue(catalogue, items=6, media_size="8KB")
+    out = ["-o", "s3://turns/out", "--no-tiles", "--only", "rdf,iiif,bags"]
+    a = _cli(s3, "build", str(catalogue), *out, "--cache", str(tmp_path / "a"))
+    assert a.returncode == 0, a.stderr
+    assert "(6 created)" in a.stdout
+    import csv
+
+    with open(catalogue / "items.csv", encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        fields, rows = list(reader.fieldnames or ()), list(reader)
+    rows[0]["title@en"] += " (edited)"
+    with open(catalogue / "items.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    b = _cli(s3, "build", str(catalogue), *out, "--cache", str(tmp_path / "b"))
+    assert b.returncode == 0, b.stderr
+    assert "1 updated" in b.stdout
+    again = _cli(s3, "build", str(catalogue), *out, "--cache", str(tmp_path / "a"))
+    assert again.returncode == 0, again.stderr
+    assert "(6 unchanged)" in again.stdout, again.stdout
+    assert "upload: 0 files sent" in again.stdout
+    every = _cli(s3, "bag", "validate", "--recursive", "--json", "s3://turns/out/bags")
+    assert every.returncode == 0 and '"valid": 6' in every.stdout

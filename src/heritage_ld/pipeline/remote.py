@@ -34,6 +34,7 @@ from heritage_ld.pipeline.progress import Progress
 from heritage_ld.problems import Location, report
 from heritage_ld.storage import Store, StoreError, is_url, resolve
 from heritage_ld.storage.sync import SyncIndex, changes, mirror_down, upload
+from heritage_ld.storage.sync import stamp as _stamp
 
 __all__ = ["RemoteOut", "build_catalogue", "default_cache", "local_catalogue", "upload_out"]
 
@@ -87,8 +88,18 @@ class RemoteOut:
         :data:`_WORKING_COPY`): they are given back to the files brought down, so the steps that judge their
         inputs by size and time (bags, tiles) and the next upload find everything as the other machine left it.
         """
-        if self.ledger.exists() or not self.store.exists(LEDGER_FILE):
+        copy = self.store.info(LEDGER_FILE)
+        if copy is None:  # a new OUT, or one emptied on the store: everything is sent again
+            (self.work / "uploaded.sqlite3").unlink(missing_ok=True)
             return 0
+        if self.ledger.exists():
+            if self._last_copy() == _stamp(copy):
+                return 0  # the store holds what this working copy last uploaded
+            # Another machine built this OUT since: its ledger and outputs are newer than this working copy,
+            # which is set aside (a build from it would upload an older ledger over the newer one).
+            for name in _LEDGER_FILES:
+                (self.tree / name).unlink(missing_ok=True)
+            (self.work / "uploaded.sqlite3").unlink(missing_ok=True)
         got, _ = mirror_down(self.store, self.tree, self.work / "resumed.sqlite3")
         with closing(sqlite3.connect(str(self.ledger))) as db, \
                 closing(SyncIndex(self.work / "uploaded.sqlite3")) as uploaded:
@@ -105,7 +116,20 @@ class RemoteOut:
             uploaded.put(done)
             with db:
                 db.execute(f"DROP TABLE IF EXISTS {_WORKING_COPY}")
+        self._remember_copy()
         return got
+
+    def _last_copy(self) -> str | None:
+        try:
+            return (self.work / "ledger-copy.stamp").read_text(encoding="utf-8")
+        except OSError:
+            return None
+
+    def _remember_copy(self) -> None:
+        """Note which ledger copy the store holds now (its ETag): the next build checks it is still that one."""
+        copy = self.store.info(LEDGER_FILE)
+        if copy is not None:
+            (self.work / "ledger-copy.stamp").write_text(_stamp(copy), encoding="utf-8")
 
 
 def _skip(rel: str) -> bool:
@@ -172,6 +196,7 @@ def _upload_ledger(remote: RemoteOut) -> bool:
                             ((rel, size, int(stamp)) for rel, (size, stamp) in sorted(index.all().items())))
     remote.store.put_files([(copy, LEDGER_FILE)])
     copy.unlink()
+    remote._remember_copy()
     return True
 
 

@@ -166,6 +166,16 @@ class Store:
         with self._doing(rel, "looking up"):
             return bool(self.fs.exists(self.path(rel)))
 
+    def info(self, rel: str) -> dict[str, Any] | None:
+        """The fsspec info of one file (``size``, ``ETag`` …), fresh from the store; ``None`` when absent."""
+        with self._doing(rel, "looking up"):
+            self.fs.invalidate_cache(self.path(rel))
+            try:
+                found: dict[str, Any] = self.fs.info(self.path(rel))
+            except FileNotFoundError:
+                return None
+        return found if found.get("type") != "directory" else None
+
     def listing(self, rel: str = "") -> dict[str, dict[str, Any]]:
         """Every file under ``rel`` (relative to the store's root) with its fsspec info (``size``, ``ETag``…),
         sorted. Empty when there is nothing there."""

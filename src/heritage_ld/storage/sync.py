@@ -23,7 +23,7 @@ from typing import Any
 
 from heritage_ld.storage.store import Store
 
-__all__ = ["SyncIndex", "changes", "local_files", "mirror_down", "remote_mtime_ns", "upload"]
+__all__ = ["SyncIndex", "changes", "local_files", "mirror_down", "remote_mtime_ns", "stamp", "upload"]
 
 #: Temporaries of heritage-ld's atomic writes (``.NAME.PID.tmp``): never moved.
 _TEMPORARY = re.compile(r"^\..+\.[0-9]+\.tmp$")
@@ -54,7 +54,7 @@ class SyncIndex:
         self._db.close()
 
 
-def _stamp(info: dict[str, Any]) -> str:
+def stamp(info: dict[str, Any]) -> str:
     """What tells a remote file's version: its ETag (S3, GCS), else its modification time, else nothing."""
     for key in ("ETag", "etag", "md5Hash", "LastModified", "mtime", "last_modified", "created"):
         if info.get(key) is not None:
@@ -149,7 +149,7 @@ def mirror_down(store: Store, root: Path, index_path: Path, *,
     with closing(SyncIndex(index_path)) as index:
         known = index.all()
         todo = [rel for rel, info in remote.items()
-                if known.get(rel) != (int(info.get("size") or 0), _stamp(info)) or not (root / rel).is_file()]
+                if known.get(rel) != (int(info.get("size") or 0), stamp(info)) or not (root / rel).is_file()]
         for i in range(0, len(todo), _BATCH):
             part = todo[i: i + _BATCH]
             store.get_files([(rel, root / rel) for rel in part])
@@ -157,7 +157,7 @@ def mirror_down(store: Store, root: Path, index_path: Path, *,
                 when = remote_mtime_ns(remote[rel])
                 if when is not None:
                     os.utime(root / rel, ns=(when, when))
-            index.put((rel, int(remote[rel].get("size") or 0), _stamp(remote[rel])) for rel in part)
+            index.put((rel, int(remote[rel].get("size") or 0), stamp(remote[rel])) for rel in part)
             if uploaded is not None:
                 uploaded.put((rel, (st := (root / rel).stat()).st_size, str(st.st_mtime_ns)) for rel in part)
         gone = [rel for rel in known if rel not in remote]
