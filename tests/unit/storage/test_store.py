@@ -167,3 +167,35 @@ def test_a_password_in_a_url_is_never_shown() -> None:
     shown = failure(ConnectionError("refused"), "ftp://curator:pa55word@ftp.example.org/scans", "listing")
     assert "pa55word" not in str(shown) and "pa55word" not in shown.problems[0].location.file
     assert [p.code for p in shown.problems] == ["S002"]
+
+
+def test_withdrawn_item_leaves_the_store(tmp_path: Path) -> None:
+    """An item removed from the catalogue: its files are deleted on the store, and with prune_bags its bag too
+    (declaration first)."""
+    import csv
+
+    from heritage_ld.pipeline import BuildOptions
+    from heritage_ld.pipeline.remote import build_catalogue
+    from heritage_ld.synth import write_synthetic_catalogue
+
+    local = tmp_path / "cat"
+    write_synthetic_catalogue(local, items=3, media_size="8KB")
+    out = f"memory://withdraw-{os.getpid()}-{next(_n)}/out"
+    kwargs = {"cache": tmp_path / "cache", "only": ["rdf", "bags"], "options": BuildOptions(prune_bags=True)}
+    build_catalogue(local, out, **kwargs)  # type: ignore[arg-type]
+    store = Store.from_url(out)
+    before = store.listing()
+    gone = "SYN.000003"
+    assert any(gone in n for n in before) and f"bags/{gone}/bagit.txt" in before
+    with open(local / "items.csv", encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        fields, rows = list(reader.fieldnames or ()), [r for r in reader if r["accession"] != gone]
+    with open(local / "items.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    report = build_catalogue(local, out, **kwargs)  # type: ignore[arg-type]
+    after = store.listing()
+    assert not any(gone in n for n in after)
+    assert report.results["upload"].data["deleted"] == len([n for n in before if gone in n])
+    assert "bags/SYN.000001/bagit.txt" in after
