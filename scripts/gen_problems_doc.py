@@ -12,7 +12,8 @@ from pathlib import Path
 from heritage_ld.problems import CODES, Code
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "problems.md"
-LAYERS = {"C": "Catalogue", "R": "RDF", "I": "IIIF", "B": "Bags", "P": "Publishing", "X": "Execution"}
+LAYERS = {"C": "Catalogue", "R": "RDF", "I": "IIIF", "B": "Bags", "P": "Publishing", "S": "Object storage",
+          "X": "Execution"}
 _FIELD = re.compile(r"\{(\w+)(?:![rsa])?(?::[^}]*)?\}")
 
 HEAD = """\

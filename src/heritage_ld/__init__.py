@@ -46,8 +46,10 @@ if TYPE_CHECKING:
         parse_edtf,
     )
     from heritage_ld.pipeline import BuildOptions, BuildReport, build
+    from heritage_ld.pipeline.remote import build_catalogue
     from heritage_ld.pipeline.single import bag_item, item_files
     from heritage_ld.rdf.edm import edm_record
+    from heritage_ld.storage import Store, StoreError
 
 # Loaded on first use (see heritage_ld._lazy): importing one module of the package stays cheap.
 __getattr__, __dir__ = exports(__name__, globals(), {
@@ -78,6 +80,9 @@ __getattr__, __dir__ = exports(__name__, globals(), {
     "BuildOptions": "heritage_ld.pipeline",
     "BuildReport": "heritage_ld.pipeline",
     "build": "heritage_ld.pipeline",
+    "build_catalogue": "heritage_ld.pipeline.remote",
+    "Store": "heritage_ld.storage",
+    "StoreError": "heritage_ld.storage",
     "bag_item": "heritage_ld.pipeline.single",
     "item_files": "heritage_ld.pipeline.single",
     "edm_record": "heritage_ld.rdf.edm",
@@ -113,11 +118,14 @@ __all__ = [
     "Section",
     "Severity",
     "SourceType",
+    "Store",
+    "StoreError",
     "UrlScheme",
     "UsageError",
     "__version__",
     "bag_item",
     "build",
+    "build_catalogue",
     "check_catalogue",
     "edm_record",
     "item_files",

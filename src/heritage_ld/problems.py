@@ -1,7 +1,7 @@
 """One table of every problem code heritage-ld reports, and the value that carries one.
 
-Codes are prefixed by layer: ``C`` catalogue, ``R`` RDF, ``I`` IIIF, ``B`` bags, ``P`` publishing, ``X``
-execution (a build on a cluster). Code calls
+Codes are prefixed by layer: ``C`` catalogue, ``R`` RDF, ``I`` IIIF, ``B`` bags, ``P`` publishing, ``S`` object
+storage, ``X`` execution (a build on a cluster). Code calls
 :func:`report` with a code, a :class:`Location` and the template's named parameters; tests assert codes, never
 the rendered text. ``docs/problems.md`` is generated from :data:`CODES` by ``scripts/gen_problems_doc.py``.
 
@@ -283,6 +283,21 @@ _TABLE: tuple[Code, ...] = (
     Code("X004", E, "{task} failed on a Dask worker ({what}) after {retries} retries: {error}",
          "the workers must see the catalogue and the output folder at the same paths as this machine "
          "(a shared file system), and run the same heritage-ld version"),
+    # -- object storage (fsspec URLs: s3://, memory://, …) --------------------------------------------
+    Code("S001", E, "no file system for {protocol}:// ({reason})",
+         "install the package that provides it (pip install 'heritage-ld[s3]' for s3://; see fsspec's list of "
+         "implementations for others)", "https://filesystem-spec.readthedocs.io/en/latest/api.html#implementations"),
+    Code("S002", E, "{doing} failed: {reason}",
+         "check the endpoint, the bucket and the credentials in the backend's usual environment variables or "
+         "config (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL, ~/.aws/ for S3); heritage-ld never "
+         "shows them"),
+    Code("S003", E, "not found ({doing})", "check the URL: bucket and prefix"),
+    Code("S004", E, "after upload {path} has {algorithm} {found}, {manifest} says {expected}; the bag was "
+         "not published (no bagit.txt written)", "build again: the bag is uploaded again and checked"),
+    Code("S005", E, "after upload {path} is listed in {manifest} but missing on the store; the bag was not "
+         "published (no bagit.txt written)", "build again: the bag is uploaded again and checked"),
+    Code("S006", E, "{option} {value!r} must be a local path, not a URL",
+         "it holds SQLite databases and a working copy, which need a local file system"),
 )
 
 #: Every problem code, by code.

@@ -26,6 +26,7 @@ from heritage_ld.cli._app import (
 )
 from heritage_ld.errors import UsageError
 from heritage_ld.problems import Location, Problem, report
+from heritage_ld.storage import Store
 
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
@@ -65,7 +66,7 @@ def _refuse(problems: list[Problem]) -> None:
     raise typer.Exit(2)
 
 
-def in_bag(bag: Path, problems: Iterable[Problem]) -> list[Problem]:
+def in_bag(bag: Path | str, problems: Iterable[Problem]) -> list[Problem]:
     """``problems`` located in ``bag`` (``bags/X/manifest-sha256.txt:3: …``): which bag, when several are
     checked."""
     return [dataclasses.replace(p, location=dataclasses.replace(p.location, file=f"{bag}/{p.location.file}"
@@ -157,6 +158,24 @@ def _expand(bags: list[Path], recursive: bool) -> list[Path]:
     return out
 
 
+def _expand_store(store: Store, recursive: bool) -> list[Store]:
+    """The bags at a URL: the bag itself, or with ``recursive`` every prefix under it holding a ``bagit.txt``
+    (a folder of bags without ``recursive``: B034)."""
+    from heritage_ld.storage import StoreError
+
+    listing = store.listing()
+    if not listing:
+        raise StoreError([report("S003", Location(store.url), url=store.url, doing="validating a bag")])
+    if "bagit.txt" in listing:
+        return [store]
+    inside = sorted({rel.rsplit("/", 1)[0] for rel in listing if rel.endswith("/bagit.txt")})
+    if not inside:
+        return [store]
+    if not recursive:
+        _refuse([report("B034", Location(store.url), path=store.url)])
+    return [store.child(rel) for rel in inside]
+
+
 def _bags_under(folder: Path) -> list[Path]:
     found: list[Path] = []
     for child in sorted(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()):
@@ -167,7 +186,8 @@ def _bags_under(folder: Path) -> list[Path]:
 @bag_app.command("validate")
 @handle_errors
 def validate(
-    bags: list[Path] = typer.Argument(..., help="Bag folders, or .tar, .tar.gz or .zip bags."),
+    bags: list[str] = typer.Argument(..., help="Bag folders, .tar, .tar.gz or .zip bags, or bags on object storage "
+                                     "(s3://bucket/out/bags/ITEM: checked there, streaming each file)."),
     fast: bool = typer.Option(False, "--fast", help="Check only the structure and Payload-Oxum."),
     completeness_only: bool = typer.Option(False, "--completeness-only", help="Check completeness, no checksums."),
     recursive: bool = typer.Option(False, "--recursive", "-r", help="Validate every bag inside the folders given."),
@@ -181,17 +201,30 @@ def validate(
     Example: heritage-ld bag validate --recursive build/hanoi-1972/bags --json > report.json
     """
     from heritage_ld.bags.validator import validate_bag
+    from heritage_ld.storage import Store, is_url
 
     if fast and completeness_only:
         raise UsageError("--fast and --completeness-only exclude each other")
-    targets = _expand(bags, recursive)
+    targets: list[Path | Store] = []
+    for given in bags:
+        if is_url(given) and not given.lower().startswith("file://"):
+            targets += _expand_store(Store.from_url(given), recursive)
+        else:
+            targets += _expand([Path(given[7:] if given.lower().startswith("file://") else given)], recursive)
     several = len(targets) > 1
     invalid = 0
     rows = []
-    for bag in targets:
-        with progress_reporter(quiet or as_json, thread=False) as progress:
-            result = validate_bag(bag, fast=fast, completeness_only=completeness_only, jobs=jobs,
-                                  progress=progress)
+    for target in targets:
+        if isinstance(target, Store):
+            from heritage_ld.bags.remote import validate_store_bag
+
+            bag: Path | str = target.url
+            result = validate_store_bag(target, fast=fast, completeness_only=completeness_only, jobs=jobs)
+        else:
+            bag = target
+            with progress_reporter(quiet or as_json, thread=False) as progress:
+                result = validate_bag(target, fast=fast, completeness_only=completeness_only, jobs=jobs,
+                                      progress=progress)
         problems = in_bag(bag, result.problems) if several else list(result.problems)
         invalid += not result.valid
         if as_json:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from heritage_ld.cli._app import (
@@ -23,8 +21,9 @@ from heritage_ld.pipeline.executor import EXECUTORS
 @app.command("build")
 @handle_errors
 def build_command(
-    catalogue: Path = typer.Argument(..., help="The catalogue folder."),
-    out: Path = typer.Option(..., "--out", "-o", help="The output folder (rdf/, iiif/, bags/, site/ go here)."),
+    catalogue: str = typer.Argument(..., help="The catalogue folder, or its URL (s3://bucket/prefix, any fsspec URL)."),
+    out: str = typer.Option(..., "--out", "-o", help="The output folder (rdf/, iiif/, bags/, site/ go here), or its "
+                            "URL (s3://bucket/prefix: built in a local working copy, then uploaded)."),
     base_url: str = typer.Option(None, "--base-url", help="Public base URL of the output (default: from collection.toml)."),
     only: str = typer.Option(None, "--only", help=f"Comma-separated steps to run: {','.join(STEPS)} (default: all "
                              "but ocfl)."),
@@ -50,6 +49,8 @@ def build_command(
                                 help="Keep the build ledger OUT/ledger.sqlite3 (incremental rebuilds, OAI datestamps, "
                                      "deleted records, the IIIF change stream)."),
     max_pixels: int = MAX_PIXELS_OPTION,
+    cache: str = typer.Option(None, "--cache", help="Local folder of the working copies of a remote catalogue or "
+                               "OUT, and of a remote OUT's build ledger (default: ~/.cache/heritage-ld)."),
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Build everything for a catalogue into OUT: RDF, IIIF manifests and tiles, bags and the exhibition site.
@@ -60,23 +61,20 @@ def build_command(
 
     On a Dask cluster: heritage-ld build CATALOGUE -o OUT --executor dask --scheduler tcp://HOST:8786
     """
-    from heritage_ld.catalogue import read_catalogue
-    from heritage_ld.pipeline import BuildOptions, build
+    from heritage_ld.pipeline import BuildOptions
+    from heritage_ld.pipeline.remote import build_catalogue
 
     steps = [s.strip() for s in only.split(",") if s.strip()] if only else None
     if bag_mode not in ("item", "collection"):
         raise UsageError(f"--bag-mode must be 'item' or 'collection', not {bag_mode!r}")
-    from heritage_ld.pipeline.incremental import trusted_media
-
-    # A rebuild does not decode again the media files an earlier build of OUT decoded and that have not changed
-    # since (their fingerprints are in its ledger); `heritage-ld check` always decodes everything.
-    trusted = trusted_media(out, catalogue, max_pixels) if ledger and not force and not verify else None
-    collection = read_catalogue(catalogue, max_pixels=max_pixels, trusted=trusted)
     options = BuildOptions(base_url=base_url, tiles=tiles, bag_mode=bag_mode, replace=replace, rehash=rehash,
                            prune_bags=prune_bags, max_pixels=max_pixels)
+    # A rebuild does not decode again the media files an earlier build of OUT decoded and that have not changed
+    # since (their fingerprints are in its ledger); `heritage-ld check` always decodes everything.
     with progress_reporter(quiet) as progress:
-        report = build(collection, out, only=steps, options=options, executor=executor, jobs=jobs, progress=progress,
-                       force=force, verify=verify, ledger=ledger, scheduler=scheduler)
+        report = build_catalogue(catalogue, out, cache=cache, max_pixels=max_pixels, only=steps, options=options,
+                                 executor=executor, jobs=jobs, scheduler=scheduler, progress=progress, force=force,
+                                 verify=verify, ledger=ledger)
     for warning in report.warnings:
         console.print(f"warning: {warning}", highlight=False, style="yellow", soft_wrap=True, markup=False)
     if not quiet:
@@ -84,5 +82,5 @@ def build_command(
             console.print(f"{name:>6}: {result.summary} [{result.seconds:.1f} s]", highlight=False, soft_wrap=True,
                           markup=False)
         changes = ", ".join(f"{n} {k}" for k, n in sorted(report.items.items()))
-        console.print(f"built {len(collection.items)} items into {out} in {report.seconds:.1f} s"
+        console.print(f"built {report.count} items into {out} in {report.seconds:.1f} s"
                       + (f" ({changes})" if changes else ""), highlight=False, soft_wrap=True, markup=False)

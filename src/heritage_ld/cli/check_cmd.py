@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from heritage_ld.cli._app import (
@@ -22,13 +20,16 @@ from heritage_ld.errors import UsageError
 @app.command("check")
 @handle_errors
 def check(
-    catalogue: Path = typer.Argument(..., help="The catalogue folder (collection.toml + items.csv or items.xlsx)."),
+    catalogue: str = typer.Argument(..., help="The catalogue folder (collection.toml + items.csv or items.xlsx), or "
+                                    "its URL (s3://bucket/prefix, any fsspec URL: mirrored into --cache first)."),
     quiet: bool = QUIET_OPTION,
     max_pixels: int = MAX_PIXELS_OPTION,
     as_json: bool = JSON_OPTION,
     outputs: list[str] = typer.Option(
         [], "--for", help="An output that will be published (oai, edm; repeatable): the warnings that concern it "
         "count as errors (a missing OAI-PMH contact, what EDM requires)."),
+    cache: str = typer.Option(None, "--cache", help="Local folder of the mirror of a remote catalogue (default: "
+                              "~/.cache/heritage-ld)."),
 ) -> None:
     """Check a catalogue and list every problem as file:line:column: message.
 
@@ -45,7 +46,9 @@ def check(
         required = blocking((), outputs)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    result = check_catalogue(catalogue, max_pixels=max_pixels, outputs=outputs)
+    from heritage_ld.pipeline.remote import local_catalogue
+
+    result = check_catalogue(local_catalogue(catalogue, cache=cache), max_pixels=max_pixels, outputs=outputs)
     if as_json:
         c = result.collection
         required = blocking(result.warnings, outputs)

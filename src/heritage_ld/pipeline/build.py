@@ -121,6 +121,8 @@ class BuildReport:
     seconds: float
     warnings: list[str] = field(default_factory=list)
     items: dict[str, int] = field(default_factory=dict)
+    #: How many items the catalogue has.
+    count: int = 0
 
 
 def source_date(options: BuildOptions | None = None) -> int | None:
@@ -261,7 +263,7 @@ def build(
         if book is not None:
             book.close()
     return BuildReport(out=out, results=ctx.results, seconds=time.perf_counter() - started, warnings=warnings,
-                       items=counts)
+                       items=counts, count=len(collection.items))
 
 
 def _note_items(collection: Collection, plan: Plan, max_pixels: int) -> dict[str, int]:

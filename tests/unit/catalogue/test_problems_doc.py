@@ -31,7 +31,7 @@ def test_committed_problems_page_is_up_to_date() -> None:
 @pytest.mark.parametrize("code", sorted(CODES))
 def test_every_code_renders_with_its_parameters(code: str) -> None:
     spec = CODES[code]
-    assert re.fullmatch(r"[CRIBPX]\d{3}", code)
+    assert re.fullmatch(r"[CRIBPSX]\d{3}", code)
     hint_params = {f for f in re.findall(r"\{(\w+)", spec.hint)}
     params = {name: f"<{name}>" for name in spec.params | hint_params}
     problem = report(code, Location("items.csv", 3, 2, "x"), **params)

@@ -1,0 +1,117 @@
+"""The same build on local disk and on object storage: a synthetic catalogue built from local disk into a
+local folder, then from a local S3 server (moto's ``moto_server`` on 127.0.0.1, through s3fs) into the same
+server; then a rebuild with no change on each. Prints the times and the S3/local ratio.
+
+    python -m benchmarks storage                 # 1,000 items
+    python -m benchmarks storage --items 10000   # only on a quiet machine
+    python -m benchmarks storage --quick         # 100 items
+
+moto keeps objects in memory and answers on one machine: the figures bound the overhead of the storage layer
+(listing, per-file requests, read-back verification of bags, the ledger copy), not a real network's latency.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from benchmarks._paths import bench_dir
+
+EPOCH = "1700000000"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _run(args: list[str], env: dict[str, str]) -> tuple[float, str]:
+    began = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "heritage_ld", *args], env=env, capture_output=True, text=True,
+                          check=False)
+    seconds = time.perf_counter() - began
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
+    return seconds, done.stdout
+
+
+def _steps(stdout: str) -> dict[str, str]:
+    out = {}
+    for line in stdout.splitlines():
+        name, sep, rest = line.partition(":")
+        if sep and name.strip().isidentifier() and "[" in rest:
+            out[name.strip()] = rest.rsplit("[", 1)[1].rstrip("]")
+    return out
+
+
+def main(argv: list[str]) -> int:
+    items = 100 if "--quick" in argv else 1000
+    if "--items" in argv:
+        items = int(argv[argv.index("--items") + 1])
+    import s3fs
+
+    from heritage_ld.synth import write_synthetic_catalogue
+
+    work = bench_dir("storage", str(items))
+    catalogue = work / "catalogue"
+    if not (catalogue / "items.csv").exists():
+        shutil.rmtree(catalogue, ignore_errors=True)
+        write_synthetic_catalogue(catalogue, items=items, media_size="64KB", seed=0)
+    port = _free_port()
+    server = subprocess.Popen([str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p",
+                               str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    results: dict[str, Any] = {"items": items, "media_size": "64KB"}
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(endpoint, timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        env = {**os.environ, "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench-secret",
+               "AWS_ENDPOINT_URL": endpoint, "AWS_DEFAULT_REGION": "us-east-1", "SOURCE_DATE_EPOCH": EPOCH}
+        fs = s3fs.S3FileSystem(key="bench", secret="bench-secret", endpoint_url=endpoint)
+        fs.mkdir("bench")
+        began = time.perf_counter()
+        fs.put(str(catalogue), "bench/catalogue", recursive=True)
+        results["catalogue_upload_s"] = round(time.perf_counter() - began, 2)
+        for where in ("local", "s3"):
+            out = work / "out-local"
+            cache = work / "cache"
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(cache, ignore_errors=True)
+            if where == "local":
+                args = ["build", str(catalogue), "-o", str(out), "--jobs", "2"]
+            else:
+                args = ["build", "s3://bench/catalogue", "-o", "s3://bench/out", "--cache", str(cache), "--jobs", "2"]
+            full, stdout = _run(args, env)
+            again, stdout2 = _run(args, env)
+            results[where] = {"full_s": round(full, 2), "no_change_s": round(again, 2), "steps": _steps(stdout),
+                              "no_change_steps": _steps(stdout2)}
+            print(f"{where:>5}: full build {full:7.1f} s   no-change rebuild {again:6.1f} s   "
+                  f"{' '.join(f'{k}={v}' for k, v in _steps(stdout).items())}", flush=True)
+        results["ratio_full"] = round(results["s3"]["full_s"] / results["local"]["full_s"], 2)
+        results["ratio_no_change"] = round(results["s3"]["no_change_s"] / results["local"]["no_change_s"], 2)
+        print(f"S3/local: full {results['ratio_full']}x, no-change {results['ratio_no_change']}x "
+              f"({items} items; catalogue upload to the server {results['catalogue_upload_s']} s, not counted)")
+    finally:
+        server.terminate()
+        server.wait(10)
+    report = Path("build/bench")
+    report.mkdir(parents=True, exist_ok=True)
+    (report / "storage.json").write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

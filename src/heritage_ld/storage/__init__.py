@@ -1,0 +1,10 @@
+"""Locations that may be local paths or fsspec URLs (``s3://bucket/prefix``, ``memory://…``, ``file://…``).
+
+See ``docs/object-storage.md``: what is read and written where, the bag publication rule, credentials.
+"""
+
+from __future__ import annotations
+
+from heritage_ld.storage.store import CHUNK, Store, StoreError, is_url, redact, resolve
+
+__all__ = ["CHUNK", "Store", "StoreError", "is_url", "redact", "resolve"]
