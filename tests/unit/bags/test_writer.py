@@ -143,8 +143,9 @@ def test_a_source_changing_during_the_copy_is_an_error(sources: Path, tmp_path: 
     victim = sources / "README.txt"
     ticks = iter(range(1, 100))
 
-    def pump_and_touch(fd: int, hashers: list[object], out: int | None, writeback: bool = False) -> int:
-        n = real_pump(fd, hashers, out, writeback)
+    def pump_and_touch(fd: int, hashers: list[object], out: int | None, writeback: bool = False,
+                       size: int = -1) -> int:
+        n = real_pump(fd, hashers, out, writeback, size)
         os.utime(victim, ns=(0, next(ticks) * 1_000_000_000))  # someone saves the file meanwhile
         return n
 
