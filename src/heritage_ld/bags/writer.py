@@ -23,7 +23,7 @@ from heritage_ld.bags.events import Event, format_events
 from heritage_ld.bags.fixity import Digests, SourceChanged, check_algorithms, copy_batch, hash_bytes
 from heritage_ld.bags.info import format_declaration, format_info
 from heritage_ld.bags.names import encode_path, unsafe_reason
-from heritage_ld.bags.pool import map_spans, spans
+from heritage_ld.bags.pool import map_spans, spans, use_processes
 from heritage_ld.bags.premis_xml import PREMIS_FILE
 from heritage_ld.bags.progress import ProgressSink
 from heritage_ld.bags.report import BagReport, BagWriteError
@@ -159,9 +159,11 @@ def _copy_payload(payload: dict[str, Path | str], sizes: Mapping[str, int], tmp:
     tasks = [(rel, os.fspath(payload[rel]), f"{root}/{rel}") for rel in order]
     copy = partial(copy_batch, algorithms=algorithms, writeback=durable)
     results: dict[str, Digests] = {}
-    # Threads, not processes, even for many small files: creating files is kernel work that threads overlap as
-    # well as processes do, and forked writers measured slower on the benchmark's "many small" corpus.
-    for done in map_spans(copy, tasks, spans([sizes[rel] for rel in order]), jobs, processes=False,
+    # Many small files go to forked worker processes (where forking is safe, see pool.use_processes): per file,
+    # the copy is a handful of system calls and a little Python, and two threads hand the GIL to each other
+    # around every call; processes never wait for each other (measured on the benchmark's "many small" corpus).
+    ordered = [sizes[rel] for rel in order]
+    for done in map_spans(copy, tasks, spans(ordered), jobs, processes=use_processes(ordered, jobs),
                           name="bag-write"):
         for rel, digests in done:
             results[rel] = digests
