@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 
 from heritage_ld.bags.describe import CrateSpec, describe_payload
-from heritage_ld.bags.durability import fsync_dir, sync_tree
+from heritage_ld.bags.durability import EarlySync, fsync_dir, sync_tree
 from heritage_ld.bags.events import Event, format_events
 from heritage_ld.bags.fixity import Digests, SourceChanged, check_algorithms, copy_batch, hash_bytes
 from heritage_ld.bags.info import format_declaration, format_info
@@ -151,7 +151,8 @@ def _remove_stale(parent: Path, name: str) -> None:
 
 
 def _copy_payload(payload: dict[str, Path | str], sizes: Mapping[str, int], tmp: Path, algorithms: tuple[str, ...],
-                  jobs: int, progress: ProgressSink | None, task: str, durable: bool) -> dict[str, Digests]:
+                  jobs: int, progress: ProgressSink | None, task: str, durable: bool,
+                  early: EarlySync) -> dict[str, Digests]:
     for folder in sorted({rel.rpartition("/")[0] for rel in payload}):
         (tmp / folder).mkdir(parents=True, exist_ok=True)
     order = sorted(payload, key=lambda rel: (-sizes[rel], rel))
@@ -167,6 +168,7 @@ def _copy_payload(payload: dict[str, Path | str], sizes: Mapping[str, int], tmp:
                           name="bag-write"):
         for rel, digests in done:
             results[rel] = digests
+            early.wrote(digests.size)
         if progress is not None:
             progress.advance(task, len(done))
     return results
@@ -245,18 +247,21 @@ def write_bag(
     when = bag_date(date)
     tmp = _temp_folder(parent, f".{target.name}.partial-{os.getpid()}-")
     task = f"bag {target.name}"
+    early = EarlySync(tmp, enabled=durable)
     try:
         if progress is not None:  # the RO-Crate is one more payload file: the count matches the summary's
             progress.start(task, len(payload) + describe)
         (tmp / "data").mkdir()
         # Durability comes from one sync_tree before the rename (write-back of large files started early).
-        digests = _copy_payload(payload, sizes, tmp, names, jobs or default_jobs(), progress, task, durable)
+        digests = _copy_payload(payload, sizes, tmp, names, jobs or default_jobs(), progress, task, durable, early)
         total = sum(d.size for d in digests.values())
         label = next((v for k, v in pairs if k.lower() == "external-identifier"), target.name)
         log = [Event("creation", when, note=f"{len(digests)} payload files, {total} bytes"),
                Event("message digest calculation", when, note=", ".join(names))]
         problems: tuple[Problem, ...] = ()
         if describe:
+            # Identification forks its workers only from a process that runs no other thread.
+            early.wait()
             organisation = next((v for k, v in pairs if k.lower() == "source-organization"), None)
             found = describe_payload(tmp, digests, spec=crate, label=label, organisation=organisation,
                                      events=log, when=when, jobs=jobs or default_jobs())
@@ -267,11 +272,13 @@ def write_bag(
             tags[PREMIS_FILE] = found.premis
             if progress is not None:
                 progress.advance(task, 1)
+        early.now()  # the payload's last pages go to disk while the tag files are made and the bag is checked
         if events:
             tags[EVENTS_FILE] = format_events(log, label=label, base=events_base)
         written = _write_tag_side(tmp, digests, names, pairs, tags, when, False)
         _check_written(tmp, target, digests, written)
         if durable:
+            early.wait()
             sync_tree(tmp)
         _move_into_place(tmp, target)
         if durable:
@@ -286,6 +293,7 @@ def write_bag(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
+        early.wait()
         if progress is not None:
             progress.finish(task)
     return BagReport(target, len(digests), total, names, True, written, problems)

@@ -192,3 +192,43 @@ def test_large_copies_hand_every_written_byte_to_write_back(tmp_path: Path, monk
     calls.clear()
     fixity.copy_and_hash(small, tmp_path / "c", ["sha256"], durable=False, writeback=True)
     assert calls == []  # small files are left to the one syncfs
+
+
+def test_early_sync_runs_in_the_background_every_so_many_bytes(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from heritage_ld.bags import durability
+
+    calls: list[int] = []
+    monkeypatch.setattr(durability, "_SYNCFS", lambda fd: calls.append(fd) or 0)
+    early = durability.EarlySync(tmp_path, every=100)
+    early.wrote(60)
+    early.wait()
+    assert calls == []
+    early.wrote(60)  # 120 bytes since the last sync: one starts
+    early.wait()
+    assert len(calls) == 1
+    early.now()
+    early.wait()
+    assert len(calls) == 2
+    off = durability.EarlySync(tmp_path, every=1, enabled=False)
+    off.wrote(10)
+    off.now()
+    off.wait()
+    assert len(calls) == 2
+
+
+def test_a_durable_bag_is_synced_before_it_is_renamed_into_place(sources: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from heritage_ld.bags import durability, writer
+
+    seen: list[str] = []
+    real_sync, real_move = writer.sync_tree, writer._move_into_place
+    monkeypatch.setattr(writer, "sync_tree", lambda root: (seen.append("sync"), real_sync(root))[1])
+    monkeypatch.setattr(writer, "_move_into_place", lambda tmp, target: (seen.append("rename"),
+                                                                        real_move(tmp, target))[1])
+    monkeypatch.setattr(durability.EarlySync, "now", lambda self: seen.append("early"))
+    write_bag([sources], tmp_path / "bag", jobs=1)
+    assert seen == ["early", "sync", "rename"]
+    seen.clear()
+    write_bag([sources], tmp_path / "bag2", jobs=1, durable=False)
+    assert seen == ["early", "rename"]
