@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from heritage_ld.bags.durability import start_writeback
-from heritage_ld.bags.tree import open_regular
+from heritage_ld.bags.tree import open_regular_sized
 
 __all__ = [
     "ALGORITHMS",
@@ -139,9 +139,11 @@ def hash_bytes(data: bytes, algorithms: Iterable[str]) -> Digests:
 
 def _hexdigests(path: Path | str, algorithms: Sequence[str]) -> tuple[int, list[str]]:
     hashers = [ALGORITHMS[a][0]() for a in algorithms]
-    fd = open_regular(path, str(path))
+    fd, expected = open_regular_sized(path, str(path))
     try:
-        size = _pump(fd, hashers, None)
+        # Up to the size fstat gave when it was opened: a small file is hashed in one read, without the read
+        # that would only say end-of-file.
+        size = _pump(fd, hashers, None, size=expected)
     finally:
         os.close(fd)
     return size, [h.hexdigest() for h in hashers]
