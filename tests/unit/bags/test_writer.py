@@ -232,3 +232,26 @@ def test_a_durable_bag_is_synced_before_it_is_renamed_into_place(sources: Path, 
     seen.clear()
     write_bag([sources], tmp_path / "bag2", jobs=1, durable=False)
     assert seen == ["early", "rename"]
+
+
+def test_a_source_that_grows_during_the_copy_is_an_error_though_only_its_first_bytes_were_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy stops at the size fstat gave (no read for end-of-file); bytes appended meanwhile, even with the
+    modification time put back, still make the copy fail rather than hold a truncated file."""
+    source = tmp_path / "scan.tif"
+    source.write_bytes(b"x" * 5000)
+    before = source.stat()
+    real_pump = fixity._pump
+
+    def pump_then_append(fd: int, hashers: list[object], out: int | None, writeback: bool = False,
+                         size: int = -1) -> int:
+        n = real_pump(fd, hashers, out, writeback, size)
+        with open(source, "ab") as f:
+            f.write(b"more")
+        os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+        return n
+
+    monkeypatch.setattr(fixity, "_pump", pump_then_append)
+    with pytest.raises(fixity.SourceChanged):
+        fixity.copy_and_hash(source, tmp_path / "copy.tif", ["sha256"], durable=False)
+    assert not (tmp_path / "copy.tif").exists()
