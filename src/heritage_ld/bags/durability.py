@@ -13,10 +13,11 @@ import ctypes
 import ctypes.util
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["fsync_dir", "start_writeback", "sync_tree"]
+__all__ = ["EarlySync", "fsync_dir", "start_writeback", "sync_tree"]
 
 _SYNC_FILE_RANGE_WRITE = 2
 
@@ -93,3 +94,53 @@ def sync_tree(root: Path) -> None:
             finally:
                 os.close(fd)
         fsync_dir(Path(folder))
+
+
+class EarlySync:
+    """``syncfs`` in a background thread while the writer goes on, so that the final :func:`sync_tree` (the one
+    that makes the bag durable, and raises if it cannot) finds little left to write.
+
+    Many small files are each below the size from which :func:`start_writeback` is worth a system call; without
+    this, their pages all wait for the final sync, and the disk idles while they are copied, then the writer idles
+    while the disk works (0.2-0.4 s for the benchmark's 20,000 files). :meth:`wrote` is told what was copied and
+    starts a sync every ``every`` bytes (never two at once); :meth:`now` starts one at once (payload done, tag
+    files to come); :meth:`wait` joins. A failure here is ignored: the final :func:`sync_tree` reports it.
+    Where ``syncfs`` is missing, nothing happens.
+    """
+
+    def __init__(self, root: Path, *, every: int = 32 << 20, enabled: bool = True) -> None:
+        self._root = root
+        self._every = every
+        self._enabled = enabled and _SYNCFS is not None
+        self._pending = 0
+        self._thread: threading.Thread | None = None
+
+    def wrote(self, size: int) -> None:
+        """``size`` more bytes were written under the root."""
+        self._pending += size
+        if self._pending >= self._every:
+            self.now()
+
+    def now(self) -> None:
+        """Start a sync unless one is running."""
+        if not self._enabled or (self._thread is not None and self._thread.is_alive()):
+            return
+        self._pending = 0
+        self._thread = threading.Thread(target=self._sync, name="bag-early-sync", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        """Wait for the sync under way, if any."""
+        if self._thread is not None:
+            self._thread.join()
+
+    def _sync(self) -> None:
+        assert _SYNCFS is not None
+        try:
+            fd = os.open(self._root, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            _SYNCFS(fd)
+        finally:
+            os.close(fd)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import gc
 import multiprocessing
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -69,9 +70,29 @@ def use_processes(sizes: Iterable[int], jobs: int) -> bool:
 _shared: tuple[Callable[[Sequence[Any]], Any], Sequence[Any]] | None = None
 
 
-def _share(fn: Callable[[Sequence[Any]], Any], items: Sequence[Any]) -> None:
+def _share(fn: Callable[[Sequence[Any]], Any], items: Sequence[Any], parent: int) -> None:
     global _shared
     _shared = (fn, items)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Have this forked worker killed when its parent dies (Linux ``PR_SET_PDEATHSIG``).
+
+    A writer killed by SIGKILL must not leave workers copying into its temporary folder: the next run removes
+    that folder, and a worker still creating files there would race with the removal.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the call above took effect
+        os._exit(1)
 
 
 def _run_span(start: int, stop: int) -> Any:
@@ -96,7 +117,7 @@ def map_spans(fn: Callable[[Sequence[T]], R], items: Sequence[T], runs: Iterable
     pool: Executor
     if processes:
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_share, initargs=(fn, items))
+                                   initializer=_share, initargs=(fn, items, os.getpid()))
     else:
         pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix=name)
     try:

@@ -12,7 +12,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["BagTree", "open_regular", "read_tag_bytes", "scan_tree"]
+__all__ = ["BagTree", "open_regular", "open_regular_sized", "read_tag_bytes", "scan_tree"]
 
 _KINDS = (
     (stat.S_ISFIFO, "named pipe (FIFO)"),
@@ -92,11 +92,17 @@ def scan_tree(root: Path) -> BagTree:
 def open_regular(path: Path | str, shown: str) -> int:
     """A read-only descriptor of the regular file ``path``: a symbolic link is refused, and a FIFO or device
     (swapped in after the listing, say) is closed without blocking; ``OSError`` naming ``shown`` then."""
+    return open_regular_sized(path, shown)[0]
+
+
+def open_regular_sized(path: Path | str, shown: str) -> tuple[int, int]:
+    """:func:`open_regular`, and the file's size when it was opened."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
         os.close(fd)
         raise OSError(f"{shown}: not a regular file")
-    return fd
+    return fd, st.st_size
 
 
 def read_tag_bytes(path: Path) -> bytes:

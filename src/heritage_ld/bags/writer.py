@@ -18,13 +18,12 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 
 from heritage_ld.bags.describe import CrateSpec, describe_payload
-from heritage_ld.bags.durability import fsync_dir, sync_tree
+from heritage_ld.bags.durability import EarlySync, fsync_dir, sync_tree
 from heritage_ld.bags.events import Event, format_events
 from heritage_ld.bags.fixity import Digests, SourceChanged, check_algorithms, copy_batch, hash_bytes
 from heritage_ld.bags.info import format_declaration, format_info
-from heritage_ld.bags.manifest import format_manifest
-from heritage_ld.bags.names import unsafe_reason
-from heritage_ld.bags.pool import map_spans, spans
+from heritage_ld.bags.names import encode_path, unsafe_reason
+from heritage_ld.bags.pool import map_spans, spans, use_processes
 from heritage_ld.bags.premis_xml import PREMIS_FILE
 from heritage_ld.bags.progress import ProgressSink
 from heritage_ld.bags.report import BagReport, BagWriteError
@@ -49,7 +48,8 @@ EVENTS_FILE = "metadata/premis-events.ttl"
 Sources = Mapping[str, "Path | str"] | Iterable["Path | str"]
 
 
-def _walk_source(folder: Path, prefix: str, out: dict[str, Path]) -> None:
+def _walk_source(folder: str, prefix: str, out: dict[str, Path | str]) -> None:
+    # Plain strings, not Path objects: on 20,000 files, building a Path per file cost more than listing them.
     with os.scandir(folder) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
             rel = f"{prefix}/{entry.name}"
@@ -57,9 +57,9 @@ def _walk_source(folder: Path, prefix: str, out: dict[str, Path]) -> None:
                 raise UsageError(f"{entry.path}: is a symbolic link; bags hold real files "
                                  "(copy the linked files in, or pass them as sources)")
             if entry.is_dir(follow_symlinks=False):
-                _walk_source(Path(entry.path), rel, out)
+                _walk_source(entry.path, rel, out)
             elif entry.is_file(follow_symlinks=False):
-                out[rel] = Path(entry.path)
+                out[rel] = entry.path
             else:
                 raise UsageError(f"{entry.path}: not a regular file; it cannot go in a bag")
 
@@ -76,11 +76,11 @@ def collect_sources(sources: Sources) -> dict[str, Path]:
     >>> collect_sources({"media/a.tif": d / "a.tif"})
     {'data/media/a.tif': PosixPath('...a.tif')}
     """
-    return {rel: src for rel, (src, _size) in _checked(_gather(sources)).items()}
+    return {rel: Path(src) for rel, (src, _size) in _checked(_gather(sources)).items()}
 
 
-def _gather(sources: Sources) -> dict[str, Path]:
-    out: dict[str, Path] = {}
+def _gather(sources: Sources) -> dict[str, Path | str]:
+    out: dict[str, Path | str] = {}
     if isinstance(sources, Mapping):
         for rel, src in sources.items():
             out["data/" + str(PurePosixPath(rel))] = Path(src)
@@ -89,7 +89,7 @@ def _gather(sources: Sources) -> dict[str, Path]:
             if src.is_symlink():
                 raise UsageError(f"{src}: is a symbolic link; pass the file or folder it points to")
             if src.is_dir():
-                _walk_source(src, "data", out)
+                _walk_source(str(src), "data", out)
             elif src.is_file():
                 key = f"data/{src.name}"
                 if key in out:
@@ -100,18 +100,19 @@ def _gather(sources: Sources) -> dict[str, Path]:
     return out
 
 
-def _checked(payload: Mapping[str, Path]) -> dict[str, tuple[Path, int]]:
+def _checked(payload: Mapping[str, Path | str]) -> dict[str, tuple[Path | str, int]]:
     """Payload path -> (source, size), one ``lstat`` per source: safe names, regular files only."""
-    out: dict[str, tuple[Path, int]] = {}
+    out: dict[str, tuple[Path | str, int]] = {}
+    lstat, is_regular = os.lstat, stat.S_ISREG
     for rel, src in payload.items():
         bad = unsafe_reason(rel)
         if bad:
             raise UsageError(f"{src}: cannot be stored as {rel!r} ({bad})")
         try:
-            st = os.lstat(src)
+            st = lstat(src)
         except OSError:
             st = None
-        if st is None or not stat.S_ISREG(st.st_mode):
+        if st is None or not is_regular(st.st_mode):
             raise UsageError(f"{src}: not a regular file (symbolic links and special files are refused)")
         out[rel] = (src, st.st_size)
     return out
@@ -149,21 +150,25 @@ def _remove_stale(parent: Path, name: str) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
-def _copy_payload(payload: dict[str, Path], sizes: Mapping[str, int], tmp: Path, algorithms: tuple[str, ...],
-                  jobs: int, progress: ProgressSink | None, task: str, durable: bool) -> dict[str, Digests]:
+def _copy_payload(payload: dict[str, Path | str], sizes: Mapping[str, int], tmp: Path, algorithms: tuple[str, ...],
+                  jobs: int, progress: ProgressSink | None, task: str, durable: bool,
+                  early: EarlySync) -> dict[str, Digests]:
     for folder in sorted({rel.rpartition("/")[0] for rel in payload}):
         (tmp / folder).mkdir(parents=True, exist_ok=True)
     order = sorted(payload, key=lambda rel: (-sizes[rel], rel))
     root = str(tmp)
-    tasks = [(rel, str(payload[rel]), os.path.join(root, rel)) for rel in order]
+    tasks = [(rel, os.fspath(payload[rel]), f"{root}/{rel}") for rel in order]
     copy = partial(copy_batch, algorithms=algorithms, writeback=durable)
     results: dict[str, Digests] = {}
-    # Threads, not processes, even for many small files: creating files is kernel work that threads overlap as
-    # well as processes do, and forked writers measured slower on the benchmark's "many small" corpus.
-    for done in map_spans(copy, tasks, spans([sizes[rel] for rel in order]), jobs, processes=False,
+    # Many small files go to forked worker processes (where forking is safe, see pool.use_processes): per file,
+    # the copy is a handful of system calls and a little Python, and two threads hand the GIL to each other
+    # around every call; processes never wait for each other (measured on the benchmark's "many small" corpus).
+    ordered = [sizes[rel] for rel in order]
+    for done in map_spans(copy, tasks, spans(ordered), jobs, processes=use_processes(ordered, jobs),
                           name="bag-write"):
         for rel, digests in done:
             results[rel] = digests
+            early.wrote(digests.size)
         if progress is not None:
             progress.advance(task, len(done))
     return results
@@ -242,18 +247,21 @@ def write_bag(
     when = bag_date(date)
     tmp = _temp_folder(parent, f".{target.name}.partial-{os.getpid()}-")
     task = f"bag {target.name}"
+    early = EarlySync(tmp, enabled=durable)
     try:
         if progress is not None:  # the RO-Crate is one more payload file: the count matches the summary's
             progress.start(task, len(payload) + describe)
         (tmp / "data").mkdir()
         # Durability comes from one sync_tree before the rename (write-back of large files started early).
-        digests = _copy_payload(payload, sizes, tmp, names, jobs or default_jobs(), progress, task, durable)
+        digests = _copy_payload(payload, sizes, tmp, names, jobs or default_jobs(), progress, task, durable, early)
         total = sum(d.size for d in digests.values())
         label = next((v for k, v in pairs if k.lower() == "external-identifier"), target.name)
         log = [Event("creation", when, note=f"{len(digests)} payload files, {total} bytes"),
                Event("message digest calculation", when, note=", ".join(names))]
         problems: tuple[Problem, ...] = ()
         if describe:
+            # Identification forks its workers only from a process that runs no other thread.
+            early.wait()
             organisation = next((v for k, v in pairs if k.lower() == "source-organization"), None)
             found = describe_payload(tmp, digests, spec=crate, label=label, organisation=organisation,
                                      events=log, when=when, jobs=jobs or default_jobs())
@@ -264,11 +272,13 @@ def write_bag(
             tags[PREMIS_FILE] = found.premis
             if progress is not None:
                 progress.advance(task, 1)
+        early.now()  # the payload's last pages go to disk while the tag files are made and the bag is checked
         if events:
             tags[EVENTS_FILE] = format_events(log, label=label, base=events_base)
         written = _write_tag_side(tmp, digests, names, pairs, tags, when, False)
         _check_written(tmp, target, digests, written)
         if durable:
+            early.wait()
             sync_tree(tmp)
         _move_into_place(tmp, target)
         if durable:
@@ -283,6 +293,7 @@ def write_bag(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
+        early.wait()
         if progress is not None:
             progress.finish(task)
     return BagReport(target, len(digests), total, names, True, written, problems)
@@ -297,12 +308,24 @@ def _write_tag_side(root: Path, digests: Mapping[str, Digests], algorithms: tupl
         "bag-info.txt": format_info(info_entries(info, payload_bytes=total, payload_files=len(digests),
                                                  date=when)),
     }
-    for algorithm in algorithms:
-        files[f"manifest-{algorithm}.txt"] = format_manifest({p: d[algorithm] for p, d in digests.items()})
+    files.update(_format_manifests(digests, algorithms))
     files.update(tags)
     for name, data in sorted(files.items()):
         write_atomic(root / name, data, durable=durable)
     return (*sorted(files), *write_tag_manifests(root, files, algorithms, durable=durable))
+
+
+def _format_manifests(digests: Mapping[str, Digests], algorithms: tuple[str, ...]) -> dict[str, bytes]:
+    """``manifest-ALGORITHM.txt`` bytes for each algorithm (as :func:`~heritage_ld.bags.manifest.format_manifest`
+    would make them), with the paths sorted and encoded once for all the manifests."""
+    paths = sorted(digests)
+    encoded = [encode_path(p) for p in paths]
+    columns: dict[str, list[str]] = {algorithm: [] for algorithm in algorithms}
+    for p in paths:
+        for algorithm, hexdigest in digests[p].hexdigests:
+            columns[algorithm].append(hexdigest)
+    return {f"manifest-{algorithm}.txt": "".join([f"{h}  {e}\n" for h, e in zip(sums, encoded, strict=True)])
+            .encode("utf-8") for algorithm, sums in columns.items()}
 
 
 def _check_written(tmp: Path, target: Path, digests: Mapping[str, Digests], tag_names: Iterable[str]) -> None:

@@ -8,6 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from heritage_ld.bags import pool, validate_bag, write_bag
 
 
@@ -106,3 +108,93 @@ def test_closing_results_cancels_what_has_not_started() -> None:
     results.close()
     assert len(done) < 10  # the rest was cancelled, not run
     assert list(results) == []
+
+
+_WRITER = """
+import json, os, sys
+from datetime import datetime, timezone
+from heritage_ld.bags import writer
+used = []
+real = writer.use_processes
+def spy(sizes, jobs):
+    used.append(real(sizes, jobs))
+    return used[-1]
+writer.use_processes = spy
+report = writer.write_bag([sys.argv[1]], sys.argv[2], jobs=int(sys.argv[3]), describe=False,
+                          date=datetime(2000, 1, 1, tzinfo=timezone.utc))
+print(json.dumps({"used": used, "files": report.files}))
+"""
+
+
+def _write_in_child(src: Path, bag: Path, jobs: int) -> dict[str, object]:
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(_WRITER), str(src), str(bag), str(jobs)],
+                         capture_output=True, text=True, check=True, timeout=120)
+    result: dict[str, object] = json.loads(out.stdout)
+    return result
+
+
+def test_many_small_files_are_written_by_processes_with_the_same_bytes_as_one_thread(tmp_path: Path) -> None:
+    src = _many_small(tmp_path, pool.MANY_FILES + 150)
+    forked = _write_in_child(src, tmp_path / "forked" / "bag", 2)  # the same name: the event log holds it
+    serial = _write_in_child(src, tmp_path / "serial" / "bag", 1)
+    assert forked == {"used": [True], "files": pool.MANY_FILES + 150}
+    assert serial["used"] == [False]
+    for name in ("manifest-sha256.txt", "manifest-sha512.txt", "bag-info.txt", "tagmanifest-sha256.txt"):
+        assert (tmp_path / "forked" / "bag" / name).read_bytes() == (tmp_path / "serial" / "bag" / name).read_bytes()
+    copy = tmp_path / "forked" / "bag" / "data" / "part-3" / "f00010.bin"
+    original = src / "part-3" / "f00010.bin"
+    assert copy.read_bytes() == original.read_bytes()
+    assert copy.stat().st_mtime_ns == original.stat().st_mtime_ns
+    assert validate_bag(tmp_path / "forked" / "bag").valid
+
+
+_KILLED = """
+import os, sys, time
+from heritage_ld.bags import fixity, writer
+real = fixity.copy_batch
+def slow(tasks, *args, **kwargs):
+    os.write(1, f"{os.getpid()}\\n".encode())  # one line per batch: the workers' process ids
+    time.sleep(0.2)
+    return real(tasks, *args, **kwargs)
+fixity.copy_batch = slow
+writer.copy_batch = slow
+writer.write_bag([sys.argv[1]], sys.argv[2], jobs=2, describe=False)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked writers and PR_SET_PDEATHSIG: Linux only")
+def test_workers_of_a_killed_writer_die_with_it(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    src = _many_small(tmp_path, pool.MANY_FILES + 100)
+    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(_KILLED), str(src), str(tmp_path / "bag")],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    workers: set[int] = set()
+    while len(workers) < 2:
+        workers.add(int(proc.stdout.readline()))
+    assert proc.pid not in workers
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+    def copied() -> int:
+        return len(list(tmp_path.glob(".bag.partial-*/data/*/*")))
+
+    at_kill = copied()
+    deadline = time.monotonic() + 10
+    alive = set(workers)
+    while alive and time.monotonic() < deadline:
+        alive = {pid for pid in alive if _running(pid)}
+        time.sleep(0.05)
+    assert not alive
+    assert copied() == at_kill, "forked workers outlived the killed writer and kept copying into its folder"
+    assert not (tmp_path / "bag").exists()

@@ -143,8 +143,9 @@ def test_a_source_changing_during_the_copy_is_an_error(sources: Path, tmp_path: 
     victim = sources / "README.txt"
     ticks = iter(range(1, 100))
 
-    def pump_and_touch(fd: int, hashers: list[object], out: int | None, writeback: bool = False) -> int:
-        n = real_pump(fd, hashers, out, writeback)
+    def pump_and_touch(fd: int, hashers: list[object], out: int | None, writeback: bool = False,
+                       size: int = -1) -> int:
+        n = real_pump(fd, hashers, out, writeback, size)
         os.utime(victim, ns=(0, next(ticks) * 1_000_000_000))  # someone saves the file meanwhile
         return n
 
@@ -191,3 +192,66 @@ def test_large_copies_hand_every_written_byte_to_write_back(tmp_path: Path, monk
     calls.clear()
     fixity.copy_and_hash(small, tmp_path / "c", ["sha256"], durable=False, writeback=True)
     assert calls == []  # small files are left to the one syncfs
+
+
+def test_early_sync_runs_in_the_background_every_so_many_bytes(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from heritage_ld.bags import durability
+
+    calls: list[int] = []
+    monkeypatch.setattr(durability, "_SYNCFS", lambda fd: calls.append(fd) or 0)
+    early = durability.EarlySync(tmp_path, every=100)
+    early.wrote(60)
+    early.wait()
+    assert calls == []
+    early.wrote(60)  # 120 bytes since the last sync: one starts
+    early.wait()
+    assert len(calls) == 1
+    early.now()
+    early.wait()
+    assert len(calls) == 2
+    off = durability.EarlySync(tmp_path, every=1, enabled=False)
+    off.wrote(10)
+    off.now()
+    off.wait()
+    assert len(calls) == 2
+
+
+def test_a_durable_bag_is_synced_before_it_is_renamed_into_place(sources: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from heritage_ld.bags import durability, writer
+
+    seen: list[str] = []
+    real_sync, real_move = writer.sync_tree, writer._move_into_place
+    monkeypatch.setattr(writer, "sync_tree", lambda root: (seen.append("sync"), real_sync(root))[1])
+    monkeypatch.setattr(writer, "_move_into_place", lambda tmp, target: (seen.append("rename"),
+                                                                        real_move(tmp, target))[1])
+    monkeypatch.setattr(durability.EarlySync, "now", lambda self: seen.append("early"))
+    write_bag([sources], tmp_path / "bag", jobs=1)
+    assert seen == ["early", "sync", "rename"]
+    seen.clear()
+    write_bag([sources], tmp_path / "bag2", jobs=1, durable=False)
+    assert seen == ["early", "rename"]
+
+
+def test_a_source_that_grows_during_the_copy_is_an_error_though_only_its_first_bytes_were_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy stops at the size fstat gave (no read for end-of-file); bytes appended meanwhile, even with the
+    modification time put back, still make the copy fail rather than hold a truncated file."""
+    source = tmp_path / "scan.tif"
+    source.write_bytes(b"x" * 5000)
+    before = source.stat()
+    real_pump = fixity._pump
+
+    def pump_then_append(fd: int, hashers: list[object], out: int | None, writeback: bool = False,
+                         size: int = -1) -> int:
+        n = real_pump(fd, hashers, out, writeback, size)
+        with open(source, "ab") as f:
+            f.write(b"more")
+        os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+        return n
+
+    monkeypatch.setattr(fixity, "_pump", pump_then_append)
+    with pytest.raises(fixity.SourceChanged):
+        fixity.copy_and_hash(source, tmp_path / "copy.tif", ["sha256"], durable=False)
+    assert not (tmp_path / "copy.tif").exists()
