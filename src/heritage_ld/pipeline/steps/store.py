@@ -7,11 +7,23 @@ graphs of withdrawn items.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from heritage_ld.pipeline.build import BuildContext, StepResult
 
 __all__ = ["run"]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()
 
 
 def _mtime(path: Path) -> int:
@@ -39,6 +51,10 @@ def run(ctx: BuildContext) -> StepResult:
                                         _mtime(ctx.out / "rdf" / "collection.ttl"))):
         return StepResult(f"{quads} quads in {graphs} graphs in store/ (nothing changed)", ("store",),
                           {"graphs": int(graphs), "quads": int(quads)})
+    # The collection graph (700,000 quads at 100,000 items) is reloaded only when its file's bytes changed: an
+    # edited row rewrites rdf/collection.ttl with the same bytes.
+    collection_sha = _sha256(ctx.out / "rdf" / "collection.ttl")
+    collection_changed = full or plan.collection_value("store", "collection_sha256") != collection_sha
     ctx.progress.start("store", len(accessions))
     if not full:
         ctx.progress.advance("store", len(accessions) - len(changed))
@@ -46,7 +62,7 @@ def run(ctx: BuildContext) -> StepResult:
         counts = load_store(
             ctx.out, urls, ctx.collection.key, accessions if full else changed,
             advance=lambda: ctx.progress.advance("store"),
-            changed=None if full else changed, removed=removed,
+            changed=None if full else changed, removed=removed, collection_changed=collection_changed,
         )
     finally:
         ctx.progress.finish("store")
@@ -57,6 +73,7 @@ def run(ctx: BuildContext) -> StepResult:
             for acc in changed:
                 if wanted[acc]:
                     plan.ledger.record_output("store", acc, wanted[acc], {}, now=plan.now)
-    plan.record_collection("store", _mtime(ctx.out / "rdf" / "collection.ttl"), **counts)
+    plan.record_collection("store", _mtime(ctx.out / "rdf" / "collection.ttl"), **counts,
+                           collection_sha256=collection_sha)
     how = "loaded in bulk" if full else f"{len(changed)} graphs replaced, {len(removed)} dropped"
     return StepResult(f"{counts['quads']} quads in {counts['graphs']} graphs in store/ ({how})", ("store",), counts)

@@ -1,0 +1,50 @@
+"""The store step updates the store in place and ends with the same quads as a store loaded anew."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+from heritage_ld import read_catalogue
+from heritage_ld.model import MultilingualText
+from heritage_ld.pipeline import BuildOptions, build
+from heritage_ld.publish.store import open_store
+
+STEPS = ("rdf", "store")
+
+
+def _quads(out: Path) -> set[str]:
+    store = open_store(out)
+    try:  # blank nodes are named by each load: compare what is not one
+        return {str(q) for q in store if "_:" not in str(q)}
+    finally:
+        del store
+
+
+@pytest.mark.parametrize("change", ["edit", "remove"])
+def test_an_updated_store_equals_a_store_loaded_anew(tmp_path: Path, example_dir: Path, change: str) -> None:
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(example_dir, catalogue)
+    out = tmp_path / "out"
+    opts = BuildOptions(source_date_epoch=1_700_000_000, tiles=False)
+    collection = read_catalogue(catalogue)
+    build(collection, out, only=STEPS, options=opts)
+    before = _quads(out)
+    items = list(collection.items)
+    if change == "edit":  # one title changes; the collection graph (members, positions) does not
+        items[4] = dataclasses.replace(items[4], title=MultilingualText.of(en="A corrected title", vi="Tên đã sửa"))
+    else:  # an item leaves: the collection graph changes
+        del items[7]
+    changed = dataclasses.replace(collection, items=tuple(items))
+    report = build(changed, out, only=STEPS, options=opts)
+    assert "replaced" in report.results["store"].summary  # updated in place, not loaded anew
+    forced = tmp_path / "forced"
+    build(changed, forced, only=STEPS, options=opts, force=True)
+    after = _quads(out)
+    assert after == _quads(forced)
+    assert after != before
+    if change == "edit":
+        assert any("A corrected title" in q for q in after)
