@@ -66,7 +66,7 @@ def _tree_rss_mb(group: int) -> int:
 
 def _run(argv: list[str], *, env: dict[str, str] | None = None) -> tuple[float, int, str]:
     """Run a command in a process group of its own; return (wall seconds, peak RSS in MB of the whole group, that
-    is the build and its worker processes, sampled every 0.1 s; stdout)."""
+    is the build and its worker processes, sampled every 0.25 s; stdout)."""
     started = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
     peak = 0
@@ -74,7 +74,7 @@ def _run(argv: list[str], *, env: dict[str, str] | None = None) -> tuple[float, 
 
     def sample() -> None:
         nonlocal peak
-        while not stop.wait(0.1):
+        while not stop.wait(0.25):
             peak = max(peak, _tree_rss_mb(proc.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)

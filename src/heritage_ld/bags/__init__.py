@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     )
     from heritage_ld.bags.update import payload_unchanged, update_bag_metadata
     from heritage_ld.bags.validator import validate_bag
-    from heritage_ld.bags.writer import EVENTS_FILE, collect_sources, write_bag
+    from heritage_ld.bags.writer import EVENTS_FILE, collect_sources, commit_staged, write_bag
 
 # Loaded on first use (see heritage_ld._lazy): importing one module of the package stays cheap.
 __getattr__, __dir__ = exports(__name__, globals(), {
@@ -57,6 +57,7 @@ __getattr__, __dir__ = exports(__name__, globals(), {
     "validate_bag": "heritage_ld.bags.validator",
     "EVENTS_FILE": "heritage_ld.bags.writer",
     "collect_sources": "heritage_ld.bags.writer",
+    "commit_staged": "heritage_ld.bags.writer",
     "write_bag": "heritage_ld.bags.writer",
 })
 
@@ -75,6 +76,7 @@ __all__ = [
     "ValidationReport",
     "audit_bag",
     "collect_sources",
+    "commit_staged",
     "ensure_valid",
     "fetch_bag",
     "identify_files",

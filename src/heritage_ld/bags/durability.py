@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["EarlySync", "fsync_dir", "start_writeback", "sync_tree"]
+__all__ = ["EarlySync", "fsync_dir", "start_writeback", "sync_tree", "sync_trees"]
 
 _SYNC_FILE_RANGE_WRITE = 2
 
@@ -94,6 +94,19 @@ def sync_tree(root: Path) -> None:
             finally:
                 os.close(fd)
         fsync_dir(Path(folder))
+
+
+def sync_trees(roots: list[Path]) -> None:
+    """:func:`sync_tree` for several folders: one ``syncfs`` per file system they are on (elsewhere, an ``fsync``
+    of every file and folder of each)."""
+    devices: set[int] = set()
+    for root in roots:
+        if _SYNCFS is not None:
+            device = os.stat(root).st_dev
+            if device in devices:
+                continue
+            devices.add(device)
+        sync_tree(root)
 
 
 class EarlySync:

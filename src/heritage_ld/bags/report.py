@@ -56,6 +56,8 @@ class BagReport:
     tag_files: tuple[str, ...] = field(default=())
     #: What is worth telling without failing: payload files whose format is unknown (B030), names with '%' (B032).
     problems: tuple[Problem, ...] = field(default=())
+    #: Where a bag written with ``stage=True`` waits for :func:`~heritage_ld.bags.writer.commit_staged`.
+    staged: Path | None = None
 
 
 class BagInvalid(InvalidError):

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 
 from heritage_ld.bags.describe import CrateSpec, describe_payload
-from heritage_ld.bags.durability import EarlySync, fsync_dir, sync_tree
+from heritage_ld.bags.durability import EarlySync, fsync_dir, sync_tree, sync_trees
 from heritage_ld.bags.events import Event, format_events
 from heritage_ld.bags.fixity import Digests, SourceChanged, check_algorithms, copy_batch, hash_bytes
 from heritage_ld.bags.info import format_declaration, format_info
@@ -40,7 +40,8 @@ from heritage_ld.bags.validator import default_jobs
 from heritage_ld.errors import UsageError
 from heritage_ld.problems import Problem
 
-__all__ = ["CRATE_FILE", "EVENTS_FILE", "PREMIS_FILE", "ProgressSink", "collect_sources", "write_bag"]
+__all__ = ["CRATE_FILE", "EVENTS_FILE", "PREMIS_FILE", "ProgressSink", "collect_sources", "commit_staged",
+           "write_bag"]
 
 #: Where the PREMIS event log goes (a tag file).
 EVENTS_FILE = "metadata/premis-events.ttl"
@@ -190,6 +191,7 @@ def write_bag(
     durable: bool = True,
     describe: bool = True,
     crate: CrateSpec | None = None,
+    stage: bool = False,
 ) -> BagReport:
     """Write a new bag at ``target`` holding ``sources`` as payload and ``tag_files`` as tag files.
 
@@ -211,6 +213,9 @@ def write_bag(
         describe: identify every payload file's format (PRONOM, :mod:`heritage_ld.bags.identify`) and write
             the RO-Crate :data:`CRATE_FILE` (in the payload) and the PREMIS XML :data:`PREMIS_FILE`.
         crate: what the RO-Crate says of the bag's subject, and formats already identified.
+        stage: write the bag completely into its hidden temporary folder beside ``target`` (the report's
+            ``staged``) and stop there: :func:`commit_staged` makes many staged bags durable with one sync and
+            renames them into place (a build writing thousands of small bags pays one sync, not thousands).
 
     Raises:
         UsageError: ``target`` exists (without ``replace``), bad sources, names or algorithms.
@@ -247,7 +252,7 @@ def write_bag(
     when = bag_date(date)
     tmp = _temp_folder(parent, f".{target.name}.partial-{os.getpid()}-")
     task = f"bag {target.name}"
-    early = EarlySync(tmp, enabled=durable)
+    early = EarlySync(tmp, enabled=durable and not stage)
     try:
         if progress is not None:  # the RO-Crate is one more payload file: the count matches the summary's
             progress.start(task, len(payload) + describe)
@@ -277,6 +282,8 @@ def write_bag(
             tags[EVENTS_FILE] = format_events(log, label=label, base=events_base)
         written = _write_tag_side(tmp, digests, names, pairs, tags, when, False)
         _check_written(tmp, target, digests, written)
+        if stage:
+            return BagReport(target, len(digests), total, names, True, written, problems, staged=tmp)
         if durable:
             early.wait()
             sync_tree(tmp)
@@ -344,6 +351,25 @@ def _check_written(tmp: Path, target: Path, digests: Mapping[str, Digests], tag_
     problems += [f"{rel}: not written by this bag" for rel in sorted(unexpected | tree.links.keys() | tree.specials.keys())]
     if problems:
         raise BagWriteError(f"{target}: the new bag failed its check: " + "; ".join(problems[:10]))
+
+
+def commit_staged(staged: Iterable[tuple[Path, Path]], *, durable: bool = True) -> None:
+    """Make bags staged by :func:`write_bag` (``stage=True``) durable and rename each into place: one ``syncfs``
+    for them all (an ``fsync`` per file where that is missing), then the renames, then one ``fsync`` of each
+    folder renamed into. A bag still becomes visible only once all of it is on disk.
+
+    ``staged``: (the report's ``staged`` folder, the bag's target) pairs.
+    """
+    pairs = list(staged)
+    if not pairs:
+        return
+    if durable:
+        sync_trees([tmp for tmp, _ in pairs])
+    for tmp, target in pairs:
+        _move_into_place(tmp, target)
+    if durable:
+        for parent in sorted({target.parent for _, target in pairs}):
+            fsync_dir(parent)
 
 
 def _move_into_place(tmp: Path, target: Path) -> None:

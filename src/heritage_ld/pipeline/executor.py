@@ -124,7 +124,7 @@ def _die_with_parent() -> None:
 #: ``__main__`` is left out on purpose: a caller's script without an ``if __name__ == "__main__":`` guard would
 #: otherwise run again in the server.
 _PRELOAD = ["heritage_ld.pipeline.steps.rdf", "heritage_ld.pipeline.steps.edm", "heritage_ld.publish.site",
-            "heritage_ld.bags.identify"]
+            "heritage_ld.bags.identify", "heritage_ld.pipeline.steps.bags"]
 
 
 def _process_context() -> multiprocessing.context.BaseContext:

@@ -255,3 +255,29 @@ def test_a_source_that_grows_during_the_copy_is_an_error_though_only_its_first_b
     with pytest.raises(fixity.SourceChanged):
         fixity.copy_and_hash(source, tmp_path / "copy.tif", ["sha256"], durable=False)
     assert not (tmp_path / "copy.tif").exists()
+
+
+def test_staged_bags_are_put_in_place_together_with_one_sync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from heritage_ld.bags import commit_staged, durability, validate_bag
+
+    calls: list[int] = []
+    if durability._SYNCFS is not None:
+        monkeypatch.setattr(durability, "_SYNCFS", lambda fd: calls.append(fd) or 0)
+    src = tmp_path / "src.txt"
+    src.write_text("hello")
+    bags = tmp_path / "bags"
+    staged = []
+    for n in range(3):
+        report = write_bag([src], bags / f"b{n}", algorithms=["sha256"], stage=True)
+        assert report.staged is not None and report.staged.parent == bags
+        assert report.staged.name.startswith(f".b{n}.partial-")
+        assert not (bags / f"b{n}").exists()  # nothing visible before the commit
+        assert validate_bag(report.staged).valid  # complete where it waits
+        staged.append((report.staged, bags / f"b{n}"))
+    assert calls == []  # staging syncs nothing
+    commit_staged(staged)
+    for _, target in staged:
+        assert validate_bag(target).valid
+    assert sorted(p.name for p in bags.iterdir()) == ["b0", "b1", "b2"]  # no temporary left
+    if durability._SYNCFS is not None:
+        assert len(calls) == 1  # one sync for the group, before any rename

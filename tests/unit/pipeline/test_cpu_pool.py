@@ -54,10 +54,13 @@ def test_worker_processes_write_the_same_bytes(tmp_path: Path) -> None:
     write_synthetic_catalogue(tmp_path / "cat", items=CPU_POOL_FROM + 10, media="none")
     collection = read_catalogue(tmp_path / "cat")
     opts = BuildOptions(source_date_epoch=1_700_000_000)
-    steps = ("rdf", "site")
+    steps = ("rdf", "bags", "site")
     build(collection, tmp_path / "pooled", only=steps, options=opts, executor="auto", jobs=2)
     build(collection, tmp_path / "serial", only=steps, options=opts, executor="serial")
     pooled, serial = _tree(tmp_path / "pooled"), _tree(tmp_path / "serial")
     assert len(pooled) > 5 * CPU_POOL_FROM
     assert pooled.keys() == serial.keys()
     assert [p for p in pooled if pooled[p] != serial[p]] == []
+    bags = {p.split("/")[1] for p in pooled if p.startswith("bags/")}
+    assert len(bags) == CPU_POOL_FROM + 10  # every bag staged in a worker and put in place by a group commit
+    assert not [p for p in pooled if "/." in p]  # no staged folder left behind

@@ -10,6 +10,7 @@ tag manifests; ``rehash`` forces a full rewrite.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 from heritage_ld.bags import (
     EVENTS_FILE,
     BagWriteRefused,
+    commit_staged,
     payload_unchanged,
     update_bag_metadata,
     validate_bag,
@@ -31,7 +33,7 @@ from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
 from heritage_ld.pipeline.steps.crate import crate_spec
 from heritage_ld.problems import Location, report
 
-__all__ = ["BUILD_LABELS", "PROFILE_ID", "BagJob", "bag_info", "make_bag", "run"]
+__all__ = ["BUILD_LABELS", "COMMIT_EVERY", "PROFILE_ID", "BagJob", "bag_info", "make_bag", "make_checked_bag", "run"]
 
 #: The bag-info labels :func:`bag_info` may write: on a rebuild, those the catalogue no longer gives are removed.
 BUILD_LABELS = ("Source-Organization", "Organization-Address", "Contact-Email", "External-Description",
@@ -60,6 +62,14 @@ class BagJob:
     crate: CrateSpec | None = None
     #: Payload path (relative to ``data/``) -> SHA-256 of the source, from the ledger's media digests.
     sha256: tuple[tuple[str, str], ...] = ()
+    #: Write a new bag into its temporary folder only; the step makes a group of them durable with one sync and
+    #: renames them into place (:func:`~heritage_ld.bags.writer.commit_staged`).
+    stage: bool = False
+
+
+#: New bags made durable and renamed into place together (one ``syncfs`` for the group): a sync per bag made
+#: writing 10,000 small bags cost more than everything else in the step.
+COMMIT_EVERY = 256
 
 
 def bag_info(collection: Collection, item: Item | None, index: int = 1, count: int = 1) -> list[tuple[str, str]]:
@@ -151,6 +161,32 @@ def make_bag(job: BagJob) -> str:
     return "written"
 
 
+def _stage_bag(job: BagJob) -> tuple[str, Path | None]:
+    """:func:`make_bag`, except that a new bag (no bag at the target yet) is left staged: returns the outcome and
+    the staged folder (``None`` when the bag is in place)."""
+    if not job.stage or job.target.exists() or job.target.is_symlink():
+        return make_bag(job), None
+    if job.root is not None:
+        try:
+            check_folders(job.root, job.target)
+        except RefusedPath as exc:
+            raise BagWriteRefused(job.target, [report("B014", Location(exc.path), path=exc.path,
+                                                      kind=exc.reason)]) from None
+    tags = {name: path.read_bytes() for name, path in job.tag_sources}
+    done = write_bag(dict(job.sources), job.target, info=job.info, tag_files=tags, jobs=job.jobs, date=job.date,
+                     events_base=job.events_base, crate=job.crate, stage=True)
+    return "written", done.staged
+
+
+def make_checked_bag(job: BagJob) -> tuple[str, bool, Path | None]:
+    """Write, update or stage one bag (:func:`make_bag`), then say whether it is complete, and where it is staged
+    (``None``: it is in place). Completeness, not fixity: a new bag's checksums were computed from the very bytes
+    copied, and an updated bag's payload is left alone without a re-hash (fixity is ``heritage-ld bag validate``
+    / ``bag audit``)."""
+    outcome, staged = _stage_bag(job)
+    return outcome, validate_bag(staged or job.target, completeness_only=True).valid, staged
+
+
 def _crate(job: BagJob) -> bytes | None:
     """The RO-Crate metadata file this build would write into the bag (the writer makes the same bytes)."""
     if job.crate is None or not job.sha256:
@@ -227,22 +263,51 @@ def run(ctx: BuildContext) -> StepResult:
                                tuple(bag_info(c, item)),
                                tuple(_tag_sources(ctx.out, ctx.urls, (item,), True)), date,
                                f"{ctx.urls.bag(item.accession)}/{EVENTS_FILE}", ctx.options.replace,
-                               ctx.options.rehash, 1, ctx.out, spec, sha))
+                               ctx.options.rehash, 1, ctx.out, spec, sha, stage=True))
             digests.append((item.accession, digest))
     ctx.progress.start("bags", len(jobs) + len(current))
     ctx.progress.advance("bags", len(current))
     outcomes: dict[str, int] = {}
     rows = []
-    for n, outcome in enumerate(ctx.executor.map(make_bag, jobs)):
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-        if n < len(digests):
-            acc, digest = digests[n]
-            rows.append((acc, digest, {str(jobs[n].target.relative_to(ctx.out).as_posix()): ""}, None))
-        ctx.progress.advance("bags")
+    invalid: list[str] = []
+    staged: list[tuple[Path, Path]] = []
+    waiting: list[tuple[str, str, dict[str, str], None]] = []  # recorded once their bags are in place
+
+    def commit() -> None:
+        commit_staged(staged)
+        staged.clear()
+        plan.record_many("bags", waiting)
+        waiting.clear()
+
+    # Bags are written where pure-Python work goes (tag files, RO-Crate, PREMIS are Python; in worker processes
+    # on a large build), each checked for completeness right after it is written; new bags are staged and put in
+    # place in groups of COMMIT_EVERY, one sync for each group.
+    try:
+        for n, (outcome, complete, folder) in enumerate(ctx.cpu(len(jobs)).map(make_checked_bag, jobs)):
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            ctx.progress.advance("bags")
+            if not complete:
+                invalid.append(str(jobs[n].target))
+                if folder is not None:
+                    shutil.rmtree(folder, ignore_errors=True)
+                continue
+            row = None
+            if n < len(digests):
+                acc, digest = digests[n]
+                row = (acc, digest, {str(jobs[n].target.relative_to(ctx.out).as_posix()): ""}, None)
+            if folder is not None:
+                staged.append((folder, jobs[n].target))
+                if row is not None:
+                    waiting.append(row)
+                if len(staged) >= COMMIT_EVERY:
+                    commit()
+            elif row is not None:
+                rows.append(row)
+        commit()
+    finally:
+        for folder, _ in staged:  # an error before their group was committed: nothing half-done is left
+            shutil.rmtree(folder, ignore_errors=True)
     ctx.progress.finish("bags")
-    # Completeness, not fixity: a new bag's checksums were computed from the very bytes copied, and an updated
-    # bag's payload is left alone without a re-hash (fixity is `heritage-ld bag validate` / `bag audit`).
-    invalid = [str(j.target) for j in jobs if not validate_bag(j.target, completeness_only=True).valid]
     if invalid:
         raise UsageError(f"bags failed validation after the build: {', '.join(invalid)}")
     plan.record_many("bags", rows)  # recorded only once written and checked
