@@ -125,6 +125,18 @@ def _tag_sources(out: Path, urls: UrlScheme, items: tuple[Item, ...], single: bo
     return tags
 
 
+def _refuse_links(job: BagJob) -> None:
+    """Raise :class:`BagWriteRefused` (B014) when a folder from the output folder down to the bag is a link or
+    special file."""
+    if job.root is None:
+        return
+    try:
+        check_folders(job.root, job.target)
+    except RefusedPath as exc:
+        raise BagWriteRefused(job.target, [report("B014", Location(exc.path), path=exc.path,
+                                                  kind=exc.reason)]) from None
+
+
 def make_bag(job: BagJob) -> str:
     """Write or update one bag; returns ``written``, ``updated`` or ``unchanged``.
 
@@ -138,12 +150,7 @@ def make_bag(job: BagJob) -> str:
     """
     sources = dict(job.sources)
     tags = {name: path.read_bytes() for name, path in job.tag_sources}
-    if job.root is not None:
-        try:
-            check_folders(job.root, job.target)
-        except RefusedPath as exc:
-            raise BagWriteRefused(job.target, [report("B014", Location(exc.path), path=exc.path,
-                                                      kind=exc.reason)]) from None
+    _refuse_links(job)
     same_payload = job.target.exists() and not job.rehash and payload_unchanged(job.target, sources)
     if same_payload:
         # Only metadata changed: tag files, labels and the RO-Crate (payload the writer made) are merged in,
@@ -166,12 +173,7 @@ def _stage_bag(job: BagJob) -> tuple[str, Path | None]:
     the staged folder (``None`` when the bag is in place)."""
     if not job.stage or job.target.exists() or job.target.is_symlink():
         return make_bag(job), None
-    if job.root is not None:
-        try:
-            check_folders(job.root, job.target)
-        except RefusedPath as exc:
-            raise BagWriteRefused(job.target, [report("B014", Location(exc.path), path=exc.path,
-                                                      kind=exc.reason)]) from None
+    _refuse_links(job)
     tags = {name: path.read_bytes() for name, path in job.tag_sources}
     done = write_bag(dict(job.sources), job.target, info=job.info, tag_files=tags, jobs=job.jobs, date=job.date,
                      events_base=job.events_base, crate=job.crate, stage=True)
