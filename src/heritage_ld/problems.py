@@ -283,6 +283,9 @@ _TABLE: tuple[Code, ...] = (
     Code("X004", E, "{task} failed on a Dask worker ({what}) after {retries} retries: {error}",
          "the workers must see the catalogue and the output folder at the same paths as this machine "
          "(a shared file system), and run the same heritage-ld version"),
+    Code("X005", E, "a worker process of this machine died while the build ran {task} ({reason})",
+         "a worker was killed (out of memory?): run with fewer --jobs or --executor threads; run the build again: "
+         "it redoes only what was not recorded"),
     # -- object storage (fsspec URLs: s3://, memory://, …) --------------------------------------------
     Code("S001", E, "no file system for {protocol}:// ({reason})",
          "install the package that provides it (pip install 'heritage-ld[s3]' for s3://; see fsspec's list of "

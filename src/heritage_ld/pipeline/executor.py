@@ -19,11 +19,12 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sized
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures import Executor as _FuturesExecutor
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
 
-from heritage_ld.errors import UsageError
+from heritage_ld.errors import ExecutionError, UsageError
+from heritage_ld.problems import Location, report
 
 __all__ = ["EXECUTORS", "AutoExecutor", "Executor", "FuturesExecutor", "ProcessExecutor", "as_executor", "chunk_size", "default_jobs",
            "make_executor", "run_chunk", "windowed"]
@@ -76,12 +77,16 @@ class _PoolExecutor:
         window = self.jobs * 4
         it = iter(items)
         futures = []
-        for item in it:
-            futures.append(self._pool.submit(fn, item))
-            if len(futures) >= window:
+        try:
+            for item in it:
+                futures.append(self._pool.submit(fn, item))
+                if len(futures) >= window:
+                    yield futures.pop(0).result()
+            while futures:
                 yield futures.pop(0).result()
-        while futures:
-            yield futures.pop(0).result()
+        except BrokenExecutor as exc:  # a worker process killed (the OOM killer): one clear error, no traceback
+            task = getattr(fn, "__qualname__", repr(fn))
+            raise ExecutionError([report("X005", Location(self.name), task=task, reason=str(exc))]) from None
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -64,3 +64,27 @@ def test_worker_processes_write_the_same_bytes(tmp_path: Path) -> None:
     bags = {p.split("/")[1] for p in pooled if p.startswith("bags/")}
     assert len(bags) == CPU_POOL_FROM + 10  # every bag staged in a worker and put in place by a group commit
     assert not [p for p in pooled if "/." in p]  # no staged folder left behind
+
+
+def _die_on_three(x: int) -> int:
+    import os
+    import signal
+
+    if x == 3:
+        os.kill(os.getpid(), signal.SIGKILL)  # what the OOM killer does to a worker
+    return x
+
+
+def test_a_killed_worker_is_one_clear_error() -> None:
+    from heritage_ld.errors import ExecutionError
+    from heritage_ld.pipeline.executor import ProcessExecutor
+
+    ex = ProcessExecutor(2)
+    try:
+        with pytest.raises(ExecutionError) as caught:
+            list(ex.map(_die_on_three, range(8)))
+    finally:
+        ex.close()  # and closing the broken pool does not hang
+    assert [p.code for p in caught.value.problems] == ["X005"]
+    assert caught.value.exit_code == 2
+    assert "_die_on_three" in str(caught.value)
