@@ -22,7 +22,7 @@ import secrets
 import shutil
 from pathlib import Path
 
-__all__ = ["remove_stale_temporaries", "temporary_path", "write_atomic"]
+__all__ = ["fsync_dir", "remove_stale_temporaries", "temporary_path", "write_atomic"]
 
 #: The name of a temporary of this tool: ``.NAME.PID.tmp`` (a file, or a folder being filled).
 _TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>[0-9]+)(-[0-9a-f]+)?\.tmp$")
@@ -81,6 +81,15 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
             path.unlink(missing_ok=True)
         removed.append(path)
     return removed
+
+
+def fsync_dir(path: Path) -> None:
+    """``fsync`` a folder (its entries: names created or renamed in it)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:

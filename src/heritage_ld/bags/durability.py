@@ -17,6 +17,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from heritage_ld.atomic import fsync_dir
+
 __all__ = ["EarlySync", "fsync_dir", "start_writeback", "sync_tree", "sync_trees"]
 
 _SYNC_FILE_RANGE_WRITE = 2
@@ -61,15 +63,6 @@ def start_writeback(fd: int, offset: int, length: int) -> None:
     """
     if _SYNC_FILE_RANGE is not None:
         _SYNC_FILE_RANGE(fd, offset, length, _SYNC_FILE_RANGE_WRITE)
-
-
-def fsync_dir(path: Path) -> None:
-    """``fsync`` a folder (its entries: names created or renamed in it)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def sync_tree(root: Path) -> None:

@@ -27,6 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from heritage_ld.atomic import fsync_dir
 from heritage_ld.errors import UsageError
 from heritage_ld.ocfl.layout import LAYOUT_NAME, Layout
 
@@ -232,23 +233,15 @@ def _exchange(a: Path, b: Path) -> bool:
     return bool(renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _swap(staged: Path, object_root: Path) -> None:
     """Put ``staged`` in place of ``object_root``; the rename made durable (its folder synced)."""
     if not object_root.exists():
         object_root.parent.mkdir(parents=True, exist_ok=True)
         os.rename(staged, object_root)
-        _fsync_dir(object_root.parent)
+        fsync_dir(object_root.parent)
         return
     if _exchange(staged, object_root):
-        _fsync_dir(object_root.parent)
+        fsync_dir(object_root.parent)
         shutil.rmtree(staged)
         return
     aside = object_root.with_name(f".{object_root.name}.old-{os.getpid()}")
@@ -258,5 +251,5 @@ def _swap(staged: Path, object_root: Path) -> None:
     except OSError:
         os.rename(aside, object_root)
         raise
-    _fsync_dir(object_root.parent)
+    fsync_dir(object_root.parent)
     shutil.rmtree(aside, ignore_errors=True)
