@@ -71,21 +71,28 @@ def _write_batch(batch: _Batch) -> list[tuple[str, str, dict[str, str]]]:
     return results
 
 
-def _write_collection(ctx: BuildContext, coll: list[Triple]) -> None:
+def _write_collection(ctx: BuildContext, coll: list[Triple]) -> str:
     """Write ``rdf/collection.ttl``: the collection graph in Turtle, then each item's position in the catalogue
-    as N-Triples lines (valid Turtle), streamed: at 100,000 items they are half a million triples."""
+    as N-Triples lines (valid Turtle), streamed: at 100,000 items they are half a million triples. Returns the
+    SHA-256 of what was written (the store step reloads the collection graph only when it changed)."""
     path = ctx.out / "rdf" / "collection.ttl"
     tmp = temporary_path(path)
+    digest = hashlib.sha256()
     try:
         with open(tmp, "wb") as f:
-            f.write(triples_document(coll, RESOURCE_FORMATS[0]))  # Turtle
-            f.write(b"\n# Each item's place in the catalogue (Linked Art: a sequence position dimension).\n")
+            def put(data: bytes) -> None:
+                digest.update(data)
+                f.write(data)
+
+            put(triples_document(coll, RESOURCE_FORMATS[0]))  # Turtle
+            put(b"\n# Each item's place in the catalogue (Linked Art: a sequence position dimension).\n")
             for chunk in position_triples(ctx.collection, urls=ctx.urls):
-                f.write(ntriples(chunk).encode())
+                put(ntriples(chunk).encode())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    return digest.hexdigest()
 
 
 def _write_dump(ctx: BuildContext, coll: list[Triple]) -> tuple[int, set[str]]:
@@ -185,14 +192,14 @@ def run(ctx: BuildContext) -> StepResult:
         count = int(known)  # nothing the collection-level files are made of changed: they stay as they are
     else:
         coll = sort_triples(collection_triples(c, profile="all", urls=urls, positions=False))
-        _write_collection(ctx, coll)
+        collection_sha = _write_collection(ctx, coll)
         count, shared = _write_dump(ctx, coll)
         _write_resources(ctx, from_ntriples(sorted(shared)))
         issued = datetime.fromtimestamp(epoch, timezone.utc).date().isoformat() if epoch is not None else None
         desc = dataset_description(c, triples=count, urls=urls, issued=issued)
         for fmt in RESOURCE_FORMATS:
             _write(rdf_dir / f"dataset.{fmt.extension}", triples_document(desc, fmt, main=urls.dataset()))
-        plan.record_collection("rdf", epoch, triples=count)
+        plan.record_collection("rdf", epoch, triples=count, collection_sha256=collection_sha)
     ctx.progress.finish("rdf")
     summary = f"{len(c.items)} items x {len(FORMATS)} formats, {count} triples in rdf/dataset.nt.gz"
     summary += f" ({len(todo)} written, {len(current)} unchanged" + (f", {removed} withdrawn)" if removed else ")")
