@@ -18,8 +18,8 @@ from heritage_ld.catalogue.collection_toml import read_collection_toml
 from heritage_ld.catalogue.locate import KeyLocator
 from heritage_ld.catalogue.media import MediaChecker
 from heritage_ld.catalogue.media_content import check_media_content
-from heritage_ld.catalogue.reader import RawRow, RawTable, read_csv, read_text, read_xlsx
-from heritage_ld.catalogue.rows import Header, RowReader, read_header
+from heritage_ld.catalogue.reader import RawRow, RowStream, read_text, read_xlsx, stream_csv
+from heritage_ld.catalogue.rows import Header, RowReader, read_header, unnamed_columns_used
 from heritage_ld.decoding import DEFAULT_MAX_PIXELS
 from heritage_ld.errors import CatalogueError
 from heritage_ld.model import Collection, Item, MediaRole
@@ -54,43 +54,54 @@ def _order(problem: Problem) -> tuple[str, int, int, str]:
     return (loc.file, loc.line or 0, loc.column or 0, problem.code)
 
 
-def _read_items(root: Path, problems: list[Problem]) -> RawTable | None:
+def _read_items(root: Path, problems: list[Problem]) -> RowStream | None:
     csv_path, xlsx_path = root / "items.csv", root / "items.xlsx"
     if os.path.lexists(csv_path):  # items.csv wins when both exist (documented in docs/catalogue.md)
         if os.path.lexists(xlsx_path):
             problems.append(report("C032", Location("items.xlsx")))
         text = read_text(csv_path, "items.csv", problems)
-        return read_csv(text, "items.csv", problems) if text is not None else None
+        return stream_csv(text, "items.csv", problems) if text is not None else None
     if os.path.lexists(xlsx_path):
-        return read_xlsx(xlsx_path, "items.xlsx", problems)
+        table = read_xlsx(xlsx_path, "items.xlsx", problems)
+        return RowStream.of(table) if table is not None else None
     problems.append(report("C005", Location("items.csv"), what="items.csv (or items.xlsx)"))
     return None
 
 
-def _unique(table: RawTable, header: Header, problems: list[Problem]) -> None:
-    """C011 at every repeated accession number, naming the line it was first used on."""
-    pos = header.plain.get("accession")
-    if pos is None:
-        return
-    first: dict[str, int] = {}
-    for row in table.rows:
-        accession = row.cells[pos]
+class _Rows:
+    """What the check keeps of the rows while they stream past: which unnamed columns hold something, the line
+    each accession was first used on (C011 at every repeat) and each item's line."""
+
+    def __init__(self, file: str, header: Header, problems: list[Problem]) -> None:
+        self.file, self.header, self.problems = file, header, problems
+        self.accession = header.plain.get("accession")
+        self.unnamed = set(header.unnamed)
+        self.first: dict[str, int] = {}
+
+    def see(self, row: RawRow) -> None:
+        for pos in tuple(self.unnamed):
+            if pos < len(row.cells) and row.cells[pos]:
+                self.unnamed.discard(pos)
+                unnamed_columns_used(Header(self.file, self.header.line, {}, {}, (pos,)), (row,), self.problems)
+        if self.accession is None:
+            return
+        accession = row.cells[self.accession]
         if not accession:
-            continue
-        if accession in first:
-            problems.append(report("C011", Location(table.file, row.line, pos + 1, "accession"), value=accession,
-                                   first_line=first[accession]))
+            return
+        if accession in self.first:
+            self.problems.append(report("C011", Location(self.file, row.line, self.accession + 1, "accession"),
+                                        value=accession, first_line=self.first[accession]))
         else:
-            first[accession] = row.line
+            self.first[accession] = row.line
 
 
-def _locator(table: RawTable, header: Header, row: RawRow) -> Callable[[MediaRole], Location]:
+def _locator(file: str, header: Header, line: int) -> Callable[[MediaRole], Location]:
     """Where a row names a media file of a role: its ``master`` or ``access`` cell."""
 
     def locate(role: MediaRole) -> Location:
         name = "access" if role is MediaRole.ACCESS else "master"
         pos = header.plain.get(name)
-        return Location(table.file, row.line, None if pos is None else pos + 1, name)
+        return Location(file, line, None if pos is None else pos + 1, name)
 
     return locate
 
@@ -129,14 +140,18 @@ def check_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_M
     items: list[Item] = []
     if table is not None:
         header = read_header(table, problems)
-        if head is not None:
-            reader = RowReader(header, head, media, problems)
-            read = [(item, _locator(table, header, row)) for row in table.rows
-                    if (item := reader.read(row)) is not None]
+        reader = RowReader(header, head, media, problems) if head is not None else None
+        rows = _Rows(table.file, header, problems)
+        read: list[tuple[Item, Callable[[MediaRole], Location]]] = []
+        for row in table:  # one row at a time: its cells are freed as soon as its item is made
+            rows.see(row)
+            if reader is not None and (item := reader.read(row)) is not None:
+                read.append((item, _locator(table.file, header, row.line)))
+        if reader is not None and not table.failed:
             items = [item for item, _ in read]
             item_lines = {item.accession: locate(MediaRole.MASTER).line or 0 for item, locate in read}
             check_media_content(read, root, problems, max_pixels=max_pixels, trusted=trusted)
-        _unique(table, header, problems)
+        del read
     if head is None or any(p.is_error for p in problems):
         problems.sort(key=_order)
         return CheckResult(None, tuple(problems))

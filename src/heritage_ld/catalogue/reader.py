@@ -12,6 +12,7 @@ import datetime
 import io
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 from heritage_ld.model import normalize_text
 from heritage_ld.problems import Location, Problem, report
 
-__all__ = ["RawRow", "RawTable", "open_regular", "read_csv", "read_text", "read_xlsx"]
+__all__ = ["RawRow", "RawTable", "RowStream", "open_regular", "read_csv", "read_text", "read_xlsx", "stream_csv"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,50 +100,95 @@ def read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
     return normalize_text(text)
 
 
-def read_csv(text: str, name: str, problems: list[Problem]) -> RawTable | None:
-    """Split CSV text (RFC 4180 with any line ending) into a header and records with their start lines.
+class RowStream:
+    """A table's header and its records, read one at a time: a catalogue of 100,000 rows is never held as rows
+    (each row's cells are freed once its item is made, which keeps the item objects packed in memory).
+
+    Iterate it once. Reading stops at the first record the CSV parser cannot read, after reporting it (C003,
+    or C036 for a cell over the size limit): :attr:`failed` then says so.
+    """
+
+    __slots__ = ("_rows", "failed", "file", "header", "header_line")
+
+    def __init__(self, file: str, header: tuple[str, ...], header_line: int, rows: Iterator[RawRow]) -> None:
+        self.file, self.header, self.header_line = file, header, header_line
+        self._rows = rows
+        self.failed = False
+
+    def __iter__(self) -> Iterator[RawRow]:
+        return self._rows
+
+    @classmethod
+    def of(cls, table: RawTable) -> RowStream:
+        return cls(table.file, table.header, table.header_line, iter(table.rows))
+
+
+def stream_csv(text: str, name: str, problems: list[Problem]) -> RowStream | None:
+    """Split CSV text (RFC 4180 with any line ending) into a header and a stream of records with their lines.
 
     A record's line is the physical line it starts on, even after quoted cells spanning several lines.
     Blank lines are skipped; a record with too few cells is padded with empty cells and one with too many is
-    cut, after reporting C006.
+    cut, after reporting C006. ``None`` (after reporting) when there is no header line or it cannot be read.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    consumed = 0  # physical lines read so far (csv.reader.line_num)
+
+    def unreadable(exc: csv.Error) -> None:
+        if str(exc).startswith("field larger than field limit"):  # the only way csv says a cell is too big
+            problems.append(report("C036", Location(name, consumed + 1), limit=csv.field_size_limit()))
+        else:
+            problems.append(report("C003", Location(name, consumed + 1), reason=str(exc)))
+
+    header: tuple[str, ...] | None = None
+    header_line = 1
+    try:
+        for record in reader:
+            start, consumed = consumed + 1, reader.line_num
+            if record:  # a line of empty cells is a header (of unnamed columns); a blank line is not
+                header, header_line = tuple(c.strip() for c in record), start
+                break
+    except csv.Error as exc:
+        unreadable(exc)
+        return None
+    if header is None:
+        problems.append(report("C010", Location(name, 1), field="the header line"))
+        return None
+    width = len(header)
+
+    def records() -> Iterator[RawRow]:
+        nonlocal consumed
+        try:
+            for record in reader:
+                start, consumed = consumed + 1, reader.line_num
+                if not record or all(not c.strip() for c in record):
+                    continue
+                cells = tuple(c.strip() for c in record)
+                if len(cells) != width:
+                    extra = len(cells) > width
+                    column = width + 1 if extra else len(cells) + 1
+                    problems.append(report("C006", Location(name, start, column), found=len(cells), expected=width))
+                    cells = cells[:width] if extra else cells + ("",) * (width - len(cells))
+                yield RawRow(start, cells)
+        except csv.Error as exc:
+            unreadable(exc)
+            stream.failed = True
+
+    stream = RowStream(name, header, header_line, records())
+    return stream
+
+
+def read_csv(text: str, name: str, problems: list[Problem]) -> RawTable | None:
+    """The whole table at once (:func:`stream_csv`'s records, held): ``None`` when a record cannot be read.
 
     >>> t = read_csv('accession,title@en\\nA1,"two\\nlines"\\nA2,x\\n', "items.csv", [])
     >>> t.header, [(r.line, r.cells) for r in t.rows]
     (('accession', 'title@en'), [(2, ('A1', 'two\\nlines')), (4, ('A2', 'x'))])
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header: tuple[str, ...] | None = None
-    header_line = 1
-    rows: list[RawRow] = []
-    consumed = 0  # physical lines read so far (csv.reader.line_num)
-    try:
-        for record in reader:
-            start = consumed + 1
-            consumed = reader.line_num
-            if not record or (all(not c.strip() for c in record) and header is not None):
-                continue
-            cells = tuple(c.strip() for c in record)
-            if header is None:
-                header, header_line = cells, start
-                continue
-            if len(cells) != len(header):
-                extra = len(cells) > len(header)
-                column = len(header) + 1 if extra else len(cells) + 1
-                problems.append(
-                    report("C006", Location(name, start, column), found=len(cells), expected=len(header))
-                )
-                cells = cells[: len(header)] if extra else cells + ("",) * (len(header) - len(cells))
-            rows.append(RawRow(start, cells))
-    except csv.Error as exc:
-        if str(exc).startswith("field larger than field limit"):  # the only way csv says a cell is too big
-            problems.append(report("C036", Location(name, consumed + 1), limit=csv.field_size_limit()))
-        else:
-            problems.append(report("C003", Location(name, consumed + 1), reason=str(exc)))
+    stream = stream_csv(text, name, problems)
+    if stream is None:
         return None
-    if header is None:
-        problems.append(report("C010", Location(name, 1), field="the header line"))
-        return None
-    return RawTable(name, header, header_line, tuple(rows))
+    rows = tuple(stream)
+    return None if stream.failed else RawTable(name, stream.header, stream.header_line, rows)
 
 
 def _cell_text(value: Any) -> str:
