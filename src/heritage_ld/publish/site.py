@@ -242,14 +242,37 @@ class _SiteWriter:
         best = text.best((self.default_lang, "en", "vi"))
         return next((lang for lang, v in text if v == best), "")
 
-    def render(self, template: str, page: str, **values: Any) -> str:
+    def render(self, template: str, page: str, *, stream: bool = False, **values: Any) -> str:
+        """Write ``page`` from ``template``; ``stream``: written as the template makes it (a section page of
+        20,000 cards is never held whole, and its values may be generators, consumed once)."""
         path = self.dest / page
-        text = self.env.get_template(template).render(**self.common(page), **values)
-        data = text.encode("utf-8")
+        template_ = self.env.get_template(template)
+        if not stream:
+            data = template_.render(**self.common(page), **values).encode("utf-8")
+            with _writing(path):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            self.digests[page] = hashlib.sha256(data).hexdigest()
+            return page
+        digest = hashlib.sha256()
+        parts = template_.generate(**self.common(page), **values)
         with _writing(path):
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        self.digests[page] = hashlib.sha256(data).hexdigest()
+            with path.open("wb") as f:
+                buffer: list[str] = []
+                size = 0
+                for part in parts:
+                    buffer.append(part)
+                    size += len(part)
+                    if size >= 1 << 16:
+                        data = "".join(buffer).encode("utf-8")
+                        digest.update(data)
+                        f.write(data)
+                        buffer, size = [], 0
+                data = "".join(buffer).encode("utf-8")
+                digest.update(data)
+                f.write(data)
+        self.digests[page] = digest.hexdigest()
         return page
 
     def jsonld(self, item: Item, dc: list[list[str]]) -> str:
@@ -508,8 +531,8 @@ def _write_site(
         members = collection.items_in(s)
         ctx = {"key": s.key, "title": _ml(s.title), "summary": _ml(s.summary),
                "plain_title": s.title.best((writer.default_lang, "en", "vi"))}
-        cards = [writer.card(page, i, pictures[i.accession]) for i in members]
-        section_pages.append(writer.render("section.html", page, section={**ctx, "items": cards}))
+        cards = (writer.card(page, i, pictures[i.accession]) for i in members)  # made as the page is written
+        section_pages.append(writer.render("section.html", page, stream=True, section={**ctx, "items": cards}))
         # The home page shows the first cards of each section and links to the section page for all of them: a
         # home page of every card is slow to load and to make for a large collection (100,000 items).
         home_cards = [writer.card(writer.home, i, pictures[i.accession]) for i in members[:HOME_CARDS]]

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
 from lxml import etree, html
 
 from heritage_ld.model import Collection, UrlScheme
@@ -166,3 +167,37 @@ def test_home_shows_the_first_cards_of_a_large_section_and_links_to_all(tmp_path
     assert len(section.xpath("//li[@class='card']")) == HOME_CARDS + 5  # the section page has them all
     small = page(tmp_path / "out", "site/index.html").xpath("//section[@id='section-silence']//p[@class='more']")
     assert small == []  # a section that fits on the home page has no link to "all"
+
+
+def test_section_pages_are_streamed_with_the_same_bytes(collection: Collection, tmp_path: Path, urls: UrlScheme,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Section pages are written as the template makes them, their cards made one by one (a section of 20,000
+    items is never held as one page): the same bytes as the page rendered whole."""
+    from heritage_ld.publish import site
+
+    streamed: list[str] = []
+    real = site._SiteWriter.render
+
+    def spy(self: site._SiteWriter, template: str, page: str, *, stream: bool = False, **values: object) -> str:
+        if stream:
+            streamed.append(page)
+            items = values["section"]["items"]  # type: ignore[index]
+            assert not isinstance(items, (list, tuple))  # cards made as the page is written
+        return real(self, template, page, stream=stream, **values)
+
+    monkeypatch.setattr(site._SiteWriter, "render", spy)
+    write_site(collection, tmp_path / "a", urls)
+    assert sorted(streamed) == sorted(f"site/section/{s.key}.html" for s in collection.sections)
+
+    def whole(self: site._SiteWriter, template: str, page: str, *, stream: bool = False, **values: object) -> str:
+        if stream:
+            section = dict(values["section"])  # type: ignore[call-overload]
+            values["section"] = {**section, "items": list(section["items"])}
+        return real(self, template, page, **values)
+
+    monkeypatch.setattr(site._SiteWriter, "render", whole)
+    write_site(collection, tmp_path / "b", urls)
+    for s in collection.sections:
+        rel = f"site/section/{s.key}.html"
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
+        assert b'class="cards"' in (tmp_path / "a" / rel).read_bytes()
