@@ -18,7 +18,7 @@ from heritage_ld.model import Collection, Item, ItemKind, MultilingualText, UrlS
 from heritage_ld.rdf.crm import check_iri
 from heritage_ld.rdf.terms import DCMITYPE, DCTERMS, XSD, Literal, Triple
 
-__all__ = ["DCMI_TYPE", "collection_dc", "item_dc"]
+__all__ = ["DCMI_TYPE", "collection_dc", "item_dc", "member_dc"]
 
 #: Item kind → DCMI Type (https://www.dublincore.org/specifications/dublin-core/dcmi-type-vocabulary/).
 DCMI_TYPE: dict[ItemKind, str] = {
@@ -90,8 +90,18 @@ def item_dc(item: Item, collection: Collection, urls: UrlScheme | None = None) -
     return out
 
 
-def collection_dc(collection: Collection, urls: UrlScheme | None = None) -> list[Triple]:
-    """Dublin Core for the collection (its Set) and its sections, with ``hasPart`` to every item."""
+def member_dc(item: Item, collection: Collection, urls: UrlScheme) -> list[Triple]:
+    """The collection's (and the item's section's) ``hasPart`` to ``item``."""
+    iri = urls.object(item.accession)
+    out: list[Triple] = [(urls.set(collection.key), DCTERMS + "hasPart", iri)]
+    if item.section:
+        out.append((urls.section(item.section), DCTERMS + "hasPart", iri))
+    return out
+
+
+def collection_dc(collection: Collection, urls: UrlScheme | None = None, *, members: bool = True) -> list[Triple]:
+    """Dublin Core for the collection (its Set) and its sections, with ``hasPart`` to every item
+    (``members=False`` leaves those out, for a writer that streams them with :func:`member_dc`)."""
     urls = urls or UrlScheme(collection.base_url)
     s = urls.set(collection.key)
     out: list[Triple] = [(s, DCTERMS + "type", DCMITYPE + "Collection")]
@@ -117,9 +127,7 @@ def collection_dc(collection: Collection, urls: UrlScheme | None = None) -> list
         out.append((sec_iri, DCTERMS + "identifier", Literal(sec.key)))
         _text(sec_iri, "title", sec.title, out)
         _text(sec_iri, "description", sec.summary, out)
-    for item in collection.items:
-        iri = urls.object(item.accession)
-        out.append((s, DCTERMS + "hasPart", iri))
-        if item.section:
-            out.append((urls.section(item.section), DCTERMS + "hasPart", iri))
+    if members:
+        for item in collection.items:
+            out += member_dc(item, collection, urls)
     return out

@@ -21,7 +21,7 @@ from heritage_ld.errors import UsageError
 from heritage_ld.formats import PROFILES
 from heritage_ld.model import Collection, Item, UrlScheme
 from heritage_ld.rdf.crm import item_node, position_node
-from heritage_ld.rdf.dc import collection_dc, item_dc
+from heritage_ld.rdf.dc import collection_dc, item_dc, member_dc
 from heritage_ld.rdf.exhibition import collection_nodes
 from heritage_ld.rdf.node import node_triples, term
 from heritage_ld.rdf.terms import Literal, Triple
@@ -32,6 +32,7 @@ __all__ = [
     "collection_triples",
     "dataset_triples",
     "item_graph",
+    "item_membership",
     "item_triples",
     "position_of",
     "position_triples",
@@ -73,12 +74,14 @@ def item_triples(
 
 
 def collection_triples(
-    collection: Collection, *, profile: str = "all", urls: UrlScheme | None = None, positions: bool = True
+    collection: Collection, *, profile: str = "all", urls: UrlScheme | None = None, positions: bool = True,
+    members: bool = True,
 ) -> list[Triple]:
     """The collection graph: the exhibition, its sets and sections, agents, places and concepts, and the
     place of each item in the catalogue (a "sequence position" dimension of the item, Linked Art
     model/collection; ``positions=False`` leaves those out, for a writer that streams them with
-    :func:`position_triples`)."""
+    :func:`position_triples`), and the set's and sections' ``dcterms:hasPart`` to each item (``members=False``
+    leaves those out: :func:`item_membership` streams them with the positions)."""
     _check_profile(profile)
     urls = urls or UrlScheme(collection.base_url)
     out: list[Triple] = []
@@ -89,8 +92,25 @@ def collection_triples(
             for chunk in position_triples(collection, urls=urls):
                 out += chunk
     if profile in ("dc", "all"):
-        out += collection_dc(collection, urls)
+        out += collection_dc(collection, urls, members=members)
     return list(dict.fromkeys(out))  # records repeat what references to them already said
+
+
+def item_membership(collection: Collection, *, profile: str = "all",
+                    urls: UrlScheme | None = None) -> Iterator[list[Triple]]:
+    """What the collection graph says of each item, one list per item in catalogue order: its position (CRM
+    profile, :func:`position_triples`) and the set's and its section's ``dcterms:hasPart`` (DC profile). With
+    :func:`collection_triples` (``positions=False, members=False``), the whole collection graph, streamed: at
+    100,000 items this part is 700,000 triples."""
+    _check_profile(profile)
+    urls = urls or UrlScheme(collection.base_url)
+    crm, dc = profile in ("crm", "all"), profile in ("dc", "all")
+    positions = position_triples(collection, urls=urls) if crm else None
+    for item in collection.items:
+        out = next(positions) if positions is not None else []
+        if dc:
+            out += member_dc(item, collection, urls)
+        yield out
 
 
 def position_triples(collection: Collection, *, urls: UrlScheme | None = None) -> Iterator[list[Triple]]:

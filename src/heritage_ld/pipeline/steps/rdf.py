@@ -26,7 +26,7 @@ from heritage_ld.formats import FORMATS
 from heritage_ld.model import Collection, Item, UrlScheme
 from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
 from heritage_ld.rdf import collection_triples, dataset_description, item_document, triples_document
-from heritage_ld.rdf.graph import position_triples
+from heritage_ld.rdf.graph import item_membership
 from heritage_ld.rdf.resources import (
     RESOURCE_FORMATS,
     RESOURCE_KINDS,
@@ -72,8 +72,9 @@ def _write_batch(batch: _Batch) -> list[tuple[str, str, dict[str, str]]]:
 
 
 def _write_collection(ctx: BuildContext, coll: list[Triple]) -> str:
-    """Write ``rdf/collection.ttl``: the collection graph in Turtle, then each item's position in the catalogue
-    as N-Triples lines (valid Turtle), streamed: at 100,000 items they are half a million triples. Returns the
+    """Write ``rdf/collection.ttl``: the collection graph in Turtle, then what it says of each item (its position
+    in the catalogue, the set's and section's ``hasPart``) as N-Triples lines (valid Turtle), streamed: at
+    100,000 items they are 700,000 triples, never held at once. Returns the
     SHA-256 of what was written (the store step reloads the collection graph only when it changed)."""
     path = ctx.out / "rdf" / "collection.ttl"
     tmp = temporary_path(path)
@@ -85,8 +86,9 @@ def _write_collection(ctx: BuildContext, coll: list[Triple]) -> str:
                 f.write(data)
 
             put(triples_document(coll, RESOURCE_FORMATS[0]))  # Turtle
-            put(b"\n# Each item's place in the catalogue (Linked Art: a sequence position dimension).\n")
-            for chunk in position_triples(ctx.collection, urls=ctx.urls):
+            put(b"\n# Each item's place in the catalogue (Linked Art: a sequence position dimension) and the"
+                b" sets it is part of.\n")
+            for chunk in item_membership(ctx.collection, urls=ctx.urls):
                 put(ntriples(chunk).encode())
         os.replace(tmp, path)
     except BaseException:
@@ -110,22 +112,23 @@ def _write_dump(ctx: BuildContext, coll: list[Triple]) -> tuple[int, set[str]]:
     coll_text = ntriples(coll)
     seen = set(coll_text.splitlines(keepends=True))
     count = len(seen)
-    positions = position_triples(ctx.collection, urls=urls)
+    membership = item_membership(ctx.collection, urls=urls)
     tmp = temporary_path(rdf_dir / "dataset.nt.gz")
     try:
         with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
                                                                  compresslevel=6) as gz:
             gz.write(coll_text.encode())
-            for item, place in zip(ctx.collection.items, positions, strict=True):
+            for item, about in zip(ctx.collection.items, membership, strict=True):
                 iri = urls.object(item.accession)
                 mine, sub = f"<{iri}> ", f"<{iri}#"
                 path = ctx.out / urls.path(urls.rdf_file(item.accession, "nt"))
-                chunk: list[str] = [line for line in ntriples(place).splitlines(keepends=True) if line not in seen]
+                chunk: list[str] = [line for line in ntriples(about).splitlines(keepends=True) if line not in seen]
+                said = set(chunk)  # the collection graph's lines about this item: never twice in the dump
                 with open(path, encoding="utf-8") as f:
                     for line in f:
                         if line.startswith(mine) or line.startswith(sub):
                             chunk.append(line)
-                        elif line not in seen:
+                        elif line not in seen and line not in said:
                             seen.add(line)
                             chunk.append(line)
                 count += len(chunk)
@@ -191,7 +194,7 @@ def run(ctx: BuildContext) -> StepResult:
     if known is not None and plan.collection_current("rdf", ctx.out, collection_files, epoch):
         count = int(known)  # nothing the collection-level files are made of changed: they stay as they are
     else:
-        coll = sort_triples(collection_triples(c, profile="all", urls=urls, positions=False))
+        coll = sort_triples(collection_triples(c, profile="all", urls=urls, positions=False, members=False))
         collection_sha = _write_collection(ctx, coll)
         count, shared = _write_dump(ctx, coll)
         _write_resources(ctx, from_ntriples(sorted(shared)))
