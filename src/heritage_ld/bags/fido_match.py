@@ -118,6 +118,10 @@ class CompiledMatcher:
                 return False
         return True
 
+    def candidates(self, bofbuffer: bytes) -> list[Any]:
+        """The format elements a file starting with ``bofbuffer`` is tried against, in fido's order."""
+        return [fmt for fmt, _, _ in self._by_first.get(bofbuffer[:1], self._always)]
+
     def match_formats(self, bofbuffer: bytes, eofbuffer: bytes) -> list[tuple[Any, str]]:
         """The (format element, signature name) pairs that match, inferior matches removed, as fido lists them."""
         fido = self._fido
