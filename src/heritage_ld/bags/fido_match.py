@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from heritage_ld.bags.fido_prefilter import Condition, conditions, first_bytes
+from heritage_ld.bags.fido_prefilter import Condition, analyse
 
 __all__ = ["CompiledMatcher", "install"]
 
@@ -89,12 +89,12 @@ class CompiledMatcher:
                 break
             if pos == "BOF":
                 patterns.append((0, regex.match))
-                found, which = conditions(source, True), 0
-                if first is None:
-                    first = first_bytes(source)
+                found, allowed = analyse(source, True)
+                which = 0
+                first = first if first is not None else allowed
             elif pos in ("EOF", "VAR", "IFB"):
                 patterns.append((1, regex.search) if pos == "EOF" else (0, regex.search))
-                found, which = conditions(source, False), 1 if pos == "EOF" else 0
+                found, which = analyse(source, False)[0], 1 if pos == "EOF" else 0
             else:
                 continue  # any other position: fido checks nothing
             for condition in found:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-__all__ = ["Check", "Condition", "Run", "conditions", "first_bytes", "literal_runs"]
+__all__ = ["Check", "Condition", "Run", "analyse", "conditions", "first_bytes", "literal_runs"]
 
 #: A test of one buffer; a false answer means the pattern cannot match it.
 Check = Callable[[bytes], object]
@@ -61,6 +61,7 @@ class _Shape:
     runs: tuple[Run, ...]
     width: int | None  # the most a match can span, None when unbounded or unknown
     ends_at_end: bool  # the pattern ends with ``\Z``: a match ends where the buffer ends
+    first: frozenset[int] | None  # the bytes a match can start with, None when not simply known
 
 
 def _flat(seq: Any) -> Iterator[tuple[Any, Any] | None]:
@@ -115,7 +116,8 @@ def _shape(regex: bytes) -> _Shape | None:
         end = nodes[-1] if nodes and complete else None
         ends = end is not None and end[0] is _AT and end[1] is _sre.AT_END_STRING
         width = parsed.getwidth()[1] if complete else None
-        return _Shape(tuple(runs), width if width is not None and width < _HUGE else None, ends)
+        return _Shape(tuple(runs), width if width is not None and width < _HUGE else None, ends,
+                      _first_set(parsed) or None)
     except Exception:  # an internal parser that changed, or a pattern it refuses: no condition, always tried
         return None
 
@@ -172,14 +174,8 @@ def first_bytes(regex: bytes) -> frozenset[int] | None:
     >>> sorted(first_bytes(rb"(?s)\\A(?:FORM|LIST)\\x00")), first_bytes(rb"(?s)\\A.{4}ftyp")
     ([70, 76], None)
     """
-    try:
-        parsed = _sre.parse(regex)
-        if parsed.state.flags & _CASE_FLAGS:
-            return None
-        found = _first_set(parsed)
-    except Exception:  # see _shape
-        return None
-    return found if found else None
+    shape = _shape(regex)
+    return shape.first if shape is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +224,16 @@ def conditions(regex: bytes, anchored: bool) -> tuple[Condition, ...]:
     >>> conditions(rb"(?s)%%EOF.{0,4}\\Z", False)
     (Condition(kind='near_end', data=b'%%EOF', start=9, end=None),)
     """
+    return _conditions(_shape(regex), anchored)
+
+
+def analyse(regex: bytes, anchored: bool) -> tuple[tuple[Condition, ...], frozenset[int] | None]:
+    """:func:`conditions` and, when ``anchored``, :func:`first_bytes` (else None), from one reading of ``regex``."""
     shape = _shape(regex)
+    return _conditions(shape, anchored), shape.first if shape is not None and anchored else None
+
+
+def _conditions(shape: _Shape | None, anchored: bool) -> tuple[Condition, ...]:
     if shape is None or not shape.runs:
         return ()
     if anchored:
