@@ -212,7 +212,8 @@ def _within(data: bytes, start: int, end: int | None, buffer: bytes) -> bool:
 
 
 def _near_end(data: bytes, width: int, buffer: bytes) -> bool:
-    return buffer.find(data, max(0, len(buffer) - width)) != -1
+    # from the end backwards: where a match is, it is usually within the last few bytes
+    return buffer.rfind(data, max(0, len(buffer) - width)) != -1
 
 
 def conditions(regex: bytes, anchored: bool) -> tuple[Condition, ...]:
@@ -239,8 +240,8 @@ def _conditions(shape: _Shape | None, anchored: bool) -> tuple[Condition, ...]:
     if anchored:
         found = [Condition("at", r.data, r.low) for r in shape.runs if r.high == r.low]
         loose = [r for r in shape.runs if r.high != r.low]
-        if loose:  # one window search, the longest literal: the most selective for its cost
-            run = max(loose, key=lambda r: len(r.data))
+        if loose:  # one window search: the narrowest window (a find costs its length), then the longest literal
+            run = min(loose, key=lambda r: (_HUGE if r.high is None else r.high - r.low, -len(r.data)))
             found.append(Condition("within", run.data, run.low,
                                    None if run.high is None else run.high + len(run.data)))
         return tuple(found)
