@@ -1,4 +1,5 @@
-"""fido's signature matching, with its patterns compiled once: the same answers, about ten times sooner.
+"""fido's signature matching, with its patterns compiled once and hopeless signatures skipped: fido's answers,
+about twenty times sooner.
 
 fido (``opf-fido``) matches a file against PRONOM's ~2,000 formats by walking its signature XML for every file:
 ``Element.findall`` for each format's signatures and patterns, ``.find('regex').text.encode()`` and
@@ -10,7 +11,13 @@ file order, a format skipped when a better one (PRONOM ``has_priority_over``) al
 matching when all its patterns match (``BOF`` anchored at the start, ``EOF`` searched in the end buffer, ``VAR``
 and ``IFB`` searched in the start buffer, any other position not checked), a format whose data raises skipped as
 fido skips it, and the final filter of inferior matches. ``tests/unit/bags/test_fido_match.py`` compares both on
-real and generated files.
+real, truncated and generated files.
+
+Skipping what cannot match (a 64 KB JPEG: 5 ms -> 0.5 ms): each signature's patterns are preceded by cheap tests
+that any match of them passes (``bags/fido_prefilter.py``: a literal at its offset, in a window, near the end),
+so a failed test is fido's own "no match"; a file is tried only against the formats whose signatures allow its
+first byte (still in fido's order); equal costly tests are answered once a file; and fido's priority check runs
+only when a format matched so far has priority over the candidate's PUID.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Most PRONOM patterns say "these bytes at this offset" (``(?s)\\A\\xff\\xd8\\xff``) or "these bytes somewhere near
 the end" (``(?s)%%EOF.{0,1024}\\Z``). Before running a pattern, :func:`conditions` gives tests that every match
 of it must pass: ``buffer.startswith(literal, offset)`` for a literal at a fixed offset of a ``BOF`` pattern, a
-``find`` in a window when the offset is bounded, a ``find`` in the last bytes of the buffer for a pattern
+``find`` in a window when the offset is bounded, an ``rfind`` over the last bytes of the buffer for a pattern
 anchored at the end (``\\Z``) with a bounded width, else ``literal in buffer``. They are *necessary* only: when
 one fails the pattern cannot match; when all pass, the pattern itself still decides. :func:`first_bytes` says
 which first bytes a ``BOF`` pattern allows, so that a file is tried only against formats that can start with its
