@@ -83,13 +83,13 @@ def pronom_patterns() -> list[tuple[bytes, bool]]:
         for sig in fido.get_signatures(fmt):
             for pat in fido.get_patterns(sig):
                 regex = fido.get_regex(pat)
-                if re.compile(regex).pattern and sre_width(regex) <= 4096:
+                if re.compile(regex).pattern and _sre_width(regex) <= 4096:
                     found.add((regex, fido.get_pos(pat) == "BOF"))
     assert len(found) > 1500
     return sorted(found)
 
 
-def sre_width(regex: bytes) -> int:
+def _sre_width(regex: bytes) -> int:
     import importlib
 
     parser: Any = importlib.import_module("re._parser" if hasattr(re, "_parser") else "sre_parse")
