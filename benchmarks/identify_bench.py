@@ -2,6 +2,12 @@
 
     python -m benchmarks identify            # the Hanoi example's media and a synthetic 10,000-file set
     python -m benchmarks identify --quick    # the Hanoi example and 1,000 synthetic files
+    python -m benchmarks identify --matching # only the matching per file (below): no fido subprocesses
+
+Matching per file, in the same run: fido's own ``match_formats`` against ours (``bags/fido_match.py``: patterns
+compiled once, signatures that cannot match skipped by ``bags/fido_prefilter.py``) on the same buffers, in one
+process, CPU time per file (median of three passes), on the Hanoi media and on 200 synthetic 64 KB JPEGs
+(``heritage-ld example synth -n 200 --media-size 64KB``), answers compared file by file.
 
 Peers, in the same run: ``fido FILE`` once per file (what a script looping over a folder does; the issue's
 baseline), and ``fido`` given every file in one call (its best case). Ours includes hashing every file (SHA-256,
@@ -12,11 +18,13 @@ duplicates helping us). Results: stdout and ``build/bench/identify.json``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -88,6 +96,70 @@ def synthetic(count: int) -> list[Path]:
     return sorted(folder.glob("*"))
 
 
+def _fido_pair() -> tuple[Any, Any]:
+    from fido.fido import Fido
+    from fido.versions import get_local_versions
+
+    from heritage_ld.bags.fido_match import CompiledMatcher
+
+    v = get_local_versions()
+    fido = Fido(quiet=True, format_files=[v.pronom_signature, v.fido_extension_signature],
+                handle_matches=lambda *a, **k: None)
+    started = time.perf_counter()
+    matcher = CompiledMatcher(fido)
+    return fido, (matcher, time.perf_counter() - started)
+
+
+def _cpu_ms(match: Any, buffers: list[tuple[bytes, bytes]], passes: int = 3) -> float:
+    times = []
+    for _ in range(passes):
+        started = time.process_time()
+        with contextlib.redirect_stderr(io.StringIO()):
+            for bof, eof in buffers:
+                match(bof, eof)
+        times.append((time.process_time() - started) * 1000 / len(buffers))
+    return statistics.median(times)
+
+
+def matching(label: str, files: list[Path], fido: Any, matcher: Any) -> dict[str, Any]:
+    """fido's own matching against ours, CPU ms per file, on the same buffers (read once, beforehand)."""
+    buffers = []
+    for f in files:
+        with f.open("rb") as fh:
+            bof, eof, _ = fido.get_buffers(fh, f.stat().st_size, seekable=True)
+        buffers.append((bof, eof))
+    with contextlib.redirect_stderr(io.StringIO()):
+        same = all(fido.match_formats(b, e) == matcher.match_formats(b, e) for b, e in buffers)
+    theirs = _cpu_ms(fido.match_formats, buffers[:50], passes=1)  # fido's own is slow: 50 files, one pass
+    ours_ = _cpu_ms(matcher.match_formats, buffers)
+    print(f"{label}: {len(files)} files, same answers as fido: {same}\n"
+          f"  fido's matching  {theirs:7.2f} ms/file (CPU, {min(50, len(files))} files)\n"
+          f"  ours             {ours_:7.2f} ms/file (CPU, median of 3)  -> {theirs / ours_:.1f}x", flush=True)
+    return {"set": label, "files": len(files), "same_answers": same, "fido_ms": theirs, "ours_ms": ours_,
+            "speedup": theirs / ours_}
+
+
+def jpegs_64k(count: int = 200) -> list[Path]:
+    """``heritage-ld example synth -n COUNT --media-size 64KB``'s media files."""
+    from heritage_ld.synth import write_synthetic_catalogue
+
+    folder = bench_dir("identify", f"synth-{count}-64KB")
+    files = sorted(p for p in (folder / "media").rglob("*") if p.is_file())
+    if len(files) != count:
+        shutil.rmtree(folder)
+        write_synthetic_catalogue(folder, items=count, media_size="64KB", media="jpeg")
+        files = sorted(p for p in (folder / "media").rglob("*") if p.is_file())
+    return files
+
+
+def _matching_all() -> list[dict[str, Any]]:
+    fido, (matcher, setup) = _fido_pair()
+    print(f"matching per file (one process); our matcher's set-up: {setup:.2f} s", flush=True)
+    hanoi = sorted((ROOT / "examples" / "hanoi-1972" / "media").iterdir())
+    return [matching("hanoi-1972 media", hanoi, fido, matcher),
+            matching("synthetic 64 KB JPEGs", jpegs_64k(), fido, matcher)]
+
+
 def _run(label: str, files: list[Path], sample: int | None) -> dict[str, Any]:
     ours_ = ours(files)
     one = fido_one_by_one(files, sample)
@@ -107,12 +179,18 @@ def _run(label: str, files: list[Path], sample: int | None) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     fido, fallback = tool_info()
-    print(f"{fido.label}; fallback {fallback.label}; {len(os.sched_getaffinity(0))} CPUs", flush=True)
+    print(f"{fido.label}; fallback {fallback.label}; {len(os.sched_getaffinity(0))} CPUs; "
+          f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    out = ROOT / "build" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    per_file = _matching_all()
+    if "--matching" in argv:
+        (out / "identify.json").write_text(json.dumps({"tool": fido.label, "matching": per_file}, indent=2) + "\n")
+        return 0 if all(r["same_answers"] for r in per_file) else 1
     hanoi = sorted((ROOT / "examples" / "hanoi-1972" / "media").iterdir())
     results = [_run("hanoi-1972 media", hanoi, None)]
     count = 1000 if quick else 10_000
     results.append(_run(f"synthetic {count}", synthetic(count), 100 if quick else 300))
-    out = ROOT / "build" / "bench"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "identify.json").write_text(json.dumps({"tool": fido.label, "results": results}, indent=2) + "\n")
-    return 0
+    (out / "identify.json").write_text(json.dumps({"tool": fido.label, "matching": per_file, "results": results},
+                                                  indent=2) + "\n")
+    return 0 if all(r["same_answers"] for r in per_file) else 1

@@ -67,7 +67,7 @@ SAMPLES = {
 
 
 def test_same_answers_on_the_project_files(pair: tuple[Any, CompiledMatcher]) -> None:
-    files = sorted(p for folder in ("examples", "tests/data") for p in (ROOT / folder).rglob("*") if p.is_file())
+    files = _project_files()
     assert len(files) > 50
     matched = 0
     for path in files:
@@ -91,6 +91,91 @@ def test_same_answers_on_samples(pair: tuple[Any, CompiledMatcher], name: str) -
 def test_same_answers_on_generated_bytes(pair: tuple[Any, CompiledMatcher], prefix: str, tail: bytes) -> None:
     data = SAMPLES[prefix] + tail
     assert _both(pair, data, data[-4096:])[1] == _both(pair, data, data[-4096:])[0]
+
+
+def _project_files() -> list[Path]:
+    return sorted(p for folder in ("examples", "tests/data") for p in (ROOT / folder).rglob("*") if p.is_file())
+
+
+def test_same_answers_on_truncated_project_files(pair: tuple[Any, CompiledMatcher]) -> None:
+    """A file cut short (a broken copy, a partial download): every prefix length a signature can care about."""
+    seen = 0
+    by_kind: dict[str, list[Path]] = {}
+    for path in _project_files():  # three of each kind of file: fido itself takes ~10 ms a call
+        by_kind.setdefault(path.suffix, []).append(path)
+    for path in sorted(p for paths in by_kind.values() for p in paths[:3]):
+        data = path.read_bytes()
+        for size in sorted({0, 1, 2, 3, 4, 8, 16, 64, 512, len(data) // 2, max(0, len(data) - 1)}):
+            cut = data[:size]
+            theirs, ours = _both(pair, cut, cut)
+            assert ours == theirs, (path, size)
+            seen += bool(ours)
+    assert seen > 10
+
+
+def test_same_answers_when_the_buffers_differ(pair: tuple[Any, CompiledMatcher]) -> None:
+    """A file larger than fido's buffer: a start and an end buffer that are different bytes."""
+    fido = pair[0]
+    big = b"%PDF-1.7\n" + bytes(range(256)) * 1200 + b"\ntrailer\n<<>>\n%%EOF\n"
+    jpeg = (ROOT / "examples" / "hanoi-1972" / "media" / "HNM.1972.001.jpg").read_bytes()
+    for data in (big, jpeg + b"\x00" * (fido.bufsize * 2) + jpeg, b"\x00" * fido.bufsize + big):
+        bof, eof = data[: fido.bufsize], data[-fido.bufsize:]
+        theirs, ours = _both(pair, bof, eof)
+        assert ours == theirs
+    assert _both(pair, big[: fido.bufsize], big[-fido.bufsize:])[1], "fido recognises the PDF"
+
+
+def _signature_literals(fido: Any) -> tuple[list[bytes], list[bytes]]:
+    """What real PRONOM signatures look for: literals at the start of a file, and literals near its end."""
+    from heritage_ld.bags.fido_prefilter import literal_runs
+
+    starts: set[bytes] = set()
+    ends: set[bytes] = set()
+    for fmt in fido.formats:
+        for sig in fido.get_signatures(fmt):
+            for pat in fido.get_patterns(sig):
+                pos = fido.get_pos(pat)
+                for run in literal_runs(fido.get_regex(pat)):
+                    if pos == "BOF" and run.low == run.high:
+                        starts.add(b"\x00" * run.low + run.data)
+                    elif pos == "EOF":
+                        ends.add(run.data)
+    return sorted(starts), sorted(ends)
+
+
+@pytest.fixture(scope="module")
+def literals(pair: tuple[Any, CompiledMatcher]) -> tuple[list[bytes], list[bytes]]:
+    starts, ends = _signature_literals(pair[0])
+    assert len(starts) > 1000 and len(ends) > 50
+    return starts, ends
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_same_answers_on_bytes_that_begin_like_real_signatures(
+        pair: tuple[Any, CompiledMatcher], literals: tuple[list[bytes], list[bytes]], data: st.DataObject) -> None:
+    """Buffers that start with a real signature's literal (the prefilter passes, the patterns decide), with
+    random or signature-like bytes after it and maybe a real end-of-file literal: fido and we agree."""
+    starts, ends = literals
+    head = data.draw(st.sampled_from(starts))
+    middle = data.draw(st.binary(max_size=512) | st.sampled_from(starts))
+    tail = data.draw(st.just(b"") | st.sampled_from(ends))
+    cut = data.draw(st.none() | st.integers(min_value=0, max_value=len(head) + len(middle)))
+    buffer = head + middle + tail
+    if cut is not None:
+        buffer = buffer[:cut]
+    theirs, ours = _both(pair, buffer, buffer)
+    assert ours == theirs
+
+
+def test_the_prefilter_skips_most_formats(pair: tuple[Any, CompiledMatcher]) -> None:
+    """Why it is faster: a JPEG is tried against a small part of PRONOM's formats, an empty file against fewer."""
+    fido, matcher = pair
+    jpeg = matcher.candidates(b"\xff\xd8\xff\xe0")
+    assert 0 < len(jpeg) < len(fido.formats) / 4
+    assert set(matcher.candidates(b"")) <= set(jpeg)
+    assert fido.puid_format_map["fmt/43"] in jpeg  # JPEG 1.01 is among them
+    assert fido.puid_format_map["fmt/43"] not in matcher.candidates(b"%PDF-1.4")
 
 
 def test_the_build_uses_the_compiled_matcher(tmp_path: Path) -> None:
