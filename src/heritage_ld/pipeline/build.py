@@ -44,6 +44,11 @@ STEPS: dict[str, str] = {
 #: Steps a build runs only when named (``only``): OCFL storage holds a second copy of every bag.
 OPT_IN: frozenset[str] = frozenset({"ocfl"})
 
+#: Steps that may send work to the worker processes (:meth:`BuildContext.cpu`): once none of them is left to
+#: run, the workers are stopped, so the steps after them (the store: loaded in the build process) do not run
+#: beside idle workers holding memory (about 125 MB for two).
+CPU_POOL_STEPS: frozenset[str] = frozenset({"rdf", "edm", "bags", "site"})
+
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
@@ -241,16 +246,19 @@ def build(
             plan=plan,
         )
         ctx_made = ctx
-        for name in STEPS:  # registry order, whatever order the caller named them in
-            if name in wanted:
-                step = _load(name)
-                began = time.perf_counter()
-                try:
-                    ctx.results[name] = step(ctx)
-                    ctx.results[name].seconds = time.perf_counter() - began
-                except OSError as exc:
-                    folder = out / STEP_FOLDERS.get(name, "")
-                    raise StorageError.of(exc, str(folder), doing=f"in the {name} step") from exc
+        order = [name for name in STEPS if name in wanted]  # registry order, whatever order the caller named them
+        for at, name in enumerate(order):
+            if ctx.cpu_pool is not None and not CPU_POOL_STEPS.intersection(order[at:]):
+                ctx.cpu_pool.close()
+                ctx.cpu_pool = None
+            step = _load(name)
+            began = time.perf_counter()
+            try:
+                ctx.results[name] = step(ctx)
+                ctx.results[name].seconds = time.perf_counter() - began
+            except OSError as exc:
+                folder = out / STEP_FOLDERS.get(name, "")
+                raise StorageError.of(exc, str(folder), doing=f"in the {name} step") from exc
         try:
             counts = _note_items(collection, plan, options.max_pixels) if book is not None else {}
         except OSError as exc:

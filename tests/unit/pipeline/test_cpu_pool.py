@@ -88,3 +88,36 @@ def test_a_killed_worker_is_one_clear_error() -> None:
     assert [p.code for p in caught.value.problems] == ["X005"]
     assert caught.value.exit_code == 2
     assert "_die_on_three" in str(caught.value)
+
+
+@pytest.mark.slow
+def test_workers_stop_once_no_step_left_needs_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store is loaded in the build process: the workers the rdf step started are stopped before it runs
+    (idle workers held about 125 MB beside the store's own memory)."""
+    import importlib
+    import multiprocessing
+
+    build_module = importlib.import_module("heritage_ld.pipeline.build")  # (the package exports build, the function)
+
+    write_synthetic_catalogue(tmp_path / "cat", items=CPU_POOL_FROM + 10, media="none")
+    collection = read_catalogue(tmp_path / "cat")
+    seen: dict[str, object] = {}
+    real = build_module._load
+
+    def load(name: str):  # type: ignore[no-untyped-def]
+        step = real(name)
+
+        def spy(ctx: BuildContext):  # type: ignore[no-untyped-def]
+            seen[f"{name} before"] = ctx.cpu_pool
+            result = step(ctx)
+            seen[f"{name} after"] = ctx.cpu_pool
+            seen[f"{name} children"] = len(multiprocessing.active_children())
+            return result
+
+        return spy
+
+    monkeypatch.setattr(build_module, "_load", load)
+    build(collection, tmp_path / "out", only=("rdf", "store"), executor="auto", jobs=2,
+          options=BuildOptions(source_date_epoch=1_700_000_000))
+    assert seen["rdf after"] is not None and seen["rdf children"] == 2  # the rdf step's workers
+    assert seen["store before"] is None and seen["store children"] == 0  # stopped before the store step
