@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -98,10 +99,13 @@ def load_store(
     """
     from pyoxigraph import NamedNode, RdfFormat, Store
 
-    items = [(acc, out / rdf_path(urls, acc, "nt")) for acc in accessions]
-    present = [(acc, p) for acc, p in items if p.is_file()]
+    # The items' files are found as they are loaded, not listed first (100,000 paths held 45 MB).
+    files = ((acc, out / rdf_path(urls, acc, "nt")) for acc in accessions)
+    found = ((acc, p) for acc, p in files if p.is_file())
+    first = next(found, None)
+    present: Iterable[tuple[str, Path]] = itertools.chain([first] if first is not None else [], found)
     collection_file, description = out / "rdf" / "collection.ttl", out / "rdf" / "dataset.ttl"
-    if not present and not collection_file.is_file():
+    if first is None and not collection_file.is_file():
         raise UsageError(f"{out / 'rdf'} has no RDF to load: run the rdf step first")
     target = out / STORE_DIR
     collection_graph, dataset_graph = (NamedNode(n) for n in graph_names(urls, key))
@@ -139,7 +143,7 @@ def load_store(
     return counts
 
 
-def _bulk(store: Any, urls: UrlScheme, present: list[tuple[str, Path]], advance: Callable[[], None] | None,
+def _bulk(store: Any, urls: UrlScheme, present: Iterable[tuple[str, Path]], advance: Callable[[], None] | None,
           rest: Callable[[Any], None]) -> dict[str, int]:
     """Fill a new ``store`` with the bulk loader, then the collection-level graphs; the store is closed when
     this returns."""
@@ -163,7 +167,7 @@ def _bulk(store: Any, urls: UrlScheme, present: list[tuple[str, Path]], advance:
 _CHUNK_BYTES = 32 << 20
 
 
-def _chunks(files: list[tuple[str, Path]]) -> Iterator[list[tuple[str, Path]]]:
+def _chunks(files: Iterable[tuple[str, Path]]) -> Iterator[list[tuple[str, Path]]]:
     chunk: list[tuple[str, Path]] = []
     size = 0
     for acc, path in files:
