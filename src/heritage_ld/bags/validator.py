@@ -116,25 +116,35 @@ class BagCheck:
             self._hashing[3].close()
             self._hashing = None
 
+    def hashed(self) -> Iterator[list[tuple[str, tuple[str, ...], list[str] | str]]]:
+        """What the hashing begun by :meth:`start_hashing` finds, batch by batch as the workers finish them:
+        ``(path, algorithms, hex digests in that order)``, or why the file could not be read instead of the
+        digests. A subclass that hashes elsewhere overrides :meth:`found_digests` instead."""
+        if self._hashing is None:
+            found = self.found_digests()
+            if found:
+                yield [(p, tuple(r), list(r.values())) if isinstance(r, dict) else (p, (), r)
+                       for p, r in found.items()]
+            return
+        order, tasks, runs, results = self._hashing
+        self._hashing = None
+        task = f"validate {self.root.name}"
+        if self.progress is not None:
+            self.progress.start(task, len(order))
+        for (start, _stop), batch in zip(runs, results, strict=True):
+            yield [(order[i], tasks[i][1], result) for i, result in enumerate(batch, start)]
+            if self.progress is not None:
+                self.progress.advance(task, len(batch))
+        if self.progress is not None:
+            self.progress.finish(task)
+
     def found_digests(self) -> dict[str, dict[str, str] | str]:
         """What the hashing begun by :meth:`start_hashing` found: path -> {algorithm: hex digest}, or why the
         file could not be read (empty when nothing was started)."""
         if self._hashing is None:
             return {}
-        order, tasks, runs, results = self._hashing
-        self._hashing = None
-        found: dict[str, dict[str, str] | str] = {}
-        task = f"validate {self.root.name}"
-        if self.progress is not None:
-            self.progress.start(task, len(order))
-        for (start, _stop), batch in zip(runs, results, strict=True):
-            for i, result in enumerate(batch, start):
-                found[order[i]] = result if isinstance(result, str) else dict(zip(tasks[i][1], result, strict=True))
-            if self.progress is not None:
-                self.progress.advance(task, len(batch))
-        if self.progress is not None:
-            self.progress.finish(task)
-        return found
+        return {path: result if isinstance(result, str) else dict(zip(algorithms, result, strict=True))
+                for batch in self.hashed() for path, algorithms, result in batch}
 
     def digests(self, wanted: dict[str, list[str]], jobs: int) -> Iterator[tuple[str, dict[str, str] | str]]:
         """Digests of the wanted files with the wanted algorithms (or why a file could not be read)."""
@@ -266,46 +276,54 @@ class BagCheck:
     def fixity(self, manifests: Iterable[Manifest], jobs: int) -> tuple[int, int]:
         """Compare every manifest entry of a file in the bag with its digest; the files and bytes checked.
 
-        Digests come from the hashing started before the manifests were read, and for what that did not
-        cover (a payload file listed in a tag manifest, say) from a second round. One tight loop per manifest:
-        on 20,000 files a dictionary of wanted checks per file cost more than the comparisons.
+        Digests come from the hashing started before the manifests were read, compared batch by batch as the
+        workers hand them back (the comparing overlaps the hashing still under way), and for what that did
+        not cover (a payload file listed in a tag manifest, say) from a second round.
         """
         manifests = list(manifests)
         files = self.tree.files
-        found = self.found_digests()
+        by_algorithm: dict[str, list[Manifest]] = {}
+        for m in manifests:
+            by_algorithm.setdefault(m.algorithm, []).append(m)
+        failed: dict[str, str] = {}
+        hashed: dict[tuple[str, ...], list[str]] = {}
+        for batch in self.hashed():
+            self._compare(batch, by_algorithm, failed, hashed)
         again: dict[str, set[str]] = {}
         for m in manifests:
-            algorithm = m.algorithm
-            for path, expected in m.entries.items():
-                digests = found.get(path)
-                if isinstance(digests, dict) and algorithm in digests:
-                    if digests[algorithm] != expected:
-                        self.add("B001", m.name, path=path, algorithm=algorithm, expected=expected,
-                                 found=digests[algorithm])
-                elif (digests is None and path in files) or isinstance(digests, dict):
-                    again.setdefault(path, set()).add(algorithm)
+            covered: set[str] = set()
+            for algorithms, paths in hashed.items():
+                if m.algorithm in algorithms:
+                    covered.update(paths)
+            for path in sorted((m.entries.keys() & files.keys()) - covered - failed.keys()):
+                again.setdefault(path, set()).add(m.algorithm)
         if again:
             for path, result in self.digests({p: sorted(a) for p, a in again.items()}, jobs):
-                if isinstance(result, str):
-                    found[path] = result
-                    continue
-                for m in manifests:
-                    listed = m.entries.get(path)
-                    if listed is not None and m.algorithm in result and result[m.algorithm] != listed:
-                        self.add("B001", m.name, path=path, algorithm=m.algorithm, expected=listed,
-                                 found=result[m.algorithm])
+                batch = [(path, (), result) if isinstance(result, str) else (path, tuple(result), list(result.values()))]
+                self._compare(batch, by_algorithm, failed, {})
         checked: set[str] = set()
         for m in manifests:
             checked.update(m.entries.keys() & files.keys())
-        total = 0
-        for path in checked:
-            outcome = found.get(path)
-            if isinstance(outcome, str):
-                self.add("B008", path, file=path, reason=outcome)
-            else:
-                total += files[path]
-        return len(checked), total
+        for path in sorted(checked & failed.keys()):
+            self.add("B008", path, file=path, reason=failed[path])
+        ok = checked - failed.keys()
+        return len(checked), sum(map(files.__getitem__, ok))
 
+    def _compare(self, batch: list[tuple[str, tuple[str, ...], list[str] | str]],
+                 by_algorithm: Mapping[str, list[Manifest]], failed: dict[str, str],
+                 hashed: dict[tuple[str, ...], list[str]]) -> None:
+        """Compare one batch of digests with every manifest of their algorithms (one tight loop: on 20,000
+        files a dictionary per file cost more than the comparisons)."""
+        for path, algorithms, result in batch:
+            if isinstance(result, str):
+                failed[path] = result
+                continue
+            hashed.setdefault(algorithms, []).append(path)
+            for algorithm, digest in zip(algorithms, result):
+                for m in by_algorithm.get(algorithm, ()):
+                    expected = m.entries.get(path)
+                    if expected is not None and expected != digest:
+                        self.add("B001", m.name, path=path, algorithm=algorithm, expected=expected, found=digest)
 
 def validate_bag(
     path: Path | str,
