@@ -59,11 +59,14 @@ import json, sys
 from heritage_ld.bags import pool, validate_bag
 from heritage_ld.bags import validator
 used = []
-real = validator.use_processes
-def spy(sizes, jobs):
-    used.append(real(sizes, jobs))
-    return used[-1]
-validator.use_processes = spy
+def spy(real):
+    def decide(*args):
+        used.append(real(*args))
+        return used[-1]
+    return decide
+# Sizes known (listed with stat): use_processes; not (a full validation's listing): Payload-Oxum's bytes.
+validator.use_processes = spy(validator.use_processes)
+validator.worth_processes = spy(validator.worth_processes)
 report = validate_bag(sys.argv[1], jobs=2)
 print(json.dumps({"used": used, "valid": report.valid, "files": report.files,
                   "problems": [[p.code, dict(p.params).get("path")] for p in report.problems]}))
