@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["UNKNOWN", "BagTree", "open_regular", "open_regular_sized", "read_tag_bytes", "scan_tree"]

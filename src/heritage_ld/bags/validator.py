@@ -368,7 +368,7 @@ class BagCheck:
                 failed[path] = result
                 continue
             hashed.setdefault(algorithms, []).append(path)
-            for algorithm, digest in zip(algorithms, result):
+            for algorithm, digest in zip(algorithms, result, strict=True):
                 for m in by_algorithm.get(algorithm, ()):
                     expected = m.entries.get(path)
                     if expected is not None and expected != digest:

@@ -12,6 +12,8 @@ import pytest
 
 from heritage_ld.bags import pool, validate_bag, write_bag
 
+from .conftest import make_raw_bag
+
 
 def _many_small(root: Path, count: int) -> Path:
     src = root / "src"
@@ -68,7 +70,7 @@ def spy(real):
 validator.use_processes = spy(validator.use_processes)
 validator.worth_processes = spy(validator.worth_processes)
 report = validate_bag(sys.argv[1], jobs=2)
-print(json.dumps({"used": used, "valid": report.valid, "files": report.files,
+print(json.dumps({"used": used, "valid": report.valid, "files": report.files, "bytes": report.bytes,
                   "problems": [[p.code, dict(p.params).get("path")] for p in report.problems]}))
 """
 
@@ -94,6 +96,31 @@ def test_many_small_files_are_checked_by_processes_and_tampering_is_found(tmp_pa
     codes = {(code, path) for code, path in tampered["problems"]}  # type: ignore[union-attr]
     assert ("B001", "data/part-3/f00003.bin") in codes
     assert ("B006", None) in codes  # Payload-Oxum no longer matches either
+
+
+def _child(bag: Path) -> dict[str, object]:
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(_CHILD), str(bag)],
+                         capture_output=True, text=True, check=True, timeout=120)
+    result: dict[str, object] = json.loads(out.stdout)
+    return result
+
+
+@pytest.mark.parametrize(("oxum", "used", "codes"), [
+    (None, [True], set()),  # no Payload-Oxum: every file measured first, then hashed largest first
+    ("1099511627776.{count}", [False, True], {"B006"}),  # 1 TiB claimed: not trusted to be small, measured
+])
+def test_many_small_files_without_a_usable_oxum_are_measured(tmp_path: Path, oxum: str | None, used: list[bool],
+                                                           codes: set[str]) -> None:
+    import hashlib
+
+    count = pool.MANY_FILES + 50
+    files = {f"data/p{i % 5}/f{i:05d}.bin": i.to_bytes(4, "big") * (1 + i % 300) for i in range(count)}
+    lines = [f"{hashlib.sha256(data).hexdigest()}  {path}" for path, data in files.items()]
+    extra = {} if oxum is None else {"bag-info.txt": f"Payload-Oxum: {oxum.format(count=count)}\n".encode()}
+    result = _child(make_raw_bag(tmp_path / "bag", files, lines, extra=extra))
+    assert result["used"] == used
+    assert {code for code, _path in result["problems"]} == codes  # type: ignore[attr-defined]
+    assert result["files"] == count and result["bytes"] == sum(len(d) for d in files.values())
 
 
 def test_closing_results_cancels_what_has_not_started() -> None:
