@@ -75,6 +75,8 @@ class BagCheck:
         self.version = (1, 0)
         self.progress: ProgressSink | None = None
         self._small: bool | None = None
+        #: The algorithms :meth:`start_hashing` hashes payload files (True) and tag files (False) with.
+        self._kinds: dict[bool, tuple[str, ...]] | None = None
         self._hashing: tuple[list[str], list[tuple[str, tuple[str, ...]]], list[tuple[int, int]],
                              Results[list[tuple[int, list[str]] | str]]] | None = None
 
@@ -98,7 +100,7 @@ class BagCheck:
         for _name, tag, algorithm in self.manifest_files():
             if algorithm.lower() in ALGORITHMS:
                 (tag_algorithms if tag else payload_algorithms).add(algorithm.lower())
-        by_kind = {True: tuple(sorted(payload_algorithms)), False: tuple(sorted(tag_algorithms))}
+        by_kind = self._kinds = {True: tuple(sorted(payload_algorithms)), False: tuple(sorted(tag_algorithms))}
         files = self.tree.files
         if UNKNOWN in files.values() and not self._many_small(jobs):
             self.stat_unsized()
@@ -328,25 +330,37 @@ class BagCheck:
         """
         manifests = list(manifests)
         files = self.tree.files
+        kinds = self._kinds or {True: (), False: ()}
         by_algorithm: dict[str, list[Manifest]] = {}
         for m in manifests:
             by_algorithm.setdefault(m.algorithm, []).append(m)
         failed: dict[str, str] = {}
-        hashed: dict[tuple[str, ...], list[str]] = {}
+        # Which file was hashed with which algorithms: known from start_hashing, else (a subclass hashing
+        # its own way) noted file by file.
+        hashed: dict[tuple[str, ...], list[str]] | None = {} if self._kinds is None else None
         for batch in self.hashed():
             self._compare(batch, by_algorithm, failed, hashed)
         again: dict[str, set[str]] = {}
         for m in manifests:
-            covered: set[str] = set()
-            for algorithms, paths in hashed.items():
-                if m.algorithm in algorithms:
-                    covered.update(paths)
-            for path in sorted((m.entries.keys() & files.keys()) - covered - failed.keys()):
+            listed = m.entries.keys() & files.keys()
+            if hashed is not None:
+                covered: set[str] = set()
+                for algorithms, paths in hashed.items():
+                    if m.algorithm in algorithms:
+                        covered.update(paths)
+                todo = listed - covered
+            elif m.name.startswith("manifest-") and m.algorithm in kinds[True]:
+                # Every payload file was hashed with this payload manifest's algorithm (the parser keeps only
+                # paths under data/ in a payload manifest): nothing for a second round.
+                continue
+            else:
+                todo = {p for p in listed if m.algorithm not in kinds[p.startswith("data/")]}
+            for path in sorted(todo - failed.keys()):
                 again.setdefault(path, set()).add(m.algorithm)
         if again:
             for path, result in self.digests({p: sorted(a) for p, a in again.items()}, jobs):
                 batch = [(path, (), result) if isinstance(result, str) else (path, tuple(result), list(result.values()))]
-                self._compare(batch, by_algorithm, failed, {})
+                self._compare(batch, by_algorithm, failed, None)
         checked: set[str] = set()
         for m in manifests:
             checked.update(m.entries.keys() & files.keys())
@@ -360,14 +374,15 @@ class BagCheck:
 
     def _compare(self, batch: list[tuple[str, tuple[str, ...], list[str] | str]],
                  by_algorithm: Mapping[str, list[Manifest]], failed: dict[str, str],
-                 hashed: dict[tuple[str, ...], list[str]]) -> None:
+                 hashed: dict[tuple[str, ...], list[str]] | None) -> None:
         """Compare one batch of digests with every manifest of their algorithms (one tight loop: on 20,000
         files a dictionary per file cost more than the comparisons)."""
         for path, algorithms, result in batch:
             if isinstance(result, str):
                 failed[path] = result
                 continue
-            hashed.setdefault(algorithms, []).append(path)
+            if hashed is not None:
+                hashed.setdefault(algorithms, []).append(path)
             for algorithm, digest in zip(algorithms, result, strict=True):
                 for m in by_algorithm.get(algorithm, ()):
                     expected = m.entries.get(path)
