@@ -43,11 +43,12 @@ class BagTree:
 
     def set_sizes(self, sizes: Mapping[str, int]) -> None:
         """Record sizes learnt after the listing (only of files it listed)."""
-        files = self.files
+        files, payload = self.files, self._payload
         for path, size in sizes.items():
             if path in files:
                 files[path] = size
-        self._payload = None
+                if payload is not None and path in payload:
+                    payload[path] = size
 
     def unsized(self) -> list[str]:
         """The files whose size is still :data:`UNKNOWN`, sorted."""
