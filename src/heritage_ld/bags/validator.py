@@ -15,6 +15,7 @@ import stat
 from collections.abc import Container, Iterable, Iterator, Mapping
 from pathlib import Path
 
+from heritage_ld.bags.comparison import Comparison
 from heritage_ld.bags.fixity import ALGORITHMS, digest_batch
 from heritage_ld.bags.info import KNOWN_VERSIONS, parse_declaration, parse_info
 from heritage_ld.bags.manifest import Manifest, parse_fetch, parse_manifest
@@ -336,17 +337,18 @@ class BagCheck:
         manifests = list(manifests)
         files = self.tree.files
         kinds = self._kinds or {True: (), False: ()}
-        by_algorithm: dict[str, list[Manifest]] = {}
-        for m in manifests:
-            by_algorithm.setdefault(m.algorithm, []).append(m)
-        failed: dict[str, str] = {}
         # Which file was hashed with which algorithms: known from start_hashing, else (a subclass hashing
         # its own way) noted file by file.
-        hashed: dict[tuple[str, ...], list[str]] | None = {} if self._kinds is None else None
+        comparison = Comparison(manifests, note_hashed=self._kinds is None)
         for batch in self.hashed():
-            self._compare(batch, by_algorithm, failed, hashed)
+            comparison.add(batch)
+        failed, hashed = comparison.failed, comparison.hashed
         again: dict[str, set[str]] = {}
         for m in manifests:
+            if hashed is None and m.name.startswith("manifest-") and m.algorithm in kinds[True]:
+                # Every payload file was hashed with this payload manifest's algorithm (the parser keeps only
+                # paths under data/ in a payload manifest): nothing for a second round.
+                continue
             listed = m.entries.keys() & files.keys()
             if hashed is not None:
                 covered: set[str] = set()
@@ -354,21 +356,16 @@ class BagCheck:
                     if m.algorithm in algorithms:
                         covered.update(paths)
                 todo = listed - covered
-            elif m.name.startswith("manifest-") and m.algorithm in kinds[True]:
-                # Every payload file was hashed with this payload manifest's algorithm (the parser keeps only
-                # paths under data/ in a payload manifest): nothing for a second round.
-                continue
             else:
                 todo = {p for p in listed if m.algorithm not in kinds[p.startswith("data/")]}
             for path in sorted(todo - failed.keys()):
                 again.setdefault(path, set()).add(m.algorithm)
         if again:
             for path, result in self.digests({p: sorted(a) for p, a in again.items()}, jobs):
-                batch = [(path, (), result) if isinstance(result, str) else (path, tuple(result), list(result.values()))]
-                self._compare(batch, by_algorithm, failed, None)
-        checked: set[str] = set()
-        for m in manifests:
-            checked.update(m.entries.keys() & files.keys())
+                comparison.add([(path, (), result) if isinstance(result, str)
+                                else (path, tuple(result), list(result.values()))])
+        self.problems.extend(comparison.problems)
+        checked = set().union(*(m.entries.keys() for m in manifests)) & files.keys()
         # Sizes the hashing did not learn (files no manifest algorithm covers, a tag file with no tag manifest):
         # measured now, for Payload-Oxum; a file that could not be read keeps an unknown size.
         self.stat_unsized(skip=failed)
@@ -377,22 +374,6 @@ class BagCheck:
         ok = checked - failed.keys()
         return len(checked), sum(map(files.__getitem__, ok))
 
-    def _compare(self, batch: list[tuple[str, tuple[str, ...], list[str] | str]],
-                 by_algorithm: Mapping[str, list[Manifest]], failed: dict[str, str],
-                 hashed: dict[tuple[str, ...], list[str]] | None) -> None:
-        """Compare one batch of digests with every manifest of their algorithms (one tight loop: on 20,000
-        files a dictionary per file cost more than the comparisons)."""
-        for path, algorithms, result in batch:
-            if isinstance(result, str):
-                failed[path] = result
-                continue
-            if hashed is not None:
-                hashed.setdefault(algorithms, []).append(path)
-            for algorithm, digest in zip(algorithms, result, strict=True):
-                for m in by_algorithm.get(algorithm, ()):
-                    expected = m.entries.get(path)
-                    if expected is not None and expected != digest:
-                        self.add("B001", m.name, path=path, algorithm=algorithm, expected=expected, found=digest)
 
 def validate_bag(
     path: Path | str,
