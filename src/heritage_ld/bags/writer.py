@@ -22,7 +22,7 @@ from heritage_ld.bags.durability import EarlySync, fsync_dir, sync_tree, sync_tr
 from heritage_ld.bags.events import Event, format_events
 from heritage_ld.bags.fixity import Digests, SourceChanged, check_algorithms, copy_batch, hash_bytes
 from heritage_ld.bags.info import format_declaration, format_info
-from heritage_ld.bags.names import encode_path, unsafe_reason
+from heritage_ld.bags.names import encode_paths, unsafe_reasons
 from heritage_ld.bags.pool import map_spans, spans, use_processes, worth_processes
 from heritage_ld.bags.premis_xml import PREMIS_FILE
 from heritage_ld.bags.progress import ProgressSink
@@ -116,10 +116,9 @@ def _checked(payload: Mapping[str, Path | str], *, jobs: int = 1) -> dict[str, t
     lstat, is_regular = os.lstat, stat.S_ISREG
     found = [rel for rel, src in payload.items() if isinstance(src, str)]
     unmeasured = _small_files(payload, found, jobs)
+    for rel, bad in unsafe_reasons(list(payload)).items():
+        raise UsageError(f"{payload[rel]}: cannot be stored as {rel!r} ({bad})")
     for rel, src in payload.items():
-        bad = unsafe_reason(rel)
-        if bad:
-            raise UsageError(f"{src}: cannot be stored as {rel!r} ({bad})")
         if unmeasured and rel in unmeasured:
             out[rel] = (src, UNKNOWN)
             continue
@@ -360,13 +359,15 @@ def _format_manifests(digests: Mapping[str, Digests], algorithms: tuple[str, ...
     """``manifest-ALGORITHM.txt`` bytes for each algorithm (as :func:`~heritage_ld.bags.manifest.format_manifest`
     would make them), with the paths sorted and encoded once for all the manifests."""
     paths = sorted(digests)
-    encoded = [encode_path(p) for p in paths]
-    columns: dict[str, list[str]] = {algorithm: [] for algorithm in algorithms}
-    for p in paths:
-        for algorithm, hexdigest in digests[p].hexdigests:
-            columns[algorithm].append(hexdigest)
-    return {f"manifest-{algorithm}.txt": "".join([f"{h}  {e}\n" for h, e in zip(sums, encoded, strict=True)])
-            .encode("utf-8") for algorithm, sums in columns.items()}
+    encoded = encode_paths(paths)
+    rows = [digests[p].hexdigests for p in paths]
+    out: dict[str, bytes] = {}
+    for k, algorithm in enumerate(algorithms):
+        # Joined in C ("  ".join of each pair, "\n".join of the lines) rather than an f-string a line.
+        sums = [row[k][1] if row[k][0] == algorithm else dict(row)[algorithm] for row in rows]
+        lines = map("  ".join, zip(sums, encoded, strict=True))
+        out[f"manifest-{algorithm}.txt"] = ("\n".join(lines) + "\n" if paths else "").encode("utf-8")
+    return out
 
 
 def _check_written(tmp: Path, target: Path, digests: Mapping[str, Digests], tag_names: Iterable[str]) -> None:
