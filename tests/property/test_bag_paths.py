@@ -80,3 +80,13 @@ def test_whole_text_fast_path_is_taken_for_a_clean_manifest() -> None:
     for odd in (text.replace("\n", "\r\n"), text + "\n", text.replace("file 7.bin", "file 7.bin "),
                 text + f"{HEX64}  data/part-0/file 0.bin\n", text.replace("data/part-1", "data/../x", 1)):
         assert not manifest_module._parse_clean(Manifest("manifest-sha256.txt", "sha256"), odd, 64, True)
+
+
+@settings(max_examples=400)
+@given(st.lists(TEXTS, max_size=6))
+def test_screening_many_paths_at_once_finds_what_one_by_one_finds(paths: list[str]) -> None:
+    from heritage_ld.bags.names import encode_path, encode_paths, unsafe_reasons
+
+    expected = {p: r for p in paths if (r := unsafe_reason(p)) is not None}
+    assert unsafe_reasons(paths) == expected
+    assert encode_paths(paths) == [encode_path(p) for p in paths]

@@ -217,23 +217,25 @@ def copy_batch(tasks: Sequence[tuple[str, str, str]], algorithms: tuple[str, ...
             for name, source, target in tasks]
 
 
-def digest_batch(tasks: Sequence[tuple[str, tuple[str, ...]]]) -> list[list[str] | str]:
-    """The hex digests of each ``(file, algorithms)`` task, or why the file could not be read; one pool task.
+def digest_batch(tasks: Sequence[tuple[str, tuple[str, ...]]]) -> list[tuple[int, list[str]] | str]:
+    """The size and hex digests of each ``(file, algorithms)`` task, or why the file could not be read; one
+    pool task.
 
     Results are positional (no names, no dictionaries), so that a worker process sends back little more
-    than the digests themselves.
+    than the digests themselves. The size is the one read (``fstat`` when opened): the validator's listing
+    then needs no ``stat`` of its own.
 
     >>> import tempfile, os
     >>> with tempfile.NamedTemporaryFile(delete=False) as f:
     ...     _ = f.write(b"abc")
     >>> digest_batch([(f.name, ("md5",)), (f.name + ".missing", ("md5",))])[0]
-    ['900150983cd24fb0d6963f7d28e17f72']
+    (3, ['900150983cd24fb0d6963f7d28e17f72'])
     >>> os.unlink(f.name)
     """
-    out: list[list[str] | str] = []
+    out: list[tuple[int, list[str]] | str] = []
     for path, algorithms in tasks:
         try:
-            out.append(_hexdigests(path, algorithms)[1])
+            out.append(_hexdigests(path, algorithms))
         except OSError as exc:
             out.append(str(exc))
     return out

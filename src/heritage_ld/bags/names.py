@@ -10,8 +10,9 @@ file system (RFC 8493 §5: "a manifest MUST NOT reference files outside the payl
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-__all__ = ["decode_path", "encode_path", "unsafe_reason"]
+__all__ = ["decode_path", "encode_path", "encode_paths", "unsafe_reason", "unsafe_reasons"]
 
 _ENCODE = str.maketrans({"%": "%25", "\r": "%0D", "\n": "%0A"})
 _DECODE = re.compile(r"%(25|0[dD]|0[aA])")
@@ -21,6 +22,9 @@ _WINDOWS_VARIABLE = re.compile(r"^%[^%/\\]+%")
 # Anything that could make a path unsafe: a quick screen, so that the common clean path costs one regex search
 # and only a suspicious one goes through the detailed checks that name the reason.
 _SUSPICIOUS = re.compile(r"^(?:[/~%]|[A-Za-z]:|$)|[\x00\\]|(?:^|/)\.\.(?:/|$)")
+# The same screen over many paths joined by line feeds: every position the one above matches in a path, this
+# one matches there too (a line feed inside a path only adds positions), so no hit means no suspicious path.
+_SUSPICIOUS_LINES = re.compile(_SUSPICIOUS.pattern, re.MULTILINE)
 
 
 def encode_path(path: str) -> str:
@@ -31,6 +35,17 @@ def encode_path(path: str) -> str:
     """
     # str.translate runs in C: on 20,000 manifest lines, a join over the characters took 0.4 s.
     return path.translate(_ENCODE)
+
+
+def encode_paths(paths: Sequence[str]) -> list[str]:
+    """:func:`encode_path` of each path, in one pass over them all (a bag's paths hold no NUL: they are joined
+    by one, and a list with a NUL somewhere is encoded path by path).
+
+    >>> encode_paths(["data/a%", "data/b\\nc"])
+    ['data/a%25', 'data/b%0Ac']
+    """
+    encoded = "\x00".join(paths).translate(_ENCODE).split("\x00")
+    return encoded if len(encoded) == len(paths) and paths else [encode_path(p) for p in paths]
 
 
 def decode_path(text: str) -> str:
@@ -76,3 +91,16 @@ def unsafe_reason(path: str) -> str | None:
     if any(part == ".." for part in path.split("/")):
         return "a '..' segment"
     return None
+
+
+def unsafe_reasons(paths: Sequence[str]) -> dict[str, str]:
+    """:func:`unsafe_reason` of each path that has one: one regex search over all the paths when none is
+    suspicious (on 20,000 names, a search each cost a bag writer 0.04 s).
+
+    >>> unsafe_reasons(["data/a", "data/b"]), unsafe_reasons(["data/a", "data/../b"])
+    ({}, {'data/../b': "a '..' segment"})
+    """
+    if paths and not _SUSPICIOUS_LINES.search("\n".join(paths)):
+        return {}
+    found = ((path, unsafe_reason(path)) for path in paths)
+    return {path: reason for path, reason in found if reason is not None}

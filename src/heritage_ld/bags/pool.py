@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-__all__ = ["MANY_FILES", "SMALL_FILE", "Results", "map_spans", "spans", "use_processes"]
+__all__ = ["MANY_FILES", "SMALL_FILE", "Results", "map_spans", "spans", "use_processes", "worth_processes"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -57,12 +57,21 @@ def use_processes(sizes: Iterable[int], jobs: int) -> bool:
     >>> use_processes([40 << 20] * 5000, 2), use_processes([4096] * 10, 2), use_processes([4096] * 5000, 1)
     (False, False, False)
     """
-    if jobs < 2 or not sys.platform.startswith("linux") or threading.active_count() != 1:
-        return False
     count = total = 0
     for size in sizes:
         count += 1
         total += size
+    return worth_processes(count, total, jobs)
+
+
+def worth_processes(count: int, total: int, jobs: int) -> bool:
+    """:func:`use_processes` for ``count`` files of ``total`` bytes in all.
+
+    >>> worth_processes(10, 40960, 2), worth_processes(5000, 1 << 40, 2)
+    (False, False)
+    """
+    if jobs < 2 or not sys.platform.startswith("linux") or threading.active_count() != 1:
+        return False
     return count >= MANY_FILES and total <= count * SMALL_FILE
 
 

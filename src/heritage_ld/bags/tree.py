@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["BagTree", "open_regular", "open_regular_sized", "read_tag_bytes", "scan_tree"]
+__all__ = ["UNKNOWN", "BagTree", "open_regular", "open_regular_sized", "read_tag_bytes", "scan_tree"]
+
+#: The size of a file listed without ``stat`` (see :func:`scan_tree`).
+UNKNOWN = -1
 
 _KINDS = (
     (stat.S_ISFIFO, "named pipe (FIFO)"),
@@ -25,7 +29,10 @@ _KINDS = (
 @dataclass(slots=True)
 class BagTree:
     """Regular files (relative POSIX path -> size), symbolic links (path -> where they point, resolved, or
-    ``None`` when they leave the bag) and special files (path -> kind) of a bag folder."""
+    ``None`` when they leave the bag) and special files (path -> kind) of a bag folder.
+
+    A tree listed with ``scan_tree(root, sizes=False)`` has :data:`UNKNOWN` sizes until :meth:`set_sizes`
+    gives them (the validator learns them from the workers that open every file anyway)."""
 
     root: Path
     files: dict[str, int] = field(default_factory=dict)
@@ -33,6 +40,19 @@ class BagTree:
     specials: dict[str, str] = field(default_factory=dict)
 
     _payload: dict[str, int] | None = field(default=None, repr=False, compare=False)
+
+    def set_sizes(self, sizes: Mapping[str, int]) -> None:
+        """Record sizes learnt after the listing (only of files it listed)."""
+        files, payload = self.files, self._payload
+        for path, size in sizes.items():
+            if path in files:
+                files[path] = size
+                if payload is not None and path in payload:
+                    payload[path] = size
+
+    def unsized(self) -> list[str]:
+        """The files whose size is still :data:`UNKNOWN`, sorted."""
+        return sorted(p for p, s in self.files.items() if s == UNKNOWN)
 
     def payload(self) -> dict[str, int]:
         """Regular payload files (under ``data/``) with their sizes (worked out once: do not mutate)."""
@@ -48,8 +68,12 @@ def _kind(mode: int) -> str:
     return "special file"
 
 
-def scan_tree(root: Path) -> BagTree:
+def scan_tree(root: Path, *, sizes: bool = True) -> BagTree:
     """Walk ``root`` without following symbolic links.
+
+    With ``sizes=False`` regular files are listed with the size :data:`UNKNOWN`: the folder entries say what
+    each is (``d_type``), and only the size needs a ``stat`` per file, three quarters of the walk's time on
+    20,000 small files.
 
     A link that resolves inside the bag to a regular file is listed in ``files`` under its own name (and in
     ``links``); a link that leaves the bag, or points to a folder, is listed only in ``links`` (with ``None``
@@ -57,8 +81,8 @@ def scan_tree(root: Path) -> BagTree:
 
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp()); (d / "data").mkdir(); _ = (d / "data" / "a.txt").write_text("hi")
-    >>> scan_tree(d).files
-    {'data/a.txt': 2}
+    >>> scan_tree(d).files, scan_tree(d, sizes=False).files
+    ({'data/a.txt': 2}, {'data/a.txt': -1})
     """
     tree = BagTree(root)
     real_root = os.path.realpath(root)
@@ -83,7 +107,7 @@ def scan_tree(root: Path) -> BagTree:
                 elif entry.is_dir(follow_symlinks=False):
                     stack.append((entry.path, rel + "/"))
                 elif entry.is_file(follow_symlinks=False):
-                    tree.files[rel] = entry.stat(follow_symlinks=False).st_size
+                    tree.files[rel] = entry.stat(follow_symlinks=False).st_size if sizes else UNKNOWN
                 else:
                     tree.specials[rel] = _kind(entry.stat(follow_symlinks=False).st_mode)
     return tree

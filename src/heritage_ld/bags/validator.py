@@ -11,16 +11,18 @@ from __future__ import annotations
 import codecs
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import stat
+from collections.abc import Container, Iterable, Iterator, Mapping
 from pathlib import Path
 
+from heritage_ld.bags.comparison import Comparison
 from heritage_ld.bags.fixity import ALGORITHMS, digest_batch
 from heritage_ld.bags.info import KNOWN_VERSIONS, parse_declaration, parse_info
 from heritage_ld.bags.manifest import Manifest, parse_fetch, parse_manifest
-from heritage_ld.bags.pool import Results, map_spans, spans, use_processes
+from heritage_ld.bags.pool import Results, map_spans, spans, use_processes, worth_processes
 from heritage_ld.bags.progress import ProgressSink
 from heritage_ld.bags.report import ValidationReport
-from heritage_ld.bags.tree import BagTree, read_tag_bytes, scan_tree
+from heritage_ld.bags.tree import UNKNOWN, BagTree, read_tag_bytes, scan_tree
 from heritage_ld.errors import UsageError
 from heritage_ld.problems import Location, Problem, report
 
@@ -73,8 +75,11 @@ class BagCheck:
         self.encoding = "utf-8"
         self.version = (1, 0)
         self.progress: ProgressSink | None = None
+        self._small: bool | None = None
+        #: The algorithms :meth:`start_hashing` hashes payload files (True) and tag files (False) with.
+        self._kinds: dict[bool, tuple[str, ...]] | None = None
         self._hashing: tuple[list[str], list[tuple[str, tuple[str, ...]]], list[tuple[int, int]],
-                             Results[list[list[str] | str]]] | None = None
+                             Results[list[tuple[int, list[str]] | str]]] | None = None
 
     def add(self, code: str, where: str, **params: object) -> None:
         self.problems.append(report(code, Location(where), **params))
@@ -96,17 +101,60 @@ class BagCheck:
         for _name, tag, algorithm in self.manifest_files():
             if algorithm.lower() in ALGORITHMS:
                 (tag_algorithms if tag else payload_algorithms).add(algorithm.lower())
-        by_kind = {True: tuple(sorted(payload_algorithms)), False: tuple(sorted(tag_algorithms))}
-        sizes = self.tree.files
-        self._start({p: by_kind[p.startswith("data/")] for p in sizes}, jobs)
+        by_kind = self._kinds = {True: tuple(sorted(payload_algorithms)), False: tuple(sorted(tag_algorithms))}
+        files = self.tree.files
+        if UNKNOWN in files.values() and not self._many_small(jobs):
+            self.stat_unsized()
+        self._start({p: by_kind[p.startswith("data/")] for p in files}, jobs)
+
+    def _many_small(self, jobs: int) -> bool:
+        """Whether the payload is many small files, judged by ``Payload-Oxum``'s byte count (no ``stat``):
+        worker processes then hash it, in the listing's order. Without a usable ``Payload-Oxum`` the files
+        are measured one by one (and hashed largest first)."""
+        if self._small is not None:
+            return self._small
+        count = len(self.tree.payload())
+        try:
+            info, _errors = parse_info(decode_tag_file(self.tag_bytes("bag-info.txt"), self.encoding))
+            oxum = _OXUM.match(next(v for k, v in info if k.lower() == "payload-oxum").strip())
+            total = int(oxum.group(1)) if oxum and len(oxum.group(1)) <= 18 else None
+        except (OSError, UnicodeDecodeError, LookupError, StopIteration):
+            total = None
+        self._small = total is not None and worth_processes(count, total, jobs)
+        return self._small
+
+    def stat_unsized(self, skip: Container[str] = ()) -> None:
+        """Measure the files listed without a size (see :func:`.tree.scan_tree`) one by one, except ``skip``;
+        one that is gone or no longer a regular file keeps the size :data:`.tree.UNKNOWN`."""
+        sizes: dict[str, int] = {}
+        root = str(self.root) + os.sep
+        for path in self.tree.unsized():
+            if path in skip:
+                continue
+            try:
+                st = os.lstat(root + path)
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                sizes[path] = st.st_size
+        self.tree.set_sizes(sizes)
 
     def _start(self, wanted: Mapping[str, tuple[str, ...]], jobs: int) -> None:
         sizes, links = self.tree.files, self.tree.links
-        order = sorted((p for p, algorithms in wanted.items() if algorithms), key=lambda p: (-sizes[p], p))
+        order = [p for p, algorithms in wanted.items() if algorithms]
+        if any(sizes[p] == UNKNOWN for p in order):
+            # Many small files of unknown sizes, in the listing's order: runs of equal counts, about 24 a
+            # worker (each run is one task to send and one result back; 64 files a run made 313 tasks of
+            # 20,000 files, and sending them cost the validating process 0.02 s).
+            processes = self._many_small(jobs)
+            step = max(64, len(order) // (24 * max(1, jobs)))
+            runs = [(start, min(start + step, len(order))) for start in range(0, len(order), step)]
+        else:
+            order.sort(key=lambda p: (-sizes[p], p))
+            processes = use_processes((sizes[p] for p in order), jobs)
+            runs = list(spans([sizes[p] for p in order]))
         root = str(self.root) + os.sep
         tasks = [(str(links[p]) if p in links else root + p, wanted[p]) for p in order]
-        processes = use_processes((sizes[p] for p in order), jobs)
-        runs = list(spans([sizes[p] for p in order]))
         self._hashing = (order, tasks, runs,
                          map_spans(digest_batch, tasks, runs, max(1, jobs), processes=processes, name="bag-validate"))
 
@@ -116,25 +164,36 @@ class BagCheck:
             self._hashing[3].close()
             self._hashing = None
 
+    def hashed(self) -> Iterator[list[tuple[str, tuple[str, ...], list[str] | str]]]:
+        """What the hashing begun by :meth:`start_hashing` finds, batch by batch as the workers finish them:
+        ``(path, algorithms, hex digests in that order)``, or why the file could not be read instead of the
+        digests. A subclass that hashes elsewhere overrides :meth:`found_digests` instead."""
+        if self._hashing is None:
+            found = self.found_digests()
+            if found:
+                yield [(p, tuple(r), list(r.values())) if isinstance(r, dict) else (p, (), r)
+                       for p, r in found.items()]
+            return
+        order, tasks, runs, results = self._hashing
+        self._hashing = None
+        task = f"validate {self.root.name}"
+        if self.progress is not None:
+            self.progress.start(task, len(order))
+        for (start, _stop), batch in zip(runs, results, strict=True):
+            self.tree.set_sizes({order[i]: r[0] for i, r in enumerate(batch, start) if not isinstance(r, str)})
+            yield [(order[i], tasks[i][1], r if isinstance(r, str) else r[1]) for i, r in enumerate(batch, start)]
+            if self.progress is not None:
+                self.progress.advance(task, len(batch))
+        if self.progress is not None:
+            self.progress.finish(task)
+
     def found_digests(self) -> dict[str, dict[str, str] | str]:
         """What the hashing begun by :meth:`start_hashing` found: path -> {algorithm: hex digest}, or why the
         file could not be read (empty when nothing was started)."""
         if self._hashing is None:
             return {}
-        order, tasks, runs, results = self._hashing
-        self._hashing = None
-        found: dict[str, dict[str, str] | str] = {}
-        task = f"validate {self.root.name}"
-        if self.progress is not None:
-            self.progress.start(task, len(order))
-        for (start, _stop), batch in zip(runs, results, strict=True):
-            for i, result in enumerate(batch, start):
-                found[order[i]] = result if isinstance(result, str) else dict(zip(tasks[i][1], result, strict=True))
-            if self.progress is not None:
-                self.progress.advance(task, len(batch))
-        if self.progress is not None:
-            self.progress.finish(task)
-        return found
+        return {path: result if isinstance(result, str) else dict(zip(algorithms, result, strict=True))
+                for batch in self.hashed() for path, algorithms, result in batch}
 
     def digests(self, wanted: dict[str, list[str]], jobs: int) -> Iterator[tuple[str, dict[str, str] | str]]:
         """Digests of the wanted files with the wanted algorithms (or why a file could not be read)."""
@@ -226,9 +285,14 @@ class BagCheck:
         m = _OXUM.match(value)
         payload = self.tree.payload()
         found = f"{sum(payload.values())}.{len(payload)}"
+        if UNKNOWN in payload.values():
+            # A file that could not be read (reported as such, B008): its size is unknown, the count is not.
+            found = f"?.{len(payload)}"
         if not m:
             self.add("B004", "bag-info.txt", file="bag-info.txt", line=0, reason=f"Payload-Oxum {_shown(value)}")
-        elif f"{m.group(1).lstrip('0') or '0'}.{m.group(2).lstrip('0') or '0'}" != found:
+        elif found.startswith("?.") and f"?.{m.group(2).lstrip('0') or '0'}" != found:
+            self.add("B006", "bag-info.txt", expected=_shown(value), found=found)
+        elif not found.startswith("?.") and f"{m.group(1).lstrip('0') or '0'}.{m.group(2).lstrip('0') or '0'}" != found:
             # Compared as text: int() of a 5,000-digit Payload-Oxum raises (Python's integer string limit).
             self.add("B006", "bag-info.txt", expected=_shown(value), found=found)
 
@@ -266,45 +330,49 @@ class BagCheck:
     def fixity(self, manifests: Iterable[Manifest], jobs: int) -> tuple[int, int]:
         """Compare every manifest entry of a file in the bag with its digest; the files and bytes checked.
 
-        Digests come from the hashing started before the manifests were read, and for what that did not
-        cover (a payload file listed in a tag manifest, say) from a second round. One tight loop per manifest:
-        on 20,000 files a dictionary of wanted checks per file cost more than the comparisons.
+        Digests come from the hashing started before the manifests were read, compared batch by batch as the
+        workers hand them back (the comparing overlaps the hashing still under way), and for what that did
+        not cover (a payload file listed in a tag manifest, say) from a second round.
         """
         manifests = list(manifests)
         files = self.tree.files
-        found = self.found_digests()
+        kinds = self._kinds or {True: (), False: ()}
+        # Which file was hashed with which algorithms: known from start_hashing, else (a subclass hashing
+        # its own way) noted file by file.
+        comparison = Comparison(manifests, note_hashed=self._kinds is None)
+        for batch in self.hashed():
+            comparison.add(batch)
+        failed, hashed = comparison.failed, comparison.hashed
         again: dict[str, set[str]] = {}
         for m in manifests:
-            algorithm = m.algorithm
-            for path, expected in m.entries.items():
-                digests = found.get(path)
-                if isinstance(digests, dict) and algorithm in digests:
-                    if digests[algorithm] != expected:
-                        self.add("B001", m.name, path=path, algorithm=algorithm, expected=expected,
-                                 found=digests[algorithm])
-                elif (digests is None and path in files) or isinstance(digests, dict):
-                    again.setdefault(path, set()).add(algorithm)
+            if hashed is None and m.name.startswith("manifest-") and m.algorithm in kinds[True]:
+                # Every payload file was hashed with this payload manifest's algorithm (the parser keeps only
+                # paths under data/ in a payload manifest): nothing for a second round.
+                continue
+            listed = m.entries.keys() & files.keys()
+            if hashed is not None:
+                covered: set[str] = set()
+                for algorithms, paths in hashed.items():
+                    if m.algorithm in algorithms:
+                        covered.update(paths)
+                todo = listed - covered
+            else:
+                todo = {p for p in listed if m.algorithm not in kinds[p.startswith("data/")]}
+            for path in sorted(todo - failed.keys()):
+                again.setdefault(path, set()).add(m.algorithm)
         if again:
             for path, result in self.digests({p: sorted(a) for p, a in again.items()}, jobs):
-                if isinstance(result, str):
-                    found[path] = result
-                    continue
-                for m in manifests:
-                    listed = m.entries.get(path)
-                    if listed is not None and m.algorithm in result and result[m.algorithm] != listed:
-                        self.add("B001", m.name, path=path, algorithm=m.algorithm, expected=listed,
-                                 found=result[m.algorithm])
-        checked: set[str] = set()
-        for m in manifests:
-            checked.update(m.entries.keys() & files.keys())
-        total = 0
-        for path in checked:
-            outcome = found.get(path)
-            if isinstance(outcome, str):
-                self.add("B008", path, file=path, reason=outcome)
-            else:
-                total += files[path]
-        return len(checked), total
+                comparison.add([(path, (), result) if isinstance(result, str)
+                                else (path, tuple(result), list(result.values()))])
+        self.problems.extend(comparison.problems)
+        checked = set().union(*(m.entries.keys() for m in manifests)) & files.keys()
+        # Sizes the hashing did not learn (files no manifest algorithm covers, a tag file with no tag manifest):
+        # measured now, for Payload-Oxum; a file that could not be read keeps an unknown size.
+        self.stat_unsized(skip=failed)
+        for path in sorted(checked & failed.keys()):
+            self.add("B008", path, file=path, reason=failed[path])
+        ok = checked - failed.keys()
+        return len(checked), sum(map(files.__getitem__, ok))
 
 
 def validate_bag(
@@ -348,7 +416,8 @@ def validate_bag(
         return result.ensure_valid() if check else result
     if not root.is_dir():
         raise UsageError(f"{root}: no such bag (folder or .tar/.tar.gz/.zip)")
-    state = BagCheck(root, scan_tree(root))
+    # A full validation opens every file anyway and learns its size there: the listing needs no stat.
+    state = BagCheck(root, scan_tree(root, sizes=mode != "full"))
     state.progress = progress
     result = run_checks(state, mode, jobs)
     return result.ensure_valid() if check else result
@@ -365,12 +434,14 @@ def run_checks(state: BagCheck, mode: str, jobs: int | None) -> ValidationReport
         try:
             state.structure()
             payload, tags = state.manifests()
-            state.oxum(required=fast)
+            if mode != "full":
+                state.oxum(required=fast)
             fetched = state.fetch()
             if not fast:
                 state.completeness(payload, tags, fetched)
                 if not completeness_only:
                     files, size = state.fixity([*payload, *tags], jobs or default_jobs())
+                    state.oxum(required=False)  # once the hashing has given every file's size
         finally:
             state.stop_hashing()
     return ValidationReport(state.root, mode, tuple(sorted(state.problems, key=_sort_key)), files, size)

@@ -22,8 +22,8 @@ from heritage_ld.bags.durability import EarlySync, fsync_dir, sync_tree, sync_tr
 from heritage_ld.bags.events import Event, format_events
 from heritage_ld.bags.fixity import Digests, SourceChanged, check_algorithms, copy_batch, hash_bytes
 from heritage_ld.bags.info import format_declaration, format_info
-from heritage_ld.bags.names import encode_path, unsafe_reason
-from heritage_ld.bags.pool import map_spans, spans, use_processes
+from heritage_ld.bags.names import encode_paths, unsafe_reasons
+from heritage_ld.bags.pool import map_spans, spans, use_processes, worth_processes
 from heritage_ld.bags.premis_xml import PREMIS_FILE
 from heritage_ld.bags.progress import ProgressSink
 from heritage_ld.bags.report import BagReport, BagWriteError
@@ -35,7 +35,7 @@ from heritage_ld.bags.tagfiles import (
     write_atomic,
     write_tag_manifests,
 )
-from heritage_ld.bags.tree import scan_tree
+from heritage_ld.bags.tree import UNKNOWN, scan_tree
 from heritage_ld.bags.validator import default_jobs
 from heritage_ld.errors import UsageError
 from heritage_ld.problems import Problem
@@ -81,6 +81,8 @@ def collect_sources(sources: Sources) -> dict[str, Path]:
 
 
 def _gather(sources: Sources) -> dict[str, Path | str]:
+    """Payload path -> source: a file found in a folder as a plain string (the folder's entry said it is a
+    regular file), a file named by the caller as a ``Path``."""
     out: dict[str, Path | str] = {}
     if isinstance(sources, Mapping):
         for rel, src in sources.items():
@@ -101,14 +103,25 @@ def _gather(sources: Sources) -> dict[str, Path | str]:
     return out
 
 
-def _checked(payload: Mapping[str, Path | str]) -> dict[str, tuple[Path | str, int]]:
-    """Payload path -> (source, size), one ``lstat`` per source: safe names, regular files only."""
+def _checked(payload: Mapping[str, Path | str], *, jobs: int = 1) -> dict[str, tuple[Path | str, int]]:
+    """Payload path -> (source, size): safe names, regular files only.
+
+    A file named by the caller gets one ``lstat``. A file found in a folder is already known to be a regular
+    file from the folder's entry (``d_type``): when there are many of them and a sample of 64 says they are
+    small, their sizes are left :data:`UNKNOWN` (the copy learns each from the ``fstat`` it does anyway, and
+    refuses a file that is no longer regular then); otherwise they are measured too, so that the largest are
+    copied first.
+    """
     out: dict[str, tuple[Path | str, int]] = {}
     lstat, is_regular = os.lstat, stat.S_ISREG
+    found = [rel for rel, src in payload.items() if isinstance(src, str)]
+    unmeasured = _small_files(payload, found, jobs)
+    for rel, bad in unsafe_reasons(list(payload)).items():
+        raise UsageError(f"{payload[rel]}: cannot be stored as {rel!r} ({bad})")
     for rel, src in payload.items():
-        bad = unsafe_reason(rel)
-        if bad:
-            raise UsageError(f"{src}: cannot be stored as {rel!r} ({bad})")
+        if unmeasured and rel in unmeasured:
+            out[rel] = (src, UNKNOWN)
+            continue
         try:
             st = lstat(src)
         except OSError:
@@ -117,6 +130,18 @@ def _checked(payload: Mapping[str, Path | str]) -> dict[str, tuple[Path | str, i
             raise UsageError(f"{src}: not a regular file (symbolic links and special files are refused)")
         out[rel] = (src, st.st_size)
     return out
+
+
+def _small_files(payload: Mapping[str, Path | str], found: list[str], jobs: int) -> set[str]:
+    """``found`` when they are many and a sample of them says small (see :func:`.pool.worth_processes`)."""
+    if not worth_processes(len(found), 0, jobs):
+        return set()
+    sample = found[:: max(1, len(found) // 64)]
+    try:
+        total = sum(os.lstat(payload[rel]).st_size for rel in sample)
+    except OSError:
+        return set()
+    return set(found) if worth_processes(len(found), total * len(found) // len(sample), jobs) else set()
 
 
 def _temp_folder(parent: Path, prefix: str) -> Path:
@@ -156,7 +181,17 @@ def _copy_payload(payload: dict[str, Path | str], sizes: Mapping[str, int], tmp:
                   early: EarlySync) -> dict[str, Digests]:
     for folder in sorted({rel.rpartition("/")[0] for rel in payload}):
         (tmp / folder).mkdir(parents=True, exist_ok=True)
-    order = sorted(payload, key=lambda rel: (-sizes[rel], rel))
+    if UNKNOWN in sizes.values():
+        # Many small files of unknown sizes (see _checked): in the listing's order, about 24 runs a worker.
+        order = list(payload)
+        processes = worth_processes(len(order), 0, jobs)
+        step = max(64, len(order) // (24 * max(1, jobs)))
+        runs = [(start, min(start + step, len(order))) for start in range(0, len(order), step)]
+    else:
+        order = sorted(payload, key=lambda rel: (-sizes[rel], rel))
+        ordered = [sizes[rel] for rel in order]
+        processes = use_processes(ordered, jobs)
+        runs = list(spans(ordered))
     root = str(tmp)
     tasks = [(rel, os.fspath(payload[rel]), f"{root}/{rel}") for rel in order]
     copy = partial(copy_batch, algorithms=algorithms, writeback=durable)
@@ -164,9 +199,7 @@ def _copy_payload(payload: dict[str, Path | str], sizes: Mapping[str, int], tmp:
     # Many small files go to forked worker processes (where forking is safe, see pool.use_processes): per file,
     # the copy is a handful of system calls and a little Python, and two threads hand the GIL to each other
     # around every call; processes never wait for each other (measured on the benchmark's "many small" corpus).
-    ordered = [sizes[rel] for rel in order]
-    for done in map_spans(copy, tasks, spans(ordered), jobs, processes=use_processes(ordered, jobs),
-                          name="bag-write"):
+    for done in map_spans(copy, tasks, runs, jobs, processes=processes, name="bag-write"):
         for rel, digests in done:
             results[rel] = digests
             early.wrote(digests.size)
@@ -235,7 +268,7 @@ def write_bag(
         format_info(pairs)  # a bad label (a colon, a line break) is refused before anything is written
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    checked = _checked(_gather(sources))
+    checked = _checked(_gather(sources), jobs=jobs or default_jobs())
     if describe and CRATE_FILE in checked:
         raise UsageError(f"{checked[CRATE_FILE][0]}: would be stored as {CRATE_FILE}, where the bag's RO-Crate "
                          "goes; rename it or write the bag without --no-describe")
@@ -326,28 +359,29 @@ def _format_manifests(digests: Mapping[str, Digests], algorithms: tuple[str, ...
     """``manifest-ALGORITHM.txt`` bytes for each algorithm (as :func:`~heritage_ld.bags.manifest.format_manifest`
     would make them), with the paths sorted and encoded once for all the manifests."""
     paths = sorted(digests)
-    encoded = [encode_path(p) for p in paths]
-    columns: dict[str, list[str]] = {algorithm: [] for algorithm in algorithms}
-    for p in paths:
-        for algorithm, hexdigest in digests[p].hexdigests:
-            columns[algorithm].append(hexdigest)
-    return {f"manifest-{algorithm}.txt": "".join([f"{h}  {e}\n" for h, e in zip(sums, encoded, strict=True)])
-            .encode("utf-8") for algorithm, sums in columns.items()}
+    encoded = encode_paths(paths)
+    rows = [digests[p].hexdigests for p in paths]
+    out: dict[str, bytes] = {}
+    for k, algorithm in enumerate(algorithms):
+        # Joined in C ("  ".join of each pair, "\n".join of the lines) rather than an f-string a line.
+        sums = [row[k][1] if row[k][0] == algorithm else dict(row)[algorithm] for row in rows]
+        lines = map("  ".join, zip(sums, encoded, strict=True))
+        out[f"manifest-{algorithm}.txt"] = ("\n".join(lines) + "\n" if paths else "").encode("utf-8")
+    return out
 
 
 def _check_written(tmp: Path, target: Path, digests: Mapping[str, Digests], tag_names: Iterable[str]) -> None:
-    """The new bag holds exactly what was written: every payload file at its size, every tag file, nothing else.
+    """The new bag holds exactly what was written: every payload file, every tag file, nothing else.
 
-    The listing comes from one walk of the folder (what is on disk now), compared with what the writer knows it
-    wrote, so the manifests need not be parsed again.
+    The listing comes from one walk of the folder (what is on disk now), by names only: each file's size is the
+    one its copy wrote through its own descriptor (and compared there with the source's), so a ``stat`` per
+    file would only say it again. The manifests need not be parsed again either.
     """
-    tree = scan_tree(tmp)
-    expected = {rel: d.size for rel, d in digests.items()}
-    problems = [f"{rel}: missing" for rel in sorted(expected.keys() - tree.files.keys())]
-    problems += [f"{rel}: {tree.files[rel]} bytes, {size} were written" for rel, size in sorted(expected.items())
-                 if rel in tree.files and tree.files[rel] != size]
+    tree = scan_tree(tmp, sizes=False)
+    expected = digests.keys()
+    problems = [f"{rel}: missing" for rel in sorted(expected - tree.files.keys())]
     problems += [f"{name}: missing" for name in sorted(set(tag_names) - tree.files.keys())]
-    unexpected = tree.files.keys() - expected.keys() - set(tag_names)
+    unexpected = tree.files.keys() - expected - set(tag_names)
     problems += [f"{rel}: not written by this bag" for rel in sorted(unexpected | tree.links.keys() | tree.specials.keys())]
     if problems:
         raise BagWriteError(f"{target}: the new bag failed its check: " + "; ".join(problems[:10]))

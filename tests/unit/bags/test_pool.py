@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from heritage_ld.bags import pool, validate_bag, write_bag
+
+from .conftest import make_raw_bag
 
 
 def _many_small(root: Path, count: int) -> Path:
@@ -59,13 +62,16 @@ import json, sys
 from heritage_ld.bags import pool, validate_bag
 from heritage_ld.bags import validator
 used = []
-real = validator.use_processes
-def spy(sizes, jobs):
-    used.append(real(sizes, jobs))
-    return used[-1]
-validator.use_processes = spy
+def spy(real):
+    def decide(*args):
+        used.append(real(*args))
+        return used[-1]
+    return decide
+# Sizes known (listed with stat): use_processes; not (a full validation's listing): Payload-Oxum's bytes.
+validator.use_processes = spy(validator.use_processes)
+validator.worth_processes = spy(validator.worth_processes)
 report = validate_bag(sys.argv[1], jobs=2)
-print(json.dumps({"used": used, "valid": report.valid, "files": report.files,
+print(json.dumps({"used": used, "valid": report.valid, "files": report.files, "bytes": report.bytes,
                   "problems": [[p.code, dict(p.params).get("path")] for p in report.problems]}))
 """
 
@@ -93,6 +99,74 @@ def test_many_small_files_are_checked_by_processes_and_tampering_is_found(tmp_pa
     assert ("B006", None) in codes  # Payload-Oxum no longer matches either
 
 
+def _child(bag: Path) -> dict[str, object]:
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(_CHILD), str(bag)],
+                         capture_output=True, text=True, check=True, timeout=120)
+    result: dict[str, object] = json.loads(out.stdout)
+    return result
+
+
+@pytest.mark.parametrize(("oxum", "used", "codes"), [
+    (None, [True], set()),  # no Payload-Oxum: every file measured first, then hashed largest first
+    ("1099511627776.{count}", [False, True], {"B006"}),  # 1 TiB claimed: not trusted to be small, measured
+])
+def test_many_small_files_without_a_usable_oxum_are_measured(tmp_path: Path, oxum: str | None, used: list[bool],
+                                                           codes: set[str]) -> None:
+    import hashlib
+
+    count = pool.MANY_FILES + 50
+    files = {f"data/p{i % 5}/f{i:05d}.bin": i.to_bytes(4, "big") * (1 + i % 300) for i in range(count)}
+    lines = [f"{hashlib.sha256(data).hexdigest()}  {path}" for path, data in files.items()]
+    extra = {} if oxum is None else {"bag-info.txt": f"Payload-Oxum: {oxum.format(count=count)}\n".encode()}
+    result = _child(make_raw_bag(tmp_path / "bag", files, lines, extra=extra))
+    assert result["used"] == used
+    assert {code for code, _path in result["problems"]} == codes  # type: ignore[attr-defined]
+    assert result["files"] == count and result["bytes"] == sum(len(d) for d in files.values())
+
+
+_WRITER_CHILD = """
+import json, sys
+from heritage_ld.bags import validate_bag, write_bag, writer
+unmeasured = []
+real = writer._small_files
+def spy(*args):
+    unmeasured.append(len(real(*args)))
+    return set() if sys.argv[3] == "measure" else real(*args)
+writer._small_files = spy
+report = write_bag([sys.argv[1]], sys.argv[2], jobs=2, describe=False)
+print(json.dumps({"unmeasured": unmeasured, "files": report.files, "bytes": report.bytes}))
+"""
+
+
+@pytest.mark.parametrize("sizes", ["unmeasured", "measure"])
+def test_many_small_sources_are_copied_without_a_stat_each_and_give_the_same_bag(tmp_path: Path,
+                                                                                 sizes: str) -> None:
+    """Many small files found in a folder are copied by worker processes in the listing's order, their sizes
+    learnt by the copy (no lstat each): the bag is the same, byte for byte, as with every file measured."""
+    import bagit
+
+    count = pool.MANY_FILES + 100
+    src = _many_small(tmp_path, count)
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(_WRITER_CHILD), str(src), str(tmp_path / "bag"),
+                          sizes], capture_output=True, text=True, check=True, timeout=120,
+                         env={**os.environ, "SOURCE_DATE_EPOCH": "86400"})
+    result = json.loads(out.stdout)
+    assert result["unmeasured"] == [count]  # the sample said small
+    assert result["files"] == count
+    assert result["bytes"] == sum(f.stat().st_size for f in src.rglob("*.bin"))
+    assert validate_bag(tmp_path / "bag").valid
+    bagit.Bag(str(tmp_path / "bag")).validate()
+    manifest = (tmp_path / "bag" / "manifest-sha512.txt").read_bytes()
+    assert manifest.count(b"\n") == count
+    if sizes == "measure":
+        return
+    subprocess.run([sys.executable, "-c", textwrap.dedent(_WRITER_CHILD), str(src), str(tmp_path / "bag2"),
+                    "measure"], capture_output=True, text=True, check=True, timeout=120,
+                   env={**os.environ, "SOURCE_DATE_EPOCH": "86400"})
+    for name in ("manifest-sha256.txt", "manifest-sha512.txt", "bag-info.txt"):  # the event log names the bag
+        assert (tmp_path / "bag" / name).read_bytes() == (tmp_path / "bag2" / name).read_bytes()
+
+
 def test_closing_results_cancels_what_has_not_started() -> None:
     import time
 
@@ -115,11 +189,11 @@ import json, os, sys
 from datetime import datetime, timezone
 from heritage_ld.bags import writer
 used = []
-real = writer.use_processes
-def spy(sizes, jobs):
-    used.append(real(sizes, jobs))
-    return used[-1]
-writer.use_processes = spy
+real = writer.map_spans
+def spy(*args, **options):
+    used.append(options["processes"])  # the decision, whether from measured sizes or a sample (_small_files)
+    return real(*args, **options)
+writer.map_spans = spy
 report = writer.write_bag([sys.argv[1]], sys.argv[2], jobs=int(sys.argv[3]), describe=False,
                           date=datetime(2000, 1, 1, tzinfo=timezone.utc))
 print(json.dumps({"used": used, "files": report.files}))

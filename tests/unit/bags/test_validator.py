@@ -121,8 +121,8 @@ def test_file_swapped_for_a_fifo_after_the_listing_is_reported_once_and_not_coun
     full = validate_bag(good).bytes
     real_scan = validator.scan_tree
 
-    def scan_then_swap(root: Path) -> validator.BagTree:
-        tree = real_scan(root)
+    def scan_then_swap(root: Path, **options: bool) -> validator.BagTree:
+        tree = real_scan(root, **options)
         victim.unlink()
         os.mkfifo(victim)
         return tree

@@ -281,3 +281,27 @@ def test_staged_bags_are_put_in_place_together_with_one_sync(tmp_path: Path, mon
     assert sorted(p.name for p in bags.iterdir()) == ["b0", "b1", "b2"]  # no temporary left
     if durability._SYNCFS is not None:
         assert len(calls) == 1  # one sync for the group, before any rename
+
+
+@pytest.mark.parametrize("mischief", ["stray", "missing"])
+def test_the_new_bag_is_checked_by_name_before_it_is_renamed_into_place(
+        sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mischief: str) -> None:
+    """The check of a new bag lists it by names only (sizes are the ones its copies wrote): a file it did not
+    write, or one gone missing, still stops the bag before it appears at the target."""
+    from heritage_ld.bags import writer
+
+    real = writer._write_tag_side
+
+    def meddling(root: Path, *args: object) -> tuple[str, ...]:
+        written = real(root, *args)  # type: ignore[arg-type]
+        if mischief == "stray":
+            (root / "data" / "stray.txt").write_bytes(b"not from the writer")
+        else:
+            next((root / "data").rglob("*.txt")).unlink()
+        return written
+
+    monkeypatch.setattr(writer, "_write_tag_side", meddling)
+    with pytest.raises(BagWriteError, match="not written by this bag" if mischief == "stray" else ": missing"):
+        write_bag([sources], tmp_path / "bag", describe=False)
+    assert not (tmp_path / "bag").exists()
+    assert not list(tmp_path.glob(".bag.partial-*"))
