@@ -39,6 +39,7 @@ from heritage_ld.bags.fixity import (
 )
 from heritage_ld.bags.info import format_info
 from heritage_ld.bags.names import unsafe_reason
+from heritage_ld.bags.remote import DECLARATION
 from heritage_ld.bags.rocrate import CRATE_FILE
 from heritage_ld.bags.tagfiles import bag_date, check_tag_name
 from heritage_ld.bags.tagside import tag_side
@@ -47,9 +48,6 @@ from heritage_ld.problems import Location, Problem, report
 from heritage_ld.storage import Store, StoreError, is_url
 
 __all__ = ["DECLARATION", "StoreBag", "remove_store_bag", "write_store_bag"]
-
-#: The file written last: its presence on the store is what makes a bag.
-DECLARATION = "bagit.txt"
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
