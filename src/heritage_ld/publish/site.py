@@ -318,12 +318,13 @@ class _PageBatch:
     urls: UrlScheme
     dest: Path
     items: tuple[tuple[Item, Item | None, Item | None], ...]  # (item, previous, next in its section)
+    elsewhere: frozenset[str] = frozenset()  # of these items' paths, those that exist outside ``out``
 
 
 def _page_batch(batch: _PageBatch) -> list[tuple[str, str, str, dict[str, Any]]]:
     """Find the pictures of each item of a batch and write its page; return (accession, page, its SHA-256, the
     pictures as JSON) per item."""
-    writer = _SiteWriter(batch.collection, batch.out, batch.urls, batch.dest)
+    writer = _SiteWriter(batch.collection, batch.out, batch.urls, batch.dest, batch.elsewhere)
     done = []
     for item, prev, nxt in batch.items:
         pics = writer.pictures(item)
@@ -489,8 +490,12 @@ def _write_site(
             around[item.accession] = (group[at - 1] if at > 0 else None, group[at + 1] if at + 1 < len(group) else None)
 
     slim = dataclasses.replace(collection, items=())
-    batches = [_PageBatch(slim, out, urls, dest, tuple((i, *around[i.accession]) for i in wanted[n:n + _PAGE_BATCH]))
-               for n in range(0, len(wanted), _PAGE_BATCH)]
+
+    def batch(items: list[Item]) -> _PageBatch:
+        mine = {urls.path(urls.bag(i.accession)) for i in items} & elsewhere if elsewhere else set()
+        return _PageBatch(slim, out, urls, dest, tuple((i, *around[i.accession]) for i in items), frozenset(mine))
+
+    batches = [batch(wanted[n:n + _PAGE_BATCH]) for n in range(0, len(wanted), _PAGE_BATCH)]
     pictures: dict[str, _Pictures] = {}
     item_pages = []
     for results in run(_page_batch, batches):

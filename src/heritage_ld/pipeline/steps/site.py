@@ -32,9 +32,10 @@ def run(ctx: BuildContext) -> StepResult:
             around[item.accession] = tuple(  # type: ignore[assignment]
                 (i.accession, repr(i.title)) if i is not None else None for i in (prev, nxt))
     dump = (out / "rdf" / "dataset.nt.gz").exists()
-    # A remote OUT's bags are on the store, not in OUT: the bags step's ledger rows say which are there.
-    elsewhere = frozenset(str(r.data["store"]) for r in plan.records("bags").values() if r.data.get("store")) \
-        if ctx.options.remote_out else frozenset()
+    # A remote OUT's bags are on the store, not in OUT: the bags step's ledger rows say which are there (read
+    # afresh: the plan's cached records predate what the bags step just recorded).
+    elsewhere = frozenset(str(r.data["store"]) for r in plan.ledger.outputs("bags").values() if r.data.get("store")) \
+        if ctx.options.remote_out and plan.ledger is not None else frozenset()
 
     def extra(item: Item) -> tuple[object, ...]:
         links = tuple(urls.path(u) in elsewhere or (out / urls.path(u)).exists() for u in (
