@@ -80,6 +80,10 @@ class BagJob:
 #: writing 10,000 small bags cost more than everything else in the step.
 COMMIT_EVERY = 256
 
+#: Files of one bag streamed to (and read back from) a store at once: each is a request that mostly waits on
+#: the network, so a worker keeps several in flight.
+STORE_JOBS = 8
+
 
 def bag_info(collection: Collection, item: Item | None, index: int = 1, count: int = 1) -> list[tuple[str, str]]:
     """The bag-info.txt entries of an item's bag (``item=None``: the collection's bag).
@@ -233,7 +237,7 @@ def make_store_bag(job: BagJob) -> str:
             raise UsageError(f"{job.store}: its payload changed since it was written; "
                              "rebuild with --replace to rewrite it")
     write_store_bag(dict(job.sources), store, info=job.info, tag_files=tags, date=job.date,
-                    events_base=job.events_base, crate=job.crate, jobs=max(2, job.jobs))
+                    events_base=job.events_base, crate=job.crate, jobs=STORE_JOBS)
     return "written"
 
 
