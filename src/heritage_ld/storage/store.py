@@ -159,6 +159,12 @@ class Store:
             data: bytes = self.fs.cat_file(self.path(rel))
             return data
 
+    def read_range(self, rel: str, start: int, end: int) -> bytes:
+        """Bytes ``start`` to ``end`` (exclusive) of ``rel``, in one ranged request."""
+        with self._doing(rel, "reading"):
+            data: bytes = self.fs.cat_file(self.path(rel), start=start, end=end)
+            return data
+
     def write_bytes(self, rel: str, data: bytes) -> None:
         """Write a small file whole (a single PUT on S3: it appears complete or not at all)."""
         with self._doing(rel, "writing"):
