@@ -3,6 +3,7 @@
     python -m benchmarks                 # everything, at the sizes the issues name
     python -m benchmarks --quick         # small sizes, for a quick check
     python -m benchmarks rdf bags        # only these (module names without _bench)
+    python -m benchmarks dask storage --items 10000   # the item count of the benchmarks that take one
 
 Each module prints its figures and ratios; results are also written as JSON to ``build/bench/<name>.json``.
 """
@@ -15,6 +16,9 @@ import sys
 import time
 from pathlib import Path
 
+#: Options that take a value as the next argument (``--items 10000``); ``--items=10000`` works everywhere.
+_VALUED = frozenset({"--items"})
+
 
 def _modules() -> list[str]:
     here = Path(__file__).parent
@@ -23,9 +27,13 @@ def _modules() -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    names = [a for a in args if not a.startswith("-")]
-    flags = [a for a in args if a.startswith("-")]
     available = _modules()
+    names: list[str] = []
+    flags: list[str] = []
+    for arg in args:
+        # The value of an option given as "--items 10000" belongs to the option, not to the benchmark names.
+        value = bool(flags) and flags[-1] in _VALUED
+        (flags if arg.startswith("-") or value else names).append(arg)
     unknown = [n for n in names if n not in available]
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; available: {', '.join(available)}", file=sys.stderr)

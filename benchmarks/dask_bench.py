@@ -1,7 +1,7 @@
 """Dask benchmark: the same full build with threads and on a 2-worker Dask LocalCluster, step by step.
 
     python -m benchmarks dask                  # 10,000 items with 64 KB images (the issue's size)
-    python -m benchmarks dask --items=2000     # another size
+    python -m benchmarks dask --items 2000     # another size (or --items=2000)
     python -m benchmarks dask --quick          # 1,000 items
 
 In one run, on a synthetic catalogue (``heritage-ld example synth``, 64 KB JPEG images):
@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks._paths import bench_dir
+from benchmarks._paths import bench_dir, item_count
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -106,10 +106,7 @@ def _same(a: Path, b: Path) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    n = 1_000 if "--quick" in argv else 10_000
-    for arg in argv:
-        if arg.startswith("--items="):
-            n = int(arg.split("=", 1)[1])
+    n = item_count(argv, 1_000 if "--quick" in argv else 10_000)
     print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}")
     overhead = _task_overhead()
     print(f"dask task overhead on a 2-worker LocalCluster: {overhead['ms_per_task_1']:.2f} ms per no-op task, "

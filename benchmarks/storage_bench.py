@@ -5,6 +5,10 @@ server; then a rebuild with no change on each. Prints the times and the S3/local
     python -m benchmarks storage                 # 1,000 items
     python -m benchmarks storage --items 10000   # only on a quiet machine
     python -m benchmarks storage --quick         # 100 items
+    python -m benchmarks storage --no-tiles      # without IIIF tiles (most of the files sent)
+
+Bags are written straight to the store by the bags step (no payload in the working copy); the size of the
+local working copy after the S3 build is printed beside the local OUT's.
 
 moto keeps objects in memory and answers on one machine: the figures bound the overhead of the storage layer
 (listing, per-file requests, read-back verification of bags, the ledger copy), not a real network's latency.
@@ -23,7 +27,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from benchmarks._paths import bench_dir
+from benchmarks._paths import bench_dir, item_count
 
 EPOCH = "1700000000"
 
@@ -44,6 +48,11 @@ def _run(args: list[str], env: dict[str, str]) -> tuple[float, str]:
     return seconds, done.stdout
 
 
+def _size(root: Path) -> int:
+    """Bytes of the files under ``root`` (the local disk a build needs there)."""
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+
+
 def _steps(stdout: str) -> dict[str, str]:
     out = {}
     for line in stdout.splitlines():
@@ -54,9 +63,8 @@ def _steps(stdout: str) -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    items = 100 if "--quick" in argv else 1000
-    if "--items" in argv:
-        items = int(argv[argv.index("--items") + 1])
+    items = item_count(argv, 100 if "--quick" in argv else 1000)
+    tiles = [] if "--no-tiles" not in argv else ["--no-tiles"]
     import s3fs
 
     from heritage_ld.synth import write_synthetic_catalogue
@@ -69,7 +77,7 @@ def main(argv: list[str]) -> int:
     port = _free_port()
     server = subprocess.Popen([str(Path(sys.executable).with_name("moto_server")), "-H", "127.0.0.1", "-p",
                                str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    results: dict[str, Any] = {"items": items, "media_size": "64KB"}
+    results: dict[str, Any] = {"items": items, "media_size": "64KB", "tiles": not tiles}
     try:
         endpoint = f"http://127.0.0.1:{port}"
         for _ in range(100):
@@ -91,14 +99,18 @@ def main(argv: list[str]) -> int:
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(cache, ignore_errors=True)
             if where == "local":
-                args = ["build", str(catalogue), "-o", str(out), "--jobs", "2"]
+                args = ["build", str(catalogue), "-o", str(out), "--jobs", "2", *tiles]
             else:
-                args = ["build", "s3://bench/catalogue", "-o", "s3://bench/out", "--cache", str(cache), "--jobs", "2"]
+                fs.rm("bench/out", recursive=True) if fs.exists("bench/out") else None
+                args = ["build", "s3://bench/catalogue", "-o", "s3://bench/out", "--cache", str(cache), "--jobs", "2",
+                        *tiles]
             full, stdout = _run(args, env)
+            disk = _size(out if where == "local" else cache / "out")
             again, stdout2 = _run(args, env)
             results[where] = {"full_s": round(full, 2), "no_change_s": round(again, 2), "steps": _steps(stdout),
-                              "no_change_steps": _steps(stdout2)}
+                              "no_change_steps": _steps(stdout2), "local_disk_mb": round(disk / 1e6, 1)}
             print(f"{where:>5}: full build {full:7.1f} s   no-change rebuild {again:6.1f} s   "
+                  f"{'OUT' if where == 'local' else 'working copy'} {disk / 1e6:.1f} MB   "
                   f"{' '.join(f'{k}={v}' for k, v in _steps(stdout).items())}", flush=True)
         results["ratio_full"] = round(results["s3"]["full_s"] / results["local"]["full_s"], 2)
         results["ratio_no_change"] = round(results["s3"]["no_change_s"] / results["local"]["no_change_s"], 2)

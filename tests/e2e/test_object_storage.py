@@ -58,7 +58,9 @@ def test_build_from_and_to_s3(hanoi_on_s3: dict[str, Any], tmp_path: Path, s3: d
     assert first.returncode == 0, first.stderr
     _no_secret(first)
     assert "built 36 items into s3://outputs/hanoi" in first.stdout
-    assert "36 bags published and verified" in first.stdout
+    # The bags step wrote every bag straight to the store (read back and verified there); the upload sent none.
+    assert "written straight to s3://outputs/hanoi/bags" in first.stdout
+    assert "bags were written to the store by the bags step" in first.stdout
     fs.invalidate_cache()
     names = {p.removeprefix("outputs/hanoi/") for p in fs.find("outputs/hanoi")}
     for expected in ("rdf/dataset.nt.gz", "iiif/collection.json", "iiif/HNM.1972.025/manifest.json",
@@ -132,7 +134,12 @@ def test_an_edit_on_the_store_sends_only_what_changed(hanoi_on_s3: dict[str, Any
         # One item's files, its bag, and the collection-level files (dump, pages, the SPARQL store's database
         # files): a fraction of the first upload.
         assert 0 < sent < int(first.split()[1]) / 3, upload
-        assert "(1 bags published and verified)" in upload
+        assert "bags were written to the store by the bags step" in upload
+        # Only the bag's metadata changed: merged on the store (tag files), its payload not sent again.
+        bags = next(line for line in result.stdout.splitlines() if line.strip().startswith("bags:"))
+        assert "1 updated" in bags, bags
+        events = fs.cat_file("outputs/hanoi/bags/HNM.1972.002/metadata/premis-events.ttl").decode()
+        assert "metadata modification" in events and "creation" in events
         check = _cli(s3, "bag", "validate", "--recursive", "s3://outputs/hanoi/bags")
         assert check.returncode == 0
     finally:

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
         BagWriteRefused,
         ValidationReport,
     )
+    from heritage_ld.bags.store_update import update_store_bag
+    from heritage_ld.bags.store_writer import StoreBag, write_store_bag
     from heritage_ld.bags.update import payload_unchanged, update_bag_metadata
     from heritage_ld.bags.validator import validate_bag
     from heritage_ld.bags.writer import EVENTS_FILE, collect_sources, commit_staged, write_bag
@@ -52,6 +54,9 @@ __getattr__, __dir__ = exports(__name__, globals(), {
     "BagWriteError": "heritage_ld.bags.report",
     "BagWriteRefused": "heritage_ld.bags.report",
     "ValidationReport": "heritage_ld.bags.report",
+    "StoreBag": "heritage_ld.bags.store_writer",
+    "write_store_bag": "heritage_ld.bags.store_writer",
+    "update_store_bag": "heritage_ld.bags.store_update",
     "payload_unchanged": "heritage_ld.bags.update",
     "update_bag_metadata": "heritage_ld.bags.update",
     "validate_bag": "heritage_ld.bags.validator",
@@ -73,6 +78,7 @@ __all__ = [
     "CrateSpec",
     "FetchReport",
     "Identification",
+    "StoreBag",
     "ValidationReport",
     "audit_bag",
     "collect_sources",
@@ -82,8 +88,10 @@ __all__ = [
     "identify_files",
     "payload_unchanged",
     "update_bag_metadata",
+    "update_store_bag",
     "validate_bag",
     "write_bag",
+    "write_store_bag",
 ]
 
 

@@ -62,8 +62,10 @@ def crate_bytes(files: Mapping[str, tuple[int, str]], formats: Mapping[str, Iden
 
 
 def describe_payload(root: Path, digests: Mapping[str, Digests], *, spec: CrateSpec | None, label: str,
-                     organisation: str | None, events: list[Event], when: datetime, jobs: int) -> Description:
-    """Identify the payload files under ``root`` (the bag being written) and make the crate and the PREMIS XML.
+                     organisation: str | None, events: list[Event], when: datetime, jobs: int,
+                     paths: Mapping[str, Path] | None = None) -> Description:
+    """Identify the payload files under ``root`` (the bag being written; ``paths``: bag path -> file, for files
+    read elsewhere) and make the crate and the PREMIS XML.
 
     ``events`` (the bag's making so far) gets a ``format identification`` event, which the PREMIS XML lists
     too, linked to the tools that answered.
@@ -75,7 +77,8 @@ def describe_payload(root: Path, digests: Mapping[str, Digests], *, spec: CrateS
         by_content.setdefault(key, rel)
     known = {k: spec.formats[k.partition(":")[2]] for k in by_content
              if k.startswith("sha256:") and k.partition(":")[2] in spec.formats}
-    todo = {k: root / rel for k, rel in by_content.items() if k not in known}
+    where = paths or {}
+    todo = {k: where.get(rel, root / rel) for k, rel in by_content.items() if k not in known}
     found = {**known, **identify_files(todo, jobs=jobs)}
     formats = {rel: found[_content_key(d)] for rel, d in digests.items()}
     problems = tuple(report("B030", Location(rel), path=rel) for rel, f in sorted(formats.items()) if not f.known)

@@ -23,6 +23,7 @@ __all__ = [
     "bag_date",
     "check_tag_name",
     "format_size",
+    "format_tag_manifests",
     "info_entries",
     "write_atomic",
     "write_tag_manifests",
@@ -91,16 +92,27 @@ def check_tag_name(name: str) -> str:
     return name
 
 
+def format_tag_manifests(tag_bytes: Mapping[str, bytes], algorithms: Iterable[str]) -> dict[str, bytes]:
+    """``tagmanifest-ALG.txt`` name -> bytes for the tag files given as bytes (every tag file but the tag
+    manifests), in the order of ``algorithms``.
+
+    >>> list(format_tag_manifests({"bagit.txt": b"x"}, ["sha256"]))
+    ['tagmanifest-sha256.txt']
+    """
+    out: dict[str, bytes] = {}
+    for algorithm in algorithms:
+        sums = {name: hash_bytes(data, [algorithm])[algorithm] for name, data in tag_bytes.items()}
+        out[f"tagmanifest-{algorithm}.txt"] = format_manifest(sums)
+    return out
+
+
 def write_tag_manifests(root: Path, tag_bytes: Mapping[str, bytes], algorithms: Iterable[str], *,
                         durable: bool = True) -> tuple[str, ...]:
     """Write ``tagmanifest-ALG.txt`` for the tag files given as bytes (every tag file but the tag manifests).
 
     Returns the tag manifest names written.
     """
-    written = []
-    for algorithm in algorithms:
-        sums = {name: hash_bytes(data, [algorithm])[algorithm] for name, data in tag_bytes.items()}
-        name = f"tagmanifest-{algorithm}.txt"
-        write_atomic(root / name, format_manifest(sums), durable=durable)
-        written.append(name)
-    return tuple(written)
+    manifests = format_tag_manifests(tag_bytes, algorithms)
+    for name, data in manifests.items():
+        write_atomic(root / name, data, durable=durable)
+    return tuple(manifests)

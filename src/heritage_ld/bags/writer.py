@@ -17,34 +17,24 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path, PurePosixPath
 
-from heritage_ld.bags.describe import CrateSpec, describe_payload
+from heritage_ld.bags.describe import CrateSpec
 from heritage_ld.bags.durability import EarlySync, fsync_dir, sync_tree, sync_trees
-from heritage_ld.bags.events import Event, format_events
-from heritage_ld.bags.fixity import Digests, SourceChanged, check_algorithms, copy_batch, hash_bytes
-from heritage_ld.bags.info import format_declaration, format_info
-from heritage_ld.bags.names import encode_paths, unsafe_reasons
+from heritage_ld.bags.fixity import Digests, SourceChanged, check_algorithms, copy_batch
+from heritage_ld.bags.info import format_info
+from heritage_ld.bags.names import unsafe_reasons
 from heritage_ld.bags.pool import map_spans, spans, use_processes, worth_processes
 from heritage_ld.bags.premis_xml import PREMIS_FILE
 from heritage_ld.bags.progress import ProgressSink
 from heritage_ld.bags.report import BagReport, BagWriteError
 from heritage_ld.bags.rocrate import CRATE_FILE
-from heritage_ld.bags.tagfiles import (
-    bag_date,
-    check_tag_name,
-    info_entries,
-    write_atomic,
-    write_tag_manifests,
-)
+from heritage_ld.bags.tagfiles import bag_date, check_tag_name, write_atomic
+from heritage_ld.bags.tagside import EVENTS_FILE, tag_side
 from heritage_ld.bags.tree import UNKNOWN, scan_tree
 from heritage_ld.bags.validator import default_jobs
 from heritage_ld.errors import UsageError
-from heritage_ld.problems import Problem
 
 __all__ = ["CRATE_FILE", "EVENTS_FILE", "PREMIS_FILE", "ProgressSink", "collect_sources", "commit_staged",
            "write_bag"]
-
-#: Where the PREMIS event log goes (a tag file).
-EVENTS_FILE = "metadata/premis-events.ttl"
 
 Sources = Mapping[str, "Path | str"] | Iterable["Path | str"]
 
@@ -292,28 +282,21 @@ def write_bag(
         (tmp / "data").mkdir()
         # Durability comes from one sync_tree before the rename (write-back of large files started early).
         digests = _copy_payload(payload, sizes, tmp, names, jobs or default_jobs(), progress, task, durable, early)
-        total = sum(d.size for d in digests.values())
         label = next((v for k, v in pairs if k.lower() == "external-identifier"), target.name)
-        log = [Event("creation", when, note=f"{len(digests)} payload files, {total} bytes"),
-               Event("message digest calculation", when, note=", ".join(names))]
-        problems: tuple[Problem, ...] = ()
         if describe:
-            # Identification forks its workers only from a process that runs no other thread.
-            early.wait()
-            organisation = next((v for k, v in pairs if k.lower() == "source-organization"), None)
-            found = describe_payload(tmp, digests, spec=crate, label=label, organisation=organisation,
-                                     events=log, when=when, jobs=jobs or default_jobs())
-            problems = found.problems
-            write_atomic(tmp / CRATE_FILE, found.crate, durable=False)
-            digests = {**digests, CRATE_FILE: hash_bytes(found.crate, names)}
-            total += len(found.crate)
-            tags[PREMIS_FILE] = found.premis
+            early.wait()  # identification forks its workers only from a process that runs no other thread
+        side = tag_side(digests, names, pairs, tags, when, label=label, describe=describe, crate=crate,
+                        events=events, events_base=events_base, jobs=jobs or default_jobs(), root=tmp)
+        problems = side.problems
+        if side.crate is not None:
+            write_atomic(tmp / CRATE_FILE, side.crate, durable=False)
             if progress is not None:
                 progress.advance(task, 1)
+        digests, total = side.digests, side.payload_bytes
         early.now()  # the payload's last pages go to disk while the tag files are made and the bag is checked
-        if events:
-            tags[EVENTS_FILE] = format_events(log, label=label, base=events_base)
-        written = _write_tag_side(tmp, digests, names, pairs, tags, when, False)
+        for name, data in side.files.items():
+            write_atomic(tmp / name, data, durable=False)
+        written = tuple(side.files)
         _check_written(tmp, target, digests, written)
         if stage:
             return BagReport(target, len(digests), total, names, True, written, problems, staged=tmp)
@@ -337,37 +320,6 @@ def write_bag(
         if progress is not None:
             progress.finish(task)
     return BagReport(target, len(digests), total, names, True, written, problems)
-
-
-def _write_tag_side(root: Path, digests: Mapping[str, Digests], algorithms: tuple[str, ...],
-                    info: Mapping[str, str] | Iterable[tuple[str, str]] | None, tags: dict[str, bytes],
-                    when: datetime, durable: bool) -> tuple[str, ...]:
-    total = sum(d.size for d in digests.values())
-    files: dict[str, bytes] = {
-        "bagit.txt": format_declaration(),
-        "bag-info.txt": format_info(info_entries(info, payload_bytes=total, payload_files=len(digests),
-                                                 date=when)),
-    }
-    files.update(_format_manifests(digests, algorithms))
-    files.update(tags)
-    for name, data in sorted(files.items()):
-        write_atomic(root / name, data, durable=durable)
-    return (*sorted(files), *write_tag_manifests(root, files, algorithms, durable=durable))
-
-
-def _format_manifests(digests: Mapping[str, Digests], algorithms: tuple[str, ...]) -> dict[str, bytes]:
-    """``manifest-ALGORITHM.txt`` bytes for each algorithm (as :func:`~heritage_ld.bags.manifest.format_manifest`
-    would make them), with the paths sorted and encoded once for all the manifests."""
-    paths = sorted(digests)
-    encoded = encode_paths(paths)
-    rows = [digests[p].hexdigests for p in paths]
-    out: dict[str, bytes] = {}
-    for k, algorithm in enumerate(algorithms):
-        # Joined in C ("  ".join of each pair, "\n".join of the lines) rather than an f-string a line.
-        sums = [row[k][1] if row[k][0] == algorithm else dict(row)[algorithm] for row in rows]
-        lines = map("  ".join, zip(sums, encoded, strict=True))
-        out[f"manifest-{algorithm}.txt"] = ("\n".join(lines) + "\n" if paths else "").encode("utf-8")
-    return out
 
 
 def _check_written(tmp: Path, target: Path, digests: Mapping[str, Digests], tag_names: Iterable[str]) -> None:

@@ -64,6 +64,9 @@ class BuildOptions:
     #: Images with more pixels are refused (problem ``I004``; :mod:`heritage_ld.decoding`).
     max_pixels: int = DEFAULT_MAX_PIXELS
     extra: tuple[tuple[str, Any], ...] = ()
+    #: The URL of the output folder on object storage when the build writes into a local working copy of it:
+    #: the bags step then writes each bag straight to ``URL/bags/…`` (docs/object-storage.md), not into OUT.
+    remote_out: str | None = None
 
     def digest_options(self, urls: UrlScheme) -> dict[str, Any]:
         """The options that change an item's bytes (part of every item's digest in the ledger)."""

@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from heritage_ld.decoding import DEFAULT_MAX_PIXELS
@@ -81,12 +81,13 @@ class RemoteOut:
     def at(cls, store: Store, cache: Path) -> RemoteOut:
         return cls(store, _folder(cache, "out", store.url))
 
-    def resume(self) -> int:
+    def resume(self, *, bags: bool = True) -> int:
         """With no local ledger, bring OUT (and its ledger copy) down from the store; returns files brought.
 
         The ledger copy carries the working copy's file sizes and modification times (table
         :data:`_WORKING_COPY`): they are given back to the files brought down, so the steps that judge their
         inputs by size and time (bags, tiles) and the next upload find everything as the other machine left it.
+        ``bags=False``: ``bags/`` stays on the store (bags written straight there are not brought down).
         """
         copy = self.store.info(LEDGER_FILE)
         if copy is None:  # a new OUT, or one emptied on the store: everything is sent again
@@ -100,7 +101,8 @@ class RemoteOut:
             for name in _LEDGER_FILES:
                 (self.tree / name).unlink(missing_ok=True)
             (self.work / "uploaded.sqlite3").unlink(missing_ok=True)
-        got, _ = mirror_down(self.store, self.tree, self.work / "resumed.sqlite3")
+        got, _ = mirror_down(self.store, self.tree, self.work / "resumed.sqlite3",
+                             skip=None if bags else (lambda rel: rel.startswith("bags/")))
         with closing(sqlite3.connect(str(self.ledger))) as db, \
                 closing(SyncIndex(self.work / "uploaded.sqlite3")) as uploaded:
             try:
@@ -136,6 +138,12 @@ def _skip(rel: str) -> bool:
     return rel in _LEDGER_FILES
 
 
+def _skip_bags(rel: str) -> bool:
+    """Not moved when the bags step writes bags straight to the store: the ledger, and ``bags/`` (a working
+    copy made before may still hold bags, which are then neither sent nor deleted)."""
+    return rel in _LEDGER_FILES or rel.startswith("bags/")
+
+
 def _bag_of(rel: str, bags: set[str]) -> str | None:
     parts = rel.split("/")
     if len(parts) > 2 and parts[0] == "bags" and f"bags/{parts[1]}" in bags:
@@ -143,15 +151,19 @@ def _bag_of(rel: str, bags: set[str]) -> str | None:
     return None
 
 
-def upload_out(remote: RemoteOut, *, jobs: int = 8) -> StepResult:
-    """Send what changed in the working copy to the store (bags by the publication rule), then the ledger copy."""
+def upload_out(remote: RemoteOut, *, jobs: int = 8, bags_on_store: bool = False) -> StepResult:
+    """Send what changed in the working copy to the store (bags by the publication rule), then the ledger copy.
+
+    ``bags_on_store``: the bags step wrote the bags straight to the store; ``bags/`` is left alone here.
+    """
     from heritage_ld.bags.remote import DECLARATION, publish_bag
 
     began = time.perf_counter()
     tree, store = remote.tree, remote.store
-    bags = {f"bags/{p.parent.name}" for p in (tree / "bags").glob(f"*/{DECLARATION}")} if (tree / "bags").is_dir() else set()
+    bags = {f"bags/{p.parent.name}" for p in (tree / "bags").glob(f"*/{DECLARATION}")} \
+        if (tree / "bags").is_dir() and not bags_on_store else set()
     with closing(SyncIndex(remote.work / "uploaded.sqlite3")) as index:
-        todo = changes(tree, index, skip=_skip)
+        todo = changes(tree, index, skip=_skip_bags if bags_on_store else _skip)
         by_bag: dict[str, list[str]] = {}
         plain: list[str] = []
         for rel in todo.send:
@@ -174,7 +186,9 @@ def upload_out(remote: RemoteOut, *, jobs: int = 8) -> StepResult:
         store.remove(gone)
         index.drop(gone)
     copied = _upload_ledger(remote)
-    summary = (f"{sent} files sent to {store.url} ({len(by_bag)} bags published and verified), "
+    what = "bags were written to the store by the bags step" if bags_on_store else \
+        f"{len(by_bag)} bags published and verified"
+    summary = (f"{sent} files sent to {store.url} ({what}), "
                f"{len(gone)} deleted, {len(todo.stamps) - len(todo.send)} unchanged"
                + ("; ledger copy uploaded" if copied else ""))
     return StepResult(summary=summary, data={"sent": sent, "bags": len(by_bag), "deleted": len(gone)},
@@ -243,10 +257,14 @@ def build_catalogue(
     force: bool = False,
     verify: bool = False,
     ledger: bool = True,
+    bags_to_store: bool = True,
 ) -> BuildReport:
     """Read the catalogue at ``catalogue`` and build it into ``out``; either may be a local path or an fsspec
     URL (``s3://bucket/prefix``, ``memory://…``). The other arguments are those of
     :func:`heritage_ld.build`; ``cache`` is the local folder of working copies (default :func:`default_cache`).
+    With a remote OUT and ``bags_to_store`` (the default) the bags step writes each bag straight to the store
+    (no copy of the payload in the working copy); ``bags_to_store=False`` builds bags in the working copy and
+    publishes them after the build, as before.
 
     A remote OUT gets one more result, ``upload`` (what was sent). Credentials come from the backend's own
     environment variables and config files only.
@@ -265,12 +283,14 @@ def build_catalogue(
     target, out_store = _local(out, base, "out")
     remote = RemoteOut(out_store, target.parent) if out_store is not None else None
     if remote is not None and ledger:
-        remote.resume()
+        remote.resume(bags=not bags_to_store)
+    if remote is not None and bags_to_store:
+        options = replace(options or BuildOptions(), remote_out=remote.store.url)
     trusted = trusted_media(target, source, max_pixels) if ledger and not force and not verify else None
     collection = read_catalogue(source, max_pixels=max_pixels, trusted=trusted)
     result = build(collection, target, only=only, options=options, executor=executor, jobs=jobs,
                    scheduler=scheduler, progress=progress, force=force, verify=verify, ledger=ledger)
     if remote is not None:
-        result.results["upload"] = upload_out(remote, jobs=max(8, jobs or 0))
+        result.results["upload"] = upload_out(remote, jobs=max(8, jobs or 0), bags_on_store=bags_to_store)
         result.seconds += result.results["upload"].seconds
     return result

@@ -161,9 +161,12 @@ def _environment() -> Any:
 class _SiteWriter:
     """Reads what the other steps wrote in ``out``; writes the site's files under ``dest`` (paths as under OUT)."""
 
-    def __init__(self, collection: Collection, out: Path, urls: UrlScheme, dest: Path) -> None:
+    def __init__(self, collection: Collection, out: Path, urls: UrlScheme, dest: Path,
+                 elsewhere: frozenset[str] = frozenset()) -> None:
         self.collection = collection
         self.out = out
+        #: Paths under OUT written somewhere else than ``out`` (a remote OUT's bags, on the store).
+        self.elsewhere = elsewhere
         self.dest = dest
         #: SHA-256 of each page written, by its path under OUT.
         self.digests: dict[str, str] = {}
@@ -189,7 +192,7 @@ class _SiteWriter:
         return self.urls.path(self.urls.home_page())
 
     def exists(self, path: str) -> bool:
-        return (self.out / path).exists()
+        return path in self.elsewhere or (self.out / path).exists()
 
     # -- pictures ---------------------------------------------------------------------------------
     def pictures(self, item: Item) -> _Pictures:
@@ -338,12 +341,13 @@ class _PageBatch:
     urls: UrlScheme
     dest: Path
     items: tuple[tuple[Item, Item | None, Item | None], ...]  # (item, previous, next in its section)
+    elsewhere: frozenset[str] = frozenset()  # of these items' paths, those that exist outside ``out``
 
 
 def _page_batch(batch: _PageBatch) -> list[tuple[str, str, str, dict[str, Any]]]:
     """Find the pictures of each item of a batch and write its page; return (accession, page, its SHA-256, the
     pictures as JSON) per item."""
-    writer = _SiteWriter(batch.collection, batch.out, batch.urls, batch.dest)
+    writer = _SiteWriter(batch.collection, batch.out, batch.urls, batch.dest, batch.elsewhere)
     done = []
     for item, prev, nxt in batch.items:
         pics = writer.pictures(item)
@@ -428,6 +432,7 @@ def write_site(
     only: Collection_[str] | None = None,
     known: Mapping[str, Mapping[str, Any]] | None = None,
     on_page: Callable[[ItemPage], None] | None = None,
+    elsewhere: Collection_[str] = (),
 ) -> list[str]:
     """Write the exhibition site into ``out/site`` and return the paths written (relative to ``out``).
 
@@ -440,7 +445,8 @@ def write_site(
     Incremental use (the build does this with its ledger): ``only`` names the items whose pages to write (the
     others are left as they are, and no page of an item outside the catalogue is removed: the caller removes
     withdrawn items' pages); ``known`` gives, for items not written, the ``pictures`` an earlier call reported
-    through ``on_page``. The home page, section pages, sitemap and snapshot are always written.
+    through ``on_page``. The home page, section pages, sitemap and snapshot are always written. ``elsewhere``
+    names paths under OUT that exist though not in ``out`` (the bags of a remote OUT, written to the store).
 
     >>> import tempfile
     >>> from heritage_ld.model import ItemKind
@@ -458,7 +464,7 @@ def write_site(
     shutil.rmtree(staging, ignore_errors=True)
     try:
         paths = _write_site(collection, out, urls, staging, datestamp=datestamp, mapper=mapper, advance=advance,
-                            only=only, known=known, on_page=on_page)
+                            only=only, known=known, on_page=on_page, elsewhere=frozenset(elsewhere))
         # A full build replaces the item pages and thumbnails whole (no stale page survives); an incremental
         # one moves in the pages it wrote, one by one, beside the unchanged ones.
         _move_into_place(staging / "site", out / "site",
@@ -484,10 +490,11 @@ def _write_site(
     only: Collection_[str] | None,
     known: Mapping[str, Mapping[str, Any]] | None,
     on_page: Callable[[ItemPage], None] | None,
+    elsewhere: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Write the site's files under ``dest/site``, reading the other steps' outputs in ``out``."""
     run: Mapper[Any, Any] = mapper or map
-    writer = _SiteWriter(collection, out, urls, dest)
+    writer = _SiteWriter(collection, out, urls, dest, elsewhere)
     # The snapshot is streamed item by item, and each page makes its item's entry again: nothing here holds
     # every item's values at once, so memory stays flat with the size of the collection.
     write_snapshot(snapshot_head(collection, urls, datestamp=datestamp), dest,
@@ -506,8 +513,12 @@ def _write_site(
             around[item.accession] = (group[at - 1] if at > 0 else None, group[at + 1] if at + 1 < len(group) else None)
 
     slim = dataclasses.replace(collection, items=())
-    batches = [_PageBatch(slim, out, urls, dest, tuple((i, *around[i.accession]) for i in wanted[n:n + _PAGE_BATCH]))
-               for n in range(0, len(wanted), _PAGE_BATCH)]
+
+    def batch(items: list[Item]) -> _PageBatch:
+        mine = {urls.path(urls.bag(i.accession)) for i in items} & elsewhere if elsewhere else set()
+        return _PageBatch(slim, out, urls, dest, tuple((i, *around[i.accession]) for i in items), frozenset(mine))
+
+    batches = [batch(wanted[n:n + _PAGE_BATCH]) for n in range(0, len(wanted), _PAGE_BATCH)]
     pictures: dict[str, _Pictures] = {}
     item_pages = []
     for results in run(_page_batch, batches):

@@ -23,12 +23,14 @@ from typing import IO, Any
 from heritage_ld.errors import HeritageLDError
 from heritage_ld.problems import Location, Problem, report
 
-__all__ = ["CHUNK", "Store", "StoreError", "is_url", "redact", "resolve"]
+__all__ = ["CHUNK", "PART", "Store", "StoreError", "is_url", "redact", "resolve"]
 
 #: Bytes read or written at a time (streaming, never whole files).
 CHUNK = 1 << 20
 #: Files up to this size are read back in one request when their size is known (a look-up fewer per file).
 SMALL = 8 << 20
+#: Part size of a streamed write (S3 multipart parts must be at least 5 MiB): the memory one upload holds.
+PART = 8 << 20
 
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 #: Environment variables whose values are secrets (any backend); their values never appear in a message.
@@ -157,10 +159,41 @@ class Store:
             data: bytes = self.fs.cat_file(self.path(rel))
             return data
 
+    def read_range(self, rel: str, start: int, end: int) -> bytes:
+        """Bytes ``start`` to ``end`` (exclusive) of ``rel``, in one ranged request."""
+        with self._doing(rel, "reading"):
+            data: bytes = self.fs.cat_file(self.path(rel), start=start, end=end)
+            return data
+
     def write_bytes(self, rel: str, data: bytes) -> None:
         """Write a small file whole (a single PUT on S3: it appears complete or not at all)."""
         with self._doing(rel, "writing"):
             self.fs.pipe_file(self.path(rel), data)
+
+    def write_stream(self, rel: str, chunks: Iterable[bytes | memoryview]) -> int:
+        """Write ``rel`` from ``chunks`` as they come (never the whole file in memory, no temporary copy): on S3
+        one ``PUT`` for a small file, a multipart upload (parts of :data:`PART` bytes) for a large one, which
+        the store makes visible only once complete. Returns the bytes written.
+
+        Should ``chunks`` raise (a source that changed, a worker stopped), the upload is abandoned (a multipart
+        upload aborted), never completed with part of the file, and the exception goes on.
+        """
+        total = 0
+        with self._doing(rel, "writing"):
+            f = self.fs.open(self.path(rel), "wb", block_size=PART)
+            try:
+                for chunk in chunks:
+                    f.write(chunk)
+                    total += len(chunk)
+            except BaseException:
+                with suppress(Exception):
+                    f.discard()
+                    f.closed = True  # closing would complete the upload with what was written so far
+                with suppress(Exception):
+                    self.fs.rm_file(self.path(rel))
+                raise
+            f.close()
+        return total
 
     def exists(self, rel: str = "") -> bool:
         with self._doing(rel, "looking up"):

@@ -290,17 +290,16 @@ def test_the_new_bag_is_checked_by_name_before_it_is_renamed_into_place(
     write, or one gone missing, still stops the bag before it appears at the target."""
     from heritage_ld.bags import writer
 
-    real = writer._write_tag_side
+    real = writer._check_written
 
-    def meddling(root: Path, *args: object) -> tuple[str, ...]:
-        written = real(root, *args)  # type: ignore[arg-type]
+    def meddling(root: Path, *args: object) -> None:  # between the last file written and the check
         if mischief == "stray":
             (root / "data" / "stray.txt").write_bytes(b"not from the writer")
         else:
             next((root / "data").rglob("*.txt")).unlink()
-        return written
+        real(root, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(writer, "_write_tag_side", meddling)
+    monkeypatch.setattr(writer, "_check_written", meddling)
     with pytest.raises(BagWriteError, match="not written by this bag" if mischief == "stray" else ": missing"):
         write_bag([sources], tmp_path / "bag", describe=False)
     assert not (tmp_path / "bag").exists()

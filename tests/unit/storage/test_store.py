@@ -7,6 +7,7 @@ import itertools
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -128,8 +129,11 @@ def test_cache_must_be_local(tmp_path: Path) -> None:
     assert [p.code for p in err.value.problems] == ["S006"]
 
 
-def test_build_catalogue_from_and_to_memory(tmp_path: Path) -> None:
-    """The whole path through fsspec's memory file system: catalogue mirrored, OUT uploaded, ledger copied."""
+@pytest.mark.parametrize("bags_to_store", [True, False])
+def test_build_catalogue_from_and_to_memory(tmp_path: Path, bags_to_store: bool) -> None:
+    """The whole path through fsspec's memory file system: catalogue mirrored, OUT uploaded, ledger copied; bags
+    written straight to the store by the bags step, or (``bags_to_store=False``) built in the working copy and
+    published by the upload."""
     import sqlite3
 
     from heritage_ld.bags.remote import validate_store_bag
@@ -142,8 +146,14 @@ def test_build_catalogue_from_and_to_memory(tmp_path: Path) -> None:
     source = Store.from_url(f"{base}/catalogue")
     source.put_files([(local / rel, rel) for rel in ("collection.toml", "items.csv")]
                      + [(p, p.relative_to(local).as_posix()) for p in (local / "media").rglob("*") if p.is_file()])
-    report = build_catalogue(source.url, f"{base}/out", cache=tmp_path / "cache", only=["rdf", "iiif", "bags"])
-    assert report.count == 3 and report.results["upload"].data["bags"] == 3
+
+    def build() -> Any:
+        return build_catalogue(source.url, f"{base}/out", cache=tmp_path / "cache", only=["rdf", "iiif", "bags"],
+                               bags_to_store=bags_to_store)
+
+    report = build()
+    assert report.count == 3 and report.results["bags"].data["written"] == 3
+    assert report.results["upload"].data["bags"] == (0 if bags_to_store else 3)
     out = Store.from_url(f"{base}/out")
     names = out.listing()
     assert "rdf/dataset.nt.gz" in names and "ledger.sqlite3" in names
@@ -154,8 +164,11 @@ def test_build_catalogue_from_and_to_memory(tmp_path: Path) -> None:
     with sqlite3.connect(copy) as db:
         assert db.execute("SELECT count(*) FROM items").fetchone() == (3,)
         files = db.execute("SELECT count(*) FROM working_copy_files").fetchone()[0]
-        assert files == len([n for n in names if n != "ledger.sqlite3"])
-    again = build_catalogue(source.url, f"{base}/out", cache=tmp_path / "cache", only=["rdf", "iiif", "bags"])
+        # the working copy's files: every file on the store but the ledger copy (and the bags, when they were
+        # written straight to the store)
+        assert files == len([n for n in names if n != "ledger.sqlite3"
+                             and not (bags_to_store and n.startswith("bags/"))])
+    again = build()
     assert again.results["upload"].data == {"sent": 0, "bags": 0, "deleted": 0}
 
 
@@ -197,5 +210,9 @@ def test_withdrawn_item_leaves_the_store(tmp_path: Path) -> None:
     report = build_catalogue(local, out, **kwargs)  # type: ignore[arg-type]
     after = store.listing()
     assert not any(gone in n for n in after)
-    assert report.results["upload"].data["deleted"] == len([n for n in before if gone in n])
+    # the bag was removed on the store by the bags step (bags written straight there); the upload deleted the
+    # item's other files
+    assert report.results["bags"].data["pruned"] == (gone,)
+    assert report.results["upload"].data["deleted"] == len([n for n in before if gone in n
+                                                            and not n.startswith("bags/")])
     assert "bags/SYN.000001/bagit.txt" in after

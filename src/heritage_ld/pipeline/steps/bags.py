@@ -26,12 +26,18 @@ from heritage_ld.bags import (
 )
 from heritage_ld.bags.describe import CrateSpec, crate_bytes
 from heritage_ld.bags.identify import Identification, identify_files
+from heritage_ld.bags.names import decode_path
+from heritage_ld.bags.remote import DECLARATION
+from heritage_ld.bags.rocrate import CRATE_FILE
 from heritage_ld.bags.safe_write import RefusedPath, check_folders
+from heritage_ld.bags.store_update import update_store_bag
+from heritage_ld.bags.store_writer import remove_store_bag, write_store_bag
 from heritage_ld.errors import UsageError
 from heritage_ld.model import Collection, Item, UrlScheme, iri_segment
 from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
 from heritage_ld.pipeline.steps.crate import crate_spec
 from heritage_ld.problems import Location, report
+from heritage_ld.storage import Store, StoreError
 
 __all__ = ["BUILD_LABELS", "COMMIT_EVERY", "PROFILE_ID", "BagJob", "bag_info", "make_bag", "make_checked_bag", "run"]
 
@@ -65,11 +71,18 @@ class BagJob:
     #: Write a new bag into its temporary folder only; the step makes a group of them durable with one sync and
     #: renames them into place (:func:`~heritage_ld.bags.writer.commit_staged`).
     stage: bool = False
+    #: The URL of the bag's prefix on object storage: the bag is written straight there
+    #: (:func:`~heritage_ld.bags.store_writer.write_store_bag`), ``target`` is not touched.
+    store: str | None = None
 
 
 #: New bags made durable and renamed into place together (one ``syncfs`` for the group): a sync per bag made
 #: writing 10,000 small bags cost more than everything else in the step.
 COMMIT_EVERY = 256
+
+#: Files of one bag streamed to (and read back from) a store at once: each is a request that mostly waits on
+#: the network, so a worker keeps several in flight.
+STORE_JOBS = 8
 
 
 def bag_info(collection: Collection, item: Item | None, index: int = 1, count: int = 1) -> list[tuple[str, str]]:
@@ -185,8 +198,67 @@ def make_checked_bag(job: BagJob) -> tuple[str, bool, Path | None]:
     (``None``: it is in place). Completeness, not fixity: a new bag's checksums were computed from the very bytes
     copied, and an updated bag's payload is left alone without a re-hash (fixity is ``heritage-ld bag validate``
     / ``bag audit``)."""
+    if job.store is not None:
+        return make_store_bag(job), True, None
     outcome, staged = _stage_bag(job)
     return outcome, validate_bag(staged or job.target, completeness_only=True).valid, staged
+
+
+def make_store_bag(job: BagJob) -> str:
+    """Write or update the bag of ``job`` straight on its store (``job.store``); returns ``written``, ``updated``
+    or ``unchanged``.
+
+    A complete bag there whose payload is the sources' (its SHA-256 manifest against the ledger's media
+    digests, and the sizes) gets only its metadata merged in (:func:`~heritage_ld.bags.store_update.
+    update_store_bag`: labels and tag files added by hand, and its event history, are kept); otherwise the bag is
+    written anew (:func:`~heritage_ld.bags.store_writer.write_store_bag`: payload streamed from the sources,
+    read back and verified, ``bagit.txt`` last). The tag files are read here, in the worker.
+
+    Raises:
+        UsageError: the store holds a bag whose payload differs from the sources, and neither ``replace`` nor
+            ``rehash`` was asked (as for a bag in a folder).
+        StoreError: the store could not be written or read, or what was read back does not match (S002, S004,
+            S005): the bag has no ``bagit.txt``.
+    """
+    assert job.store is not None
+    store = Store.from_url(job.store)
+    tags = {name: path.read_bytes() for name, path in job.tag_sources}
+    # Without the ledger's digests of every source, the payload cannot be compared: the bag is written anew.
+    known = _store_payload(store) if job.sha256 and all(sha for _, sha in job.sha256) else None
+    if known is not None:
+        sources = dict(job.sources)
+        wanted = {f"data/{rel}": (sha, os.stat(sources[rel]).st_size) for rel, sha in job.sha256}
+        if {k: v for k, v in known.items() if k != CRATE_FILE} == wanted and not job.rehash:
+            given = {k.lower() for k, _ in job.info}
+            written = update_store_bag(store, info=job.info, tag_files=tags, date=job.date, crate=_crate(job),
+                                       remove_info=[k for k in BUILD_LABELS if k.lower() not in given])
+            return "updated" if written else "unchanged"
+        if not (job.replace or job.rehash):
+            raise UsageError(f"{job.store}: its payload changed since it was written; "
+                             "rebuild with --replace to rewrite it")
+    write_store_bag(dict(job.sources), store, info=job.info, tag_files=tags, date=job.date,
+                    events_base=job.events_base, crate=job.crate, jobs=STORE_JOBS)
+    return "written"
+
+
+def _store_payload(store: Store) -> dict[str, tuple[str, int]] | None:
+    """The payload (path -> (SHA-256, size)) of the complete bag at ``store``, or ``None`` when there is no
+    complete bag there."""
+    listing = store.listing()
+    if DECLARATION not in listing or "manifest-sha256.txt" not in listing:
+        return None
+    try:
+        text = store.read_bytes("manifest-sha256.txt").decode("utf-8")
+    except (StoreError, UnicodeDecodeError):
+        return None
+    out: dict[str, tuple[str, int]] = {}
+    for line in text.splitlines():
+        sha, _, path = line.partition("  ")
+        rel = decode_path(path)
+        if rel not in listing:
+            return None
+        out[rel] = (sha, int(listing[rel].get("size") or 0))
+    return out
 
 
 def _crate(job: BagJob) -> bytes | None:
@@ -228,15 +300,23 @@ def run(ctx: BuildContext) -> StepResult:
     kept: list[str] = []
     pruned: list[str] = []
     unknown = 0
+    remote = Store.from_url(ctx.options.remote_out) if ctx.options.remote_out else None
+
+    def on_store(target: Path) -> str | None:
+        """The URL of a bag's prefix on the store when bags go straight there (``None``: into OUT)."""
+        return remote.url_of(target.relative_to(ctx.out).as_posix()) if remote is not None else None
+
     if ctx.options.bag_mode == "collection":
         target = ctx.out / "bags" / iri_segment(c.key)
         jobs.append(BagJob(target, tuple(sorted(_payload(c, c.items, True).items())),
                            tuple(bag_info(c, None, 1, 1)), tuple(_tag_sources(ctx.out, ctx.urls, c.items, False)),
                            date, f"{ctx.urls.bag(c.key)}/{EVENTS_FILE}", ctx.options.replace,
-                           ctx.options.rehash, ctx.executor.jobs, ctx.out))
+                           ctx.options.rehash, ctx.executor.jobs, ctx.out, store=on_store(target)))
     else:
         for record in plan.withdrawn("bags", (i.accession for i in c.items)):
             if ctx.options.prune_bags:
+                if remote is not None:  # its declaration first: it stops looking like a bag before its files go
+                    remove_store_bag(remote.child(ctx.urls.path(ctx.urls.bag(record.accession))))
                 plan.remove_outputs("bags", record, ctx.out)
                 pruned.append(record.accession)
             else:
@@ -265,7 +345,7 @@ def run(ctx: BuildContext) -> StepResult:
                                tuple(bag_info(c, item)),
                                tuple(_tag_sources(ctx.out, ctx.urls, (item,), True)), date,
                                f"{ctx.urls.bag(item.accession)}/{EVENTS_FILE}", ctx.options.replace,
-                               ctx.options.rehash, 1, ctx.out, spec, sha, stage=True))
+                               ctx.options.rehash, 1, ctx.out, spec, sha, stage=True, store=on_store(target)))
             digests.append((item.accession, digest))
     ctx.progress.start("bags", len(jobs) + len(current))
     ctx.progress.advance("bags", len(current))
@@ -273,7 +353,7 @@ def run(ctx: BuildContext) -> StepResult:
     rows = []
     invalid: list[str] = []
     staged: list[tuple[Path, Path]] = []
-    waiting: list[tuple[str, str, dict[str, str], None]] = []  # recorded once their bags are in place
+    waiting: list[tuple[str, str, dict[str, str], dict[str, str] | None]] = []  # recorded once their bags are in place
 
     def commit() -> None:
         commit_staged(staged)
@@ -296,7 +376,10 @@ def run(ctx: BuildContext) -> StepResult:
             row = None
             if n < len(digests):
                 acc, digest = digests[n]
-                row = (acc, digest, {str(jobs[n].target.relative_to(ctx.out).as_posix()): ""}, None)
+                rel = jobs[n].target.relative_to(ctx.out).as_posix()
+                # A bag on the store has no file in OUT for the ledger to look for: its row names none (the
+                # worker reported it complete, read back and verified, before this row is written).
+                row = (acc, digest, {rel: ""}, None) if remote is None else (acc, digest, {}, {"store": rel})
             if folder is not None:
                 staged.append((folder, jobs[n].target))
                 if row is not None:
@@ -323,6 +406,8 @@ def run(ctx: BuildContext) -> StepResult:
         summary += f"; {len(kept)} bags of withdrawn items kept (--prune-bags removes them)"
     if pruned:
         summary += f"; {len(pruned)} bags of withdrawn items removed"
+    if remote is not None:
+        summary += f"; written straight to {remote.url}/bags, each read back and verified before its bagit.txt"
     return StepResult(
         summary=summary,
         paths=tuple(str(j.target.relative_to(ctx.out)) for j in jobs),

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from heritage_ld._project import project_url
+from heritage_ld.errors import UsageError
 from heritage_ld.model import Item
 from heritage_ld.ocfl import LAYOUT_NAME, add_version, init_storage_root
 from heritage_ld.pipeline.build import BuildContext, StepResult
@@ -49,6 +50,10 @@ def _fingerprint(bag: Path) -> str:
 def run(ctx: BuildContext) -> StepResult:
     """Add a version to the OCFL object of each item whose bag changed; record it in the ledger once written."""
     c, plan = ctx.collection, ctx.plan
+    if ctx.options.remote_out:
+        # The bags of a remote OUT are written straight to the store: there is no bag folder here to version.
+        raise UsageError("ocfl: a remote OUT's bags are on the store, not in a local folder; OCFL versions are made "
+                         "from a local OUT (build it into a folder, or run the build with bags_to_store=False)")
     root = init_storage_root(ctx.out / "ocfl")
     when = datetime.fromtimestamp(plan.now, tz=timezone.utc) if plan.now else None
     user = ("heritage-ld", PROJECT_URL)

@@ -32,9 +32,13 @@ def run(ctx: BuildContext) -> StepResult:
             around[item.accession] = tuple(  # type: ignore[assignment]
                 (i.accession, repr(i.title)) if i is not None else None for i in (prev, nxt))
     dump = (out / "rdf" / "dataset.nt.gz").exists()
+    # A remote OUT's bags are on the store, not in OUT: the bags step's ledger rows say which are there (read
+    # afresh: the plan's cached records predate what the bags step just recorded).
+    elsewhere = frozenset(str(r.data["store"]) for r in plan.ledger.outputs("bags").values() if r.data.get("store")) \
+        if ctx.options.remote_out and plan.ledger is not None else frozenset()
 
     def extra(item: Item) -> tuple[object, ...]:
-        links = tuple((out / urls.path(u)).exists() for u in (
+        links = tuple(urls.path(u) in elsewhere or (out / urls.path(u)).exists() for u in (
             urls.manifest(item.accession), urls.rdf_file(item.accession, "ttl"), urls.bag(item.accession)))
         return around[item.accession], links, dump
 
@@ -74,6 +78,7 @@ def run(ctx: BuildContext) -> StepResult:
             only=None if plan.ledger is None or plan.ledger.fresh or plan.force else set(digests),
             known=known,
             on_page=on_page,
+            elsewhere=elsewhere,
         )
     finally:
         ctx.progress.finish("site")
