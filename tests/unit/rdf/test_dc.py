@@ -66,6 +66,6 @@ def test_the_collection_graph_streamed_item_by_item_is_the_whole_graph(collectio
         assert len(parts) == len(collection.items)
         streamed = head + [t for part in parts for t in part]
         assert set(streamed) == set(whole)  # (the shared type and unit of positions may repeat: a graph)
-        for item, part in list(zip(collection.items, parts))[1:]:  # (the first also describes shared terms)
+        for item, part in list(zip(collection.items, parts, strict=True))[1:]:  # (the first also describes shared terms)
             iri = urls.object(item.accession)
             assert part and all(str(s).startswith(iri) or str(o) == iri for s, _, o in part)
