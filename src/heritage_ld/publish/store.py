@@ -162,9 +162,11 @@ def _bulk(store: Any, urls: UrlScheme, present: Iterable[tuple[str, Path]], adva
 
 
 #: Bytes of N-Triples per call of the bulk loader: it keeps what it loads in memory until the call ends, so one
-#: call for everything grows with the collection (650 MB for 5,000 items); calls of this size stay near 100 MB
-#: and are as fast (measured on the synthetic catalogue: 6.9 s in one call, 7.8 s in calls of 500 items).
-_CHUNK_BYTES = 32 << 20
+#: call for everything grows with the collection (650 MB for 5,000 items). Measured on the synthetic catalogue
+#: (docs/performance.md): calls of 32 MB added 192 MB to the build process at 10,000 items and 237 MB at 100,000
+#: (the store step is the build's peak); calls of 8 MB add 101 MB and 138 MB, within 10% of the time (4 MB: 85 MB,
+#: 2 MB: 86 MB and 40% slower).
+_CHUNK_BYTES = 8 << 20
 
 
 def _chunks(files: Iterable[tuple[str, Path]]) -> Iterator[list[tuple[str, Path]]]:
