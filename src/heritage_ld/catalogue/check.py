@@ -20,6 +20,7 @@ from heritage_ld.catalogue.media import MediaChecker
 from heritage_ld.catalogue.media_content import check_media_content
 from heritage_ld.catalogue.reader import RawRow, RowStream, read_text, read_xlsx, stream_csv
 from heritage_ld.catalogue.rows import Header, RowReader, read_header, unnamed_columns_used
+from heritage_ld.catalogue.validate import remember_checked
 from heritage_ld.decoding import DEFAULT_MAX_PIXELS
 from heritage_ld.errors import CatalogueError
 from heritage_ld.model import Collection, Item, MediaRole
@@ -160,6 +161,7 @@ def check_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_M
     problems += aggregator_problems(collection, sorted(wanted), toml_line=toml_line, items_file=table.file if table else "items.csv",
                                     item_lines=item_lines)
     problems.sort(key=_order)
+    remember_checked(collection)  # every emitter asks for a valid model: this one was just checked whole
     return CheckResult(collection, tuple(problems))
 
 

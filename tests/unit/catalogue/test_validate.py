@@ -170,3 +170,22 @@ def test_an_item_outside_the_collection_is_checked_too() -> None:
     with pytest.raises(CatalogueError) as err:
         rdf.item_triples(stranger, good)
     assert [p.code for p in err.value.problems if p.is_error] == ["C026"]
+
+
+def test_a_catalogue_just_read_is_not_validated_again_but_a_changed_copy_is(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader checks the whole catalogue: the emitters' require_valid trusts that very object (validating
+    10,000 items again cost 1.5 s at the start of every build) and validates any copy made from it."""
+    from heritage_ld.catalogue import validate as module
+
+    collection = heritage_ld.read_catalogue(Path(__file__).parents[3] / "examples" / "hanoi-1972")
+    calls: list[object] = []
+    real = module.validate
+    monkeypatch.setattr(module, "validate", lambda c: calls.append(c) or real(c))
+    assert require_valid(collection) == ()
+    assert calls == []
+    first = collection.items[0]
+    broken = dataclasses.replace(collection, items=(first, first, *collection.items[1:]))  # a duplicate
+    with pytest.raises(CatalogueError) as refused:
+        require_valid(broken)
+    assert calls == [broken] and "C070" in [p.code for p in refused.value.problems]

@@ -17,6 +17,7 @@ import dataclasses
 import gzip
 import hashlib
 import os
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -116,7 +117,8 @@ def _write_dump(ctx: BuildContext, coll: list[Triple]) -> tuple[int, set[str]]:
     tmp = temporary_path(rdf_dir / "dataset.nt.gz")
     try:
         with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
-                                                                 compresslevel=6) as gz:
+                                                                 compresslevel=6) as gzfile, \
+                _Compressor(gzfile) as gz:
             gz.write(coll_text.encode())
             for item, about in zip(ctx.collection.items, membership, strict=True):
                 iri = urls.object(item.accession)
@@ -142,6 +144,46 @@ def _write_dump(ctx: BuildContext, coll: list[Triple]) -> tuple[int, set[str]]:
     # Only lines about minted resources (agents, places, …) make their documents: the others (a page of an item,
     # the collection's members) are left out here rather than parsed for nothing (300,000 lines at 100,000 items).
     return count, {line for line in seen if not line.startswith(objects) and _minted(line, urls)}
+
+
+class _Compressor:
+    """Writes to a gzip file in a thread of its own, a megabyte at a time: zlib lets go of the GIL while it
+    compresses, so the dump (235 MB of N-Triples at 10,000 items, a second of compression) is compressed while
+    the next items' files are read. The same bytes, in the same order, as writing directly."""
+
+    _BATCH = 1 << 20
+
+    def __init__(self, gz: gzip.GzipFile) -> None:
+        self._gz = gz
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="dump-gzip")
+        self._pending: Future[int] | None = None
+        self._buffer: list[bytes] = []
+        self._size = 0
+
+    def write(self, data: bytes) -> None:
+        self._buffer.append(data)
+        self._size += len(data)
+        if self._size >= self._BATCH:
+            self._send()
+
+    def _send(self) -> None:
+        data = b"".join(self._buffer)
+        self._buffer, self._size = [], 0
+        if self._pending is not None:
+            self._pending.result()  # one batch in flight: memory stays at two batches; raises the writer's error
+        self._pending = self._pool.submit(self._gz.write, data)
+
+    def __enter__(self) -> _Compressor:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        try:
+            if kind is None:
+                self._send()
+                assert self._pending is not None
+                self._pending.result()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _minted(line: str, urls: UrlScheme) -> bool:
