@@ -189,3 +189,19 @@ def test_a_catalogue_just_read_is_not_validated_again_but_a_changed_copy_is(
     with pytest.raises(CatalogueError) as refused:
         require_valid(broken)
     assert calls == [broken] and "C070" in [p.code for p in refused.value.problems]
+
+
+def test_a_slim_copy_checked_in_between_does_not_push_the_collection_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each build step checks a slim copy of the collection (its tasks carry it) between checks of the whole:
+    the whole collection stays remembered."""
+    from heritage_ld.catalogue import validate as module
+
+    collection = heritage_ld.read_catalogue(Path(__file__).parents[3] / "examples" / "hanoi-1972")
+    calls: list[object] = []
+    real = module.validate
+    monkeypatch.setattr(module, "validate", lambda c: calls.append(c) or real(c))
+    for _ in range(3):  # three steps, each with its own slim copy
+        slim = dataclasses.replace(collection, items=())
+        require_valid(slim, collection.items[0])
+        require_valid(collection)
+    assert collection not in calls and len(calls) == 3
