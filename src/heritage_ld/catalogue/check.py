@@ -70,8 +70,8 @@ def _read_items(root: Path, problems: list[Problem]) -> RowStream | None:
 
 
 class _Rows:
-    """What the check keeps of the rows while they stream past: which unnamed columns hold something, the line
-    each accession was first used on (C011 at every repeat) and each item's line."""
+    """What the check keeps of the rows while they stream past: which unnamed columns hold something (C007 once
+    each) and the line each accession was first used on (C011 at every repeat)."""
 
     def __init__(self, file: str, header: Header, problems: list[Problem]) -> None:
         self.file, self.header, self.problems = file, header, problems
