@@ -127,7 +127,10 @@ def _full_store(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _full_rdf_dump(monkeypatch: pytest.MonkeyPatch) -> None:
-    disk_full(monkeypatch, gzip.GzipFile, "write", after=1)
+    from heritage_ld.pipeline.steps import rdf
+
+    monkeypatch.setattr(rdf._Compressor, "_BATCH", 1)  # a write a part (it batches a megabyte: the example's
+    disk_full(monkeypatch, gzip.GzipFile, "write", after=1)  # whole dump), so that the disk fills mid-dump
 
 
 @dataclass(frozen=True)
