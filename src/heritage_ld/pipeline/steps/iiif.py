@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from heritage_ld.atomic import temporary_path
+from heritage_ld.atomic import remove_stale_temporaries, temporary_path
 from heritage_ld.decoding import DEFAULT_MAX_PIXELS
 from heritage_ld.model import Item, MediaFile, UrlScheme, iri_segment, is_absolute_iri
 from heritage_ld.pipeline.build import BuildContext, StepResult
@@ -89,6 +89,8 @@ def _write_page(job: _PageJob) -> bool:
     from heritage_ld.iiif.pdf import render_page
     from heritage_ld.iiif.tiles import QUALITY
 
+    if job.target.parent.is_dir():  # a page's temporary left by a build that was killed (not a running one's)
+        remove_stale_temporaries(job.target.parent)
     try:
         if job.target.stat().st_mtime >= job.source.stat().st_mtime:
             return False
