@@ -14,7 +14,7 @@ hashing each file by streaming it from the store (never downloading a bag whole)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from heritage_ld.problems import Location, Problem, report
 from heritage_ld.storage import Store, StoreError
 from heritage_ld.storage.sync import local_files
 
-__all__ = ["DECLARATION", "publish_bag", "validate_store_bag"]
+__all__ = ["DECLARATION", "publish_bag", "read_back", "validate_store_bag"]
 
 #: The file written last: its presence on the store is what makes a bag.
 DECLARATION = "bagit.txt"
@@ -96,28 +96,39 @@ def publish_bag(local: Path, store: Store, *, changed: Iterable[str] | None = No
     return len(send) + 1
 
 
-def _verify(local: Path, store: Store, wanted: Mapping[str, dict[str, str]], jobs: int) -> list[Problem]:
-    """Read back every file the manifests list from the store; the problems (S004 mismatch, S005 missing)."""
+def read_back(store: Store, expected: Mapping[str, tuple[str, Sequence[tuple[str, str]]]], jobs: int) -> list[Problem]:
+    """Read back every file of ``expected`` (path -> (the manifest that lists it, ((algorithm, checksum), …)))
+    from the store, hashing it with those algorithms in one streamed read: the problems (S005 missing, S004 a
+    checksum that differs), in path order. What every writer of a bag on a store checks before ``bagit.txt``."""
     present = store.listing()
-    problems: list[Problem] = []
 
-    def check(item: tuple[str, dict[str, str]]) -> list[Problem]:
-        rel, sums = item
-        manifest = sums[""]
-        algorithms = sorted(a for a in sums if a)
-        if rel == DECLARATION:  # not on the store yet by design: checked against the bytes that will be written
-            found = _local_digests(local / rel, algorithms)
-        elif rel not in present:
+    def check(item: tuple[str, tuple[str, Sequence[tuple[str, str]]]]) -> list[Problem]:
+        rel, (manifest, sums) = item
+        if rel not in present:
             return [report("S005", Location(store.url_of(rel)), url=store.url, path=rel, manifest=manifest)]
-        else:
-            found = store.digests(rel, algorithms, size=int(present[rel].get("size") or 0))
+        found = store.digests(rel, [a for a, _ in sums], size=int(present[rel].get("size") or 0))
         return [report("S004", Location(store.url_of(rel)), url=store.url, path=rel, manifest=manifest,
-                       algorithm=a, expected=sums[a], found=f)
-                for a, f in zip(algorithms, found, strict=True) if f != sums[a]]
+                       algorithm=a, expected=want, found=f)
+                for (a, want), f in zip(sums, found, strict=True) if f != want]
 
     with ThreadPoolExecutor(max(1, jobs), thread_name_prefix="bag-verify") as pool:
-        for found in pool.map(check, sorted(wanted.items())):
-            problems.extend(found)
+        return [p for found in pool.map(check, sorted(expected.items())) for p in found]
+
+
+def _verify(local: Path, store: Store, wanted: Mapping[str, dict[str, str]], jobs: int) -> list[Problem]:
+    """Read back every file the manifests list from the store; the problems (S004 mismatch, S005 missing).
+    ``bagit.txt`` is not on the store yet by design: it is checked against the bytes that will be written."""
+    expected = {rel: (sums[""], [(a, sums[a]) for a in sorted(a for a in sums if a)])
+                for rel, sums in wanted.items()}
+    declaration = expected.pop(DECLARATION, None)
+    problems = read_back(store, expected, jobs)
+    if declaration is not None:
+        manifest, sums = declaration
+        found = _local_digests(local / DECLARATION, [a for a, _ in sums])
+        problems += [report("S004", Location(store.url_of(DECLARATION)), url=store.url, path=DECLARATION,
+                            manifest=manifest, algorithm=a, expected=want, found=f)
+                     for (a, want), f in zip(sums, found, strict=True) if f != want]
+        problems.sort(key=lambda p: str(p.get("path")))  # (stable: each file's algorithms stay in order)
     return problems
 
 

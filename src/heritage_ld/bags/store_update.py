@@ -16,10 +16,9 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
-from heritage_ld.bags.remote import DECLARATION
+from heritage_ld.bags.remote import DECLARATION, read_back
 from heritage_ld.bags.rocrate import CRATE_FILE
 from heritage_ld.bags.update import update_bag_metadata
-from heritage_ld.problems import Location, report
 from heritage_ld.storage import Store, StoreError
 
 __all__ = ["update_store_bag"]
@@ -51,13 +50,8 @@ def update_store_bag(store: Store, *, info: Iterable[tuple[str, str]], remove_in
         store.remove([DECLARATION])  # from now until the end, nothing at this prefix looks like a bag
         for name, data in sorted(changed.items()):
             store.write_bytes(name, data)
-        problems = []
-        for name, data in sorted(changed.items()):
-            want = hashlib.sha256(data).hexdigest()
-            got = store.digests(name, ["sha256"], size=len(data))[0]
-            if got != want:
-                problems.append(report("S004", Location(store.url_of(name)), url=store.url, path=name,
-                                       manifest="the tag manifests", algorithm="sha256", expected=want, found=got))
+        problems = read_back(store, {name: ("the tag manifests", [("sha256", hashlib.sha256(data).hexdigest())])
+                                     for name, data in changed.items()}, jobs=4)
         if problems:
             raise StoreError(problems)
         store.write_bytes(DECLARATION, (root / DECLARATION).read_bytes())

@@ -40,12 +40,12 @@ from heritage_ld.bags.fixity import (
 )
 from heritage_ld.bags.info import format_info
 from heritage_ld.bags.names import unsafe_reason
-from heritage_ld.bags.remote import DECLARATION
+from heritage_ld.bags.remote import DECLARATION, read_back
 from heritage_ld.bags.rocrate import CRATE_FILE
 from heritage_ld.bags.tagfiles import bag_date, check_tag_name
 from heritage_ld.bags.tagside import tag_side
 from heritage_ld.errors import UsageError
-from heritage_ld.problems import Location, Problem, report
+from heritage_ld.problems import Problem
 from heritage_ld.storage import Store, StoreError, is_url
 
 __all__ = ["DECLARATION", "StoreBag", "remove_store_bag", "write_store_bag"]
@@ -172,7 +172,8 @@ def write_store_bag(
         keep = set(side.digests) | set(side.files)
         store.remove(sorted(rel for rel in before if rel not in keep and rel != DECLARATION))
         expected = {**side.digests, **{name: hash_bytes(data, names) for name, data in small.items()}}
-        problems = _read_back(store, expected, pool)
+    problems = read_back(store, {rel: ("the manifests" if rel.startswith("data/") else "the tag manifests",
+                                       want.hexdigests) for rel, want in expected.items()}, jobs)
     if problems:
         raise StoreError(problems)
     store.write_bytes(DECLARATION, side.files[DECLARATION])
@@ -205,24 +206,6 @@ def _stand_ins(sources: Mapping[str, str], scratch: Path) -> dict[str, Path]:
             f.truncate(size)
         out[rel] = path
     return out
-
-
-def _read_back(store: Store, expected: Mapping[str, Digests], pool: ThreadPoolExecutor) -> list[Problem]:
-    """Every file of the new bag read back from the store and hashed with every algorithm: the problems."""
-    present = store.listing()
-
-    def check(item: tuple[str, Digests]) -> list[Problem]:
-        rel, want = item
-        manifest = "the tag manifests" if not rel.startswith("data/") else "the manifests"
-        if rel not in present:
-            return [report("S005", Location(store.url_of(rel)), url=store.url, path=rel, manifest=manifest)]
-        algorithms = [a for a, _ in want.hexdigests]
-        got = store.digests(rel, algorithms, size=int(present[rel].get("size") or 0))
-        return [report("S004", Location(store.url_of(rel)), url=store.url, path=rel, manifest=manifest,
-                       algorithm=a, expected=h, found=g)
-                for (a, h), g in zip(want.hexdigests, got, strict=True) if h != g]
-
-    return [p for found in pool.map(check, sorted(expected.items())) for p in found]
 
 
 def remove_store_bag(store: Store) -> int:
