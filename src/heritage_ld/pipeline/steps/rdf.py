@@ -17,6 +17,7 @@ import dataclasses
 import gzip
 import hashlib
 import os
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -72,59 +73,68 @@ def _write_batch(batch: _Batch) -> list[tuple[str, str, dict[str, str]]]:
     return results
 
 
-def _write_collection(ctx: BuildContext, coll: list[Triple]) -> str:
-    """Write ``rdf/collection.ttl``: the collection graph in Turtle, then what it says of each item (its position
-    in the catalogue, the set's and section's ``hasPart``) as N-Triples lines (valid Turtle), streamed: at
-    100,000 items they are 700,000 triples, never held at once. Returns the
-    SHA-256 of what was written (the store step reloads the collection graph only when it changed)."""
-    path = ctx.out / "rdf" / "collection.ttl"
-    tmp = temporary_path(path)
+def _named(path: Path, write: Callable[[bytes], object]) -> Callable[[bytes], None]:
+    """``write``, with an ``OSError`` naming ``path`` (a failed ``write`` names no file: a full disk must say
+    which)."""
+
+    def put(data: bytes) -> None:
+        try:
+            write(data)
+        except OSError as exc:
+            if exc.filename is None:
+                exc.filename = str(path)
+            raise
+
+    return put
+
+
+def _write_collection_and_dump(ctx: BuildContext, coll: list[Triple]) -> tuple[str, int, set[str]]:
+    """Write ``rdf/collection.ttl`` and ``rdf/dataset.nt.gz`` in one pass over the items, each in a temporary
+    renamed into place once both are complete.
+
+    ``collection.ttl``: the collection graph in Turtle, then what it says of each item (its position in the
+    catalogue, the set's and section's ``hasPart``) as N-Triples lines (valid Turtle), streamed: at 100,000 items
+    they are 700,000 triples, never held at once.
+
+    ``dataset.nt.gz``: the collection graph, then for each item in catalogue order those lines and its N-Triples
+    file. An item's file holds its own triples (subject: the item or one of its ``#`` nodes) and triples about
+    shared resources (AAT terms, agents …) that recur in many items: those are written once, so the dump has no
+    duplicates and ``void:triples`` is exact. Only the shared lines are remembered, never the items' own, so
+    memory stays flat; unchanged items are read back from their files, not recomputed.
+
+    Returns the SHA-256 of ``collection.ttl`` (the store step reloads the collection graph only when it
+    changed), the dump's triple count, and its shared lines about minted resources (their documents are made
+    from them).
+    """
+    urls, rdf_dir = ctx.urls, ctx.out / "rdf"
+    objects = f"<{urls.base_url}/object/"
+    ttl_path, dump_path = rdf_dir / "collection.ttl", rdf_dir / "dataset.nt.gz"
+    ttl_tmp, dump_tmp = temporary_path(ttl_path), temporary_path(dump_path)
+    coll_text = ntriples(coll)
+    seen = set(coll_text.splitlines(keepends=True))
+    count = len(seen)
     digest = hashlib.sha256()
     try:
-        with open(tmp, "wb") as f:
+        with open(ttl_tmp, "wb") as ttl, open(dump_tmp, "wb") as raw, \
+                gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gzfile, \
+                _Compressor(gzfile) as gz:
+            write_ttl = _named(ttl_path, ttl.write)
+
             def put(data: bytes) -> None:
                 digest.update(data)
-                f.write(data)
+                write_ttl(data)
 
             put(triples_document(coll, RESOURCE_FORMATS[0]))  # Turtle
             put(b"\n# Each item's place in the catalogue (Linked Art: a sequence position dimension) and the"
                 b" sets it is part of.\n")
-            for chunk in item_membership(ctx.collection, urls=ctx.urls):
-                put(ntriples(chunk).encode())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return digest.hexdigest()
-
-
-def _write_dump(ctx: BuildContext, coll: list[Triple]) -> tuple[int, set[str]]:
-    """Write ``rdf/dataset.nt.gz`` from the collection graph, the items' positions and each item's N-Triples
-    file, in catalogue order.
-
-    An item's file holds its own triples (subject: the item or one of its ``#`` nodes) and triples about shared
-    resources (AAT terms, agents …) that recur in many items: those are written once, so the dump has no
-    duplicates and ``void:triples`` is exact. Only the shared lines are remembered, never the items' own, so
-    memory stays flat; unchanged items are read back from their files, not recomputed. Returns the count and
-    those shared lines (the shared resources' documents are made from them).
-    """
-    urls, rdf_dir = ctx.urls, ctx.out / "rdf"
-    objects = f"<{urls.base_url}/object/"
-    coll_text = ntriples(coll)
-    seen = set(coll_text.splitlines(keepends=True))
-    count = len(seen)
-    membership = item_membership(ctx.collection, urls=urls)
-    tmp = temporary_path(rdf_dir / "dataset.nt.gz")
-    try:
-        with open(tmp, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
-                                                                 compresslevel=6) as gzfile, \
-                _Compressor(gzfile) as gz:
             gz.write(coll_text.encode())
-            for item, about in zip(ctx.collection.items, membership, strict=True):
+            for item, about in zip(ctx.collection.items, item_membership(ctx.collection, urls=urls), strict=True):
+                text = ntriples(about)
+                put(text.encode())
                 iri = urls.object(item.accession)
                 mine, sub = f"<{iri}> ", f"<{iri}#"
                 path = ctx.out / urls.path(urls.rdf_file(item.accession, "nt"))
-                chunk: list[str] = [line for line in ntriples(about).splitlines(keepends=True) if line not in seen]
+                chunk: list[str] = [line for line in text.splitlines(keepends=True) if line not in seen]
                 said = set(chunk)  # the collection graph's lines about this item: never twice in the dump
                 with open(path, encoding="utf-8") as f:
                     for line in f:
@@ -135,15 +145,18 @@ def _write_dump(ctx: BuildContext, coll: list[Triple]) -> tuple[int, set[str]]:
                             chunk.append(line)
                 count += len(chunk)
                 gz.write("".join(chunk).encode())
-        os.replace(tmp, rdf_dir / "dataset.nt.gz")
+        os.replace(ttl_tmp, ttl_path)
+        os.replace(dump_tmp, dump_path)
     except BaseException as exc:
-        tmp.unlink(missing_ok=True)
+        ttl_tmp.unlink(missing_ok=True)
+        dump_tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError) and exc.filename is None:
-            exc.filename = str(rdf_dir / "dataset.nt.gz")
+            exc.filename = str(dump_path)
         raise
     # Only lines about minted resources (agents, places, …) make their documents: the others (a page of an item,
     # the collection's members) are left out here rather than parsed for nothing (300,000 lines at 100,000 items).
-    return count, {line for line in seen if not line.startswith(objects) and _minted(line, urls)}
+    shared = {line for line in seen if not line.startswith(objects) and _minted(line, urls)}
+    return digest.hexdigest(), count, shared
 
 
 class _Compressor:
@@ -237,8 +250,7 @@ def run(ctx: BuildContext) -> StepResult:
         count = int(known)  # nothing the collection-level files are made of changed: they stay as they are
     else:
         coll = sort_triples(collection_triples(c, profile="all", urls=urls, positions=False, members=False))
-        collection_sha = _write_collection(ctx, coll)
-        count, shared = _write_dump(ctx, coll)
+        collection_sha, count, shared = _write_collection_and_dump(ctx, coll)
         _write_resources(ctx, from_ntriples(sorted(shared)))
         issued = datetime.fromtimestamp(epoch, timezone.utc).date().isoformat() if epoch is not None else None
         desc = dataset_description(c, triples=count, urls=urls, issued=issued)
