@@ -258,23 +258,15 @@ class _SiteWriter:
             self.digests[page] = hashlib.sha256(data).hexdigest()
             return page
         digest = hashlib.sha256()
-        parts = template_.generate(**self.common(page), **values)
+        parts = template_.stream(**self.common(page), **values)
+        parts.enable_buffering(1000)  # Jinja joins the template's small pieces, a thousand at a time
         with _writing(path):
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("wb") as f:
-                buffer: list[str] = []
-                size = 0
                 for part in parts:
-                    buffer.append(part)
-                    size += len(part)
-                    if size >= 1 << 16:
-                        data = "".join(buffer).encode("utf-8")
-                        digest.update(data)
-                        f.write(data)
-                        buffer, size = [], 0
-                data = "".join(buffer).encode("utf-8")
-                digest.update(data)
-                f.write(data)
+                    data = part.encode("utf-8")
+                    digest.update(data)
+                    f.write(data)
         self.digests[page] = digest.hexdigest()
         return page
 
