@@ -19,7 +19,7 @@ from heritage_ld.catalogue.locate import KeyLocator
 from heritage_ld.catalogue.media import MediaChecker
 from heritage_ld.catalogue.media_content import check_media_content
 from heritage_ld.catalogue.reader import RawRow, RowStream, read_text, read_xlsx, stream_csv
-from heritage_ld.catalogue.rows import Header, RowReader, read_header, unnamed_columns_used
+from heritage_ld.catalogue.rows import Header, RowReader, read_header, unnamed_column_used
 from heritage_ld.catalogue.validate import remember_checked
 from heritage_ld.decoding import DEFAULT_MAX_PIXELS
 from heritage_ld.errors import CatalogueError
@@ -83,7 +83,7 @@ class _Rows:
         for pos in tuple(self.unnamed):
             if pos < len(row.cells) and row.cells[pos]:
                 self.unnamed.discard(pos)
-                unnamed_columns_used(Header(self.file, self.header.line, {}, {}, (pos,)), (row,), self.problems)
+                self.problems.append(unnamed_column_used(self.header, pos))
         if self.accession is None:
             return
         accession = row.cells[self.accession]

@@ -46,7 +46,7 @@ from heritage_ld.model import (
 )
 from heritage_ld.problems import Location, Problem, report
 
-__all__ = ["DIMENSIONS", "PLAIN_COLUMNS", "TEXT_COLUMNS", "Header", "RowReader", "read_header", "unnamed_columns_used"]
+__all__ = ["DIMENSIONS", "PLAIN_COLUMNS", "TEXT_COLUMNS", "Header", "RowReader", "read_header", "unnamed_column_used", "unnamed_columns_used"]
 
 #: Columns holding text in a language (``title@vi``); a column without ``@TAG`` holds text with no language.
 TEXT_COLUMNS = ("title", "alternative", "description", "provenance", "credit")
@@ -126,12 +126,17 @@ def read_header(table: RawTable | RowStream, problems: list[Problem]) -> Header:
     return header
 
 
+def unnamed_column_used(header: Header, pos: int) -> Problem:
+    """C007 at the column without a name at ``pos`` (a row holds something in it)."""
+    return report("C007", Location(header.file, header.line, pos + 1, ""), column="",
+                  suggestion="give the column a name; ")
+
+
 def unnamed_columns_used(header: Header, rows: Iterable[RawRow], problems: list[Problem]) -> None:
     """C007 at each column without a name that holds something in one of ``rows``."""
     for pos in header.unnamed:
         if any(row.cells[pos] for row in rows if pos < len(row.cells)):
-            loc = Location(header.file, header.line, pos + 1, "")
-            problems.append(report("C007", loc, column="", suggestion="give the column a name; "))
+            problems.append(unnamed_column_used(header, pos))
 
 
 def _split(value: str) -> list[str]:
