@@ -26,7 +26,7 @@ from heritage_ld.bags import (
 )
 from heritage_ld.bags.describe import CrateSpec, crate_bytes
 from heritage_ld.bags.identify import Identification, identify_files
-from heritage_ld.bags.names import decode_path
+from heritage_ld.bags.manifest import parse_manifest
 from heritage_ld.bags.remote import DECLARATION
 from heritage_ld.bags.rocrate import CRATE_FILE
 from heritage_ld.bags.safe_write import RefusedPath, check_folders
@@ -251,10 +251,11 @@ def _store_payload(store: Store) -> dict[str, tuple[str, int]] | None:
         text = store.read_bytes("manifest-sha256.txt").decode("utf-8")
     except (StoreError, UnicodeDecodeError):
         return None
+    manifest = parse_manifest("manifest-sha256.txt", text, version=(1, 0), payload=True)
+    if manifest.problems:
+        return None  # not a manifest this writer made: the bag is written anew
     out: dict[str, tuple[str, int]] = {}
-    for line in text.splitlines():
-        sha, _, path = line.partition("  ")
-        rel = decode_path(path)
+    for rel, sha in manifest.entries.items():
         if rel not in listing:
             return None
         out[rel] = (sha, int(listing[rel].get("size") or 0))
