@@ -10,6 +10,7 @@ identifiers are numbers within the bag (``event-1``), dates come from the caller
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -48,10 +49,29 @@ class PremisObject:
     format: Identification
 
 
+#: Characters XML 1.0 cannot carry (§2.2): C0 controls but tab, line feed and carriage return, surrogates,
+#: U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` as XML can carry it: unchanged when it can; else ``%`` and each character XML cannot carry
+    percent-encoded (UTF-8), as a file name with a control character is (a bag may hold one: BagIt allows it,
+    the PREMIS record must still be written).
+
+    >>> xml_text("data/a b.jpg"), xml_text("data/bad\x07name 100%.jpg")
+    ('data/a b.jpg', 'data/bad%07name 100%25.jpg')
+    """
+    if not _NOT_XML.search(value):
+        return value
+    return re.sub("[%\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]",
+                  lambda m: "".join(f"%{b:02X}" for b in m[0].encode("utf-8", "surrogatepass")), value)
+
+
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrib: str) -> etree._Element:
-    el = etree.SubElement(parent, _P + tag, attrib)
+    el = etree.SubElement(parent, _P + tag, {k: xml_text(v) for k, v in attrib.items()})
     if text is not None:
-        el.text = text
+        el.text = xml_text(text)
     return el
 
 

@@ -153,3 +153,23 @@ def test_a_source_named_like_the_crate_is_refused(tmp_path: Path) -> None:
         write_bag([src], tmp_path / "bag")
     write_bag([src], tmp_path / "plain", describe=False)
     assert not (tmp_path / "plain" / PREMIS_FILE).exists()
+
+
+def test_a_file_name_with_a_control_character_is_bagged_its_premis_name_percent_encoded(tmp_path: Path) -> None:
+    """BagIt allows any file name; XML cannot carry a control character: the PREMIS record names such a file with
+    it percent-encoded (and '%' too, so the name can be read back), instead of failing with a traceback."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "bell\x07.txt").write_bytes(b"ding\n")  # ("%" names: xml_text's doctest; bagit-python refuses them)
+    (src / "plain.txt").write_bytes(b"plain\n")
+    report = write_bag([src], tmp_path / "bag", date=datetime(1972, 12, 30, tzinfo=timezone.utc))
+    bag = tmp_path / "bag"
+    assert report.files == 3 and validate_bag(bag).valid
+    bagit.Bag(str(bag)).validate()
+    doc = etree.parse(str(bag / PREMIS_FILE))
+    names = doc.xpath("//p:objectIdentifierValue/text()", namespaces={"p": NS})
+    assert "data/bell%07.txt" in names and "data/plain.txt" in names
+    _premis_schema().assertValid(doc)
+    audit_bag(bag)  # appends a fixity-check event that links both objects
+    assert "data/bell%07.txt" in etree.parse(str(bag / PREMIS_FILE)).xpath(
+        "//p:linkingObjectIdentifierValue/text()", namespaces={"p": NS})

@@ -112,3 +112,31 @@ def test_update_on_the_store_keeps_what_was_added(store: Store, sources: dict[st
     assert {k: store.read_bytes(k) for k in payload} == payload  # the payload left alone
     assert update_store_bag(store, info=[*INFO, ("External-Description", "new")], tag_files=TAGS, date=WHEN) == ()
     assert validate_store_bag(store).valid
+
+
+def test_a_source_that_is_a_link_out_is_refused_and_nothing_looks_like_a_bag(
+        store: Store, sources: dict[str, Path], tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"not for the store\n")
+    link = tmp_path / "src" / "link.txt"
+    link.symlink_to(secret)
+    with pytest.raises(StoreError):
+        write_store_bag({**sources, "media/link.txt": link}, store, info=INFO, date=WHEN)
+    assert not store.exists(DECLARATION)
+    assert all(store.read_bytes(rel) != secret.read_bytes() for rel in store.listing())  # never read through it
+
+
+@pytest.mark.parametrize("name", ["../outside.txt", "media/bad\x00name.txt"])
+def test_an_unsafe_payload_name_is_refused_before_anything_is_written(
+        store: Store, sources: dict[str, Path], name: str) -> None:
+    from heritage_ld.errors import UsageError
+
+    with pytest.raises(UsageError):
+        write_store_bag({**sources, name: sources["media/a.txt"]}, store, info=INFO, date=WHEN)
+    assert store.listing() == {}
+
+
+def test_a_file_name_with_a_control_character_is_bagged_on_the_store_too(store: Store, sources: dict[str, Path]) -> None:
+    done = write_store_bag({**sources, "media/bell\x07.txt": sources["media/a.txt"]}, store, info=INFO, date=WHEN)
+    assert done.files == 4 and validate_store_bag(store).valid
+    assert b"data/media/bell%07.txt" in store.read_bytes("metadata/premis.xml")
