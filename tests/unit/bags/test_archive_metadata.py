@@ -169,7 +169,7 @@ def test_a_file_name_with_a_control_character_is_bagged_its_premis_name_percent_
     doc = etree.parse(str(bag / PREMIS_FILE))
     names = doc.xpath("//p:objectIdentifierValue/text()", namespaces={"p": NS})
     assert "data/bell%07.txt" in names and "data/plain.txt" in names
-    _premis_schema().assertValid(doc)
     audit_bag(bag)  # appends a fixity-check event that links both objects
-    assert "data/bell%07.txt" in etree.parse(str(bag / PREMIS_FILE)).xpath(
-        "//p:linkingObjectIdentifierValue/text()", namespaces={"p": NS})
+    audited = etree.parse(str(bag / PREMIS_FILE))
+    assert "data/bell%07.txt" in audited.xpath("//p:linkingObjectIdentifierValue/text()", namespaces={"p": NS})
+    _premis_schema().assertValid(audited)  # (last: skipped without the conformance data)
