@@ -7,6 +7,7 @@ test session (about a second) and copied where a test wants it.
 
 from __future__ import annotations
 
+import atexit
 import errno
 import shutil
 import struct
@@ -33,7 +34,9 @@ def _bomb() -> Path:
     packer = zlib.compressobj(9)
     data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
     ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
-    path = Path(tempfile.mkdtemp(prefix="heritage-ld-bomb-")) / "bomb.png"
+    folder = tempfile.mkdtemp(prefix="heritage-ld-bomb-")
+    atexit.register(shutil.rmtree, folder, True)  # one per test process, gone with it (not left in /tmp)
+    path = Path(folder) / "bomb.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", data) + _chunk(b"IEND", b""))
     return path
 
