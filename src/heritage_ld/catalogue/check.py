@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -23,7 +23,7 @@ from heritage_ld.catalogue.rows import Header, RowReader, read_header, unnamed_c
 from heritage_ld.catalogue.validate import remember_checked
 from heritage_ld.decoding import DEFAULT_MAX_PIXELS
 from heritage_ld.errors import CatalogueError
-from heritage_ld.model import Collection, Item, MediaRole
+from heritage_ld.model import Collection, Item, ItemSequence, MediaRole
 from heritage_ld.problems import Location, Problem, Severity, report
 
 __all__ = ["CheckResult", "check_catalogue", "read_catalogue"]
@@ -138,25 +138,33 @@ def check_catalogue(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_M
         head = read_collection_toml(text, problems, media=media) if text is not None else None
         toml_line = (KeyLocator(text).line_of(("collection",)) or 1) if text is not None else 1
     table = _read_items(root, problems)
-    items: list[Item] = []
+    items = ItemSequence()
     if table is not None:
         header = read_header(table, problems)
         reader = RowReader(header, head, media, problems) if head is not None else None
         rows = _Rows(table.file, header, problems)
-        read: list[tuple[Item, Callable[[MediaRole], Location]]] = []
-        for row in table:  # one row at a time: its cells are freed as soon as its item is made
-            rows.see(row)
-            if reader is not None and (item := reader.read(row)) is not None:
-                read.append((item, _locator(table.file, header, row.line)))
+        lines: list[int] = []
+
+        def made() -> Iterator[Item]:
+            for row in table:  # one row at a time: its cells are freed as soon as its item is made
+                rows.see(row)
+                if reader is not None and (item := reader.read(row)) is not None:
+                    lines.append(row.line)
+                    yield item
+
+        # Each item is encoded as it is made (held compactly, about a third of the memory of the objects: decoded
+        # when a step uses it), so the whole catalogue is never held as objects, not even while it is read.
+        read = ItemSequence(made())
         if reader is not None and not table.failed:
-            items = [item for item, _ in read]
-            item_lines = {item.accession: locate(MediaRole.MASTER).line or 0 for item, locate in read}
-            check_media_content(read, root, problems, max_pixels=max_pixels, trusted=trusted)
-        del read
+            items = read
+            item_lines = {item.accession: line for item, line in zip(items, lines, strict=True)}
+            check_media_content(((item, _locator(table.file, header, line)) for item, line in zip(items, lines, strict=True)),
+                                root, problems, max_pixels=max_pixels, trusted=trusted)
+        del read, lines
     if head is None or any(p.is_error for p in problems):
         problems.sort(key=_order)
         return CheckResult(None, tuple(problems))
-    collection = dataclasses.replace(head.collection, items=tuple(items), root=root.resolve())
+    collection = dataclasses.replace(head.collection, items=items, root=root.resolve())
     wanted = {*outputs, *(("edm",) if collection.provider is not None else ())}
     problems += aggregator_problems(collection, sorted(wanted), toml_line=toml_line, items_file=table.file if table else "items.csv",
                                     item_lines=item_lines)

@@ -56,6 +56,7 @@ from heritage_ld.model import (
     refused_identifier_character,
     refused_text_character,
 )
+from heritage_ld.model.compact import ItemSequence
 from heritage_ld.problems import Location, Problem, report
 
 __all__ = ["remember_checked", "require_valid", "validate"]
@@ -132,7 +133,7 @@ def _wrong_types(value: object, where: Location, prefix: str, *, each: str = "",
         got = getattr(value, name)
         label = f"{prefix}{name}"
         if name == each:
-            if not isinstance(got, tuple):
+            if not isinstance(got, (tuple, ItemSequence)):
                 yield report("C026", Location(where.file, field=label), field=label, expected="a tuple",
                              found=type(got).__name__)
             continue
@@ -353,6 +354,9 @@ class _Validated:
 #: out (validated again: 2.5 s at 10,000 items).
 _last: list[_Validated] = []
 _REMEMBERED = 3
+#: Items not the collection's own remembered with their problems, per collection: an emitter is called for one
+#: item in every format in turn, so a few are enough; all of them grew with the collection in every worker.
+_STRANGERS = 256
 
 
 def _remember(found: _Validated) -> None:
@@ -364,8 +368,7 @@ def _validated(collection: Collection) -> _Validated:
     with _lock:
         found = next((v for v in _last if v.collection is collection), None)
     if found is None:
-        ids = frozenset(id(i) for i in collection.items) if isinstance(collection, Collection) else frozenset()
-        found = _Validated(collection, validate(collection), ids)
+        found = _Validated(collection, validate(collection), _ids(collection))
     _remember(found)
     return found
 
@@ -374,7 +377,15 @@ def remember_checked(collection: Collection, warnings: tuple[Problem, ...] = ())
     """Record that ``collection`` was checked whole by the catalogue reader and has no error (only
     ``warnings``): :func:`require_valid` then does not validate it again (1.5 s for 10,000 items, at the start
     of every build and rebuild). Only the very object is remembered: a changed copy is validated as usual."""
-    _remember(_Validated(collection, warnings, frozenset(id(i) for i in collection.items)))
+    _remember(_Validated(collection, warnings, _ids(collection)))
+
+
+def _ids(collection: object) -> frozenset[int]:
+    """The ids of a collection's items, where they are objects it holds (an :class:`ItemSequence` makes a new
+    object each time: it is asked, :meth:`ItemSequence.owns`)."""
+    if not isinstance(collection, Collection) or isinstance(collection.items, ItemSequence):
+        return frozenset()
+    return frozenset(id(i) for i in collection.items)
 
 
 def require_valid(collection: Collection, *items: Item) -> tuple[Problem, ...]:
@@ -391,6 +402,9 @@ def require_valid(collection: Collection, *items: Item) -> tuple[Problem, ...]:
         for item in items:
             if id(item) in state.ids:
                 continue
+            owned = state.collection.items if isinstance(state.collection, Collection) else None
+            if isinstance(owned, ItemSequence) and owned.owns(item):
+                continue
             known = state.strangers.get(id(item))
             if known is None or known[0] is not item:
                 checker = _Checker(collection)
@@ -398,6 +412,8 @@ def require_valid(collection: Collection, *items: Item) -> tuple[Problem, ...]:
                 known = (item, tuple(checker.problems))
                 with _lock:
                     state.strangers[id(item)] = known
+                    if len(state.strangers) > _STRANGERS:  # the oldest first: a build checks items in turn
+                        del state.strangers[next(iter(state.strangers))]
             found += known[1]
     errors = [p for p in found if p.is_error]
     if errors:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from heritage_ld.model.agent import Agent, AgentKind, Attribution, Concept, Place
 from heritage_ld.model.collection import CC0, Collection, CollectionKind, Section
+from heritage_ld.model.compact import ItemSequence
 from heritage_ld.model.edtf import EDTFDate, EDTFError, EDTFPoint, parse_edtf
 from heritage_ld.model.identifier import (
     MAX_ENCODED_LENGTH,
@@ -45,6 +46,7 @@ __all__ = [
     "EDTFPoint",
     "Item",
     "ItemKind",
+    "ItemSequence",
     "MediaFile",
     "MediaRole",
     "MultilingualText",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
@@ -53,7 +54,9 @@ class Collection:
     venue: Place | None = None
     date: EDTFDate | None = None
     sections: tuple[Section, ...] = ()
-    items: tuple[Item, ...] = ()
+    #: A tuple, or for a catalogue read from files an :class:`~heritage_ld.model.compact.ItemSequence`
+    #: (the items held compactly, decoded when used).
+    items: Sequence[Item] = ()
     rights: str | None = None
     credit_line: MultilingualText = field(default_factory=MultilingualText)
     homepage: str | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -109,7 +110,7 @@ def bag_info(collection: Collection, item: Item | None, index: int = 1, count: i
     return info
 
 
-def _payload(collection: Collection, items: tuple[Item, ...], prefix: bool) -> dict[str, Path]:
+def _payload(collection: Collection, items: Sequence[Item], prefix: bool) -> dict[str, Path]:
     """Payload path -> the file to copy. A catalogue may name a file through a symbolic link that stays inside
     its folder (``check`` refuses any other): the bag holds the file it points to, under the catalogue's name
     (the bag writer opens sources without following links, so it is given the real path)."""
@@ -123,7 +124,7 @@ def _payload(collection: Collection, items: tuple[Item, ...], prefix: bool) -> d
     return out
 
 
-def _tag_sources(out: Path, urls: UrlScheme, items: tuple[Item, ...], single: bool) -> list[tuple[str, Path]]:
+def _tag_sources(out: Path, urls: UrlScheme, items: Sequence[Item], single: bool) -> list[tuple[str, Path]]:
     tags: list[tuple[str, Path]] = []
     for item in items:
         seg = iri_segment(item.accession)
