@@ -18,16 +18,17 @@ import hashlib
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Mapping
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from heritage_ld._version import __version__
 from heritage_ld.ledger import Ledger, OutputRecord, digest_of
-from heritage_ld.model import Collection, Item
+from heritage_ld.model import Collection, Item, ItemSequence
 
-__all__ = ["Plan", "file_sha256", "media_digests", "trusted_media"]
+__all__ = ["Picked", "Plan", "file_sha256", "media_digests", "trusted_media"]
 
 #: The ledger's meta key for the pixel limit the media files it fingerprinted were checked with.
 MAX_PIXELS_KEY = "media_max_pixels"
@@ -119,6 +120,49 @@ def _safe_sha256(path: Path) -> str:
         return file_sha256(path)
     except OSError:
         return ""
+
+
+P = TypeVar("P")
+
+
+class Picked(Sequence[P]):
+    """Items a step picked from a collection (:meth:`Plan.split`), each with its step digest when ``digests`` are
+    given: ``(item, digest)`` pairs, else items. Items of an :class:`ItemSequence` are held by their place in it
+    (a number, not the decoded item) and decoded each time they are asked for."""
+
+    __slots__ = ("_digests", "_entries", "_source")
+
+    def __init__(self, source: ItemSequence | None, entries: list[Any], digests: list[str] | None = None) -> None:
+        self._source, self._entries, self._digests = source, entries, digests
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _get(self, n: int) -> Any:
+        entry = self._entries[n]
+        item = entry if self._source is None else self._source[entry]
+        return item if self._digests is None else (item, self._digests[n])
+
+    @overload
+    def __getitem__(self, at: int) -> P: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> list[P]: ...
+
+    def __getitem__(self, at: int | slice) -> P | list[P]:
+        if isinstance(at, slice):
+            return [self._get(n) for n in range(*at.indices(len(self._entries)))]
+        return typing.cast(P, self._get(range(len(self._entries))[at]))
+
+    def __iter__(self) -> Iterator[P]:
+        for n in range(len(self._entries)):
+            yield self._get(n)
+
+    def accessions(self) -> Iterator[str]:
+        """The accession numbers, in order."""
+        for n in range(len(self._entries)):
+            got = self._get(n)
+            yield (got[0] if self._digests is not None else got).accession
 
 
 @dataclass(slots=True)
@@ -221,17 +265,28 @@ class Plan:
         return True
 
     def split(self, step: str, items: Iterable[Item], out: Path,
-              extra: Callable[[Item], tuple[Any, ...]] | None = None) -> tuple[list[tuple[Item, str]], list[Item]]:
-        """Split ``items`` into those ``step`` must build (each with its step digest) and those that are current."""
-        todo: list[tuple[Item, str]] = []
-        current: list[Item] = []
-        for item in items:
-            digest = self.step_digest(step, item, *(extra(item) if extra else ()))
+              extra: Callable[[Item], tuple[Any, ...]] | None = None, *,
+              extra_at: Callable[[int, Item], tuple[Any, ...]] | None = None,
+              ) -> tuple[Picked[tuple[Item, str]], Picked[Item]]:
+        """Split ``items`` into those ``step`` must build (each with its step digest) and those that are current.
+
+        ``extra(item)`` (or ``extra_at(place, item)``, with the item's place in ``items``) gives what else the
+        step's digest of an item depends on. Both results are sequences; items of a collection's
+        :class:`~heritage_ld.model.ItemSequence` are held by their place in it and decoded when used, so a step
+        never holds the whole collection as objects."""
+        source = items if isinstance(items, ItemSequence) else None
+        todo: list[Any] = []
+        digests: list[str] = []
+        current: list[Any] = []
+        for at, item in enumerate(items):
+            more = extra(item) if extra else extra_at(at, item) if extra_at else ()
+            digest = self.step_digest(step, item, *more)
             if self.is_current(step, item.accession, digest, out):
-                current.append(item)
+                current.append(item if source is None else at)
             else:
-                todo.append((item, digest))
-        return todo, current
+                todo.append(item if source is None else at)
+                digests.append(digest)
+        return Picked(source, todo, digests), Picked(source, current)
 
     def record(self, step: str, accession: str, digest: str, files: Mapping[str, str],
                data: Mapping[str, Any] | None = None) -> None:

@@ -18,12 +18,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import itertools
 import json
 import os
 import posixpath
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Collection as Collection_
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -402,12 +404,12 @@ def _move_into_place(staged: Path, site: Path, *, top: bool = True, whole: froze
             os.replace(entry, target)
 
 
-def _sitemap(urls: UrlScheme, pages: list[str], extra: list[str]) -> str:
+def _sitemap(urls: UrlScheme, pages: Iterable[str], extra: list[str]) -> str:
     # Sitemaps protocol 0.9 (https://www.sitemaps.org/protocol.html): absolute, XML-escaped URLs.
     from xml.sax.saxutils import escape
 
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for path in [*pages, *extra]:
+    for path in itertools.chain(pages, extra):
         lines.append(f"  <url><loc>{escape(urls.base_url + '/' + path)}</loc></url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
@@ -493,57 +495,85 @@ def _write_site(
                    items=(item_entry(i, collection, urls) for i in collection.items))
     written = [SNAPSHOT_PATH]
     _copy_static(dest)
-    wanted = [i for i in collection.items if only is None or i.accession in only]
-
-    # Each item's neighbours in catalogue order within its section (the previous/next links of its page).
-    order: dict[str | None, list[Item]] = {}
-    for item in collection.items:
-        order.setdefault(item.section, []).append(item)
-    around: dict[str, tuple[Item | None, Item | None]] = {}
-    for group in order.values():
-        for at, item in enumerate(group):
-            around[item.accession] = (group[at - 1] if at > 0 else None, group[at + 1] if at + 1 < len(group) else None)
+    # Items are handled by their place in the catalogue (a number) and decoded batch by batch: a collection read
+    # from a catalogue holds its items compactly (ItemSequence), and nothing here holds them all as objects.
+    items = collection.items
+    count = len(items)
+    wanted: Iterable[int] = range(count) if only is None else [n for n, i in enumerate(items) if i.accession in only]
+    prev_at, next_at = neighbours(items)
+    sections: dict[str | None, array[int]] = {}  # the places of each section's items, in catalogue order
+    for n, item in enumerate(items):
+        sections.setdefault(item.section, array("l")).append(n)
 
     slim = dataclasses.replace(collection, items=())
 
-    def batch(items: list[Item]) -> _PageBatch:
-        mine = {urls.path(urls.bag(i.accession)) for i in items} & elsewhere if elsewhere else set()
-        return _PageBatch(slim, out, urls, dest, tuple((i, *around[i.accession]) for i in items), frozenset(mine))
+    def at(n: int) -> Item | None:
+        return items[n] if n >= 0 else None
 
-    batches = [batch(wanted[n:n + _PAGE_BATCH]) for n in range(0, len(wanted), _PAGE_BATCH)]
-    pictures: dict[str, _Pictures] = {}
-    item_pages = []
-    for results in run(_page_batch, batches):
+    def batch(places: list[int]) -> _PageBatch:
+        chosen = [(items[n], at(prev_at[n]), at(next_at[n])) for n in places]
+        mine = {urls.path(urls.bag(i.accession)) for i, _, _ in chosen} & elsewhere if elsewhere else set()
+        return _PageBatch(slim, out, urls, dest, tuple(chosen), frozenset(mine))
+
+    def batches() -> Iterator[_PageBatch]:
+        chunk: list[int] = []
+        for n in wanted:
+            chunk.append(n)
+            if len(chunk) >= _PAGE_BATCH:
+                yield batch(chunk)
+                chunk = []
+        if chunk:
+            yield batch(chunk)
+
+    pictures: list[_Pictures | None] = [None] * count  # by place; identical ones shared (no images: one object)
+    shared: dict[_Pictures, _Pictures] = {}
+    places: dict[str, int] = {}  # the items whose pages were written: where their pictures are in ``made``
+    page_paths: list[str] = []
+    made: list[_Pictures] = []
+    for results in run(_page_batch, batches()):
         for accession, page, digest, pics in results:
-            pictures[accession] = _Pictures.from_json(pics)
-            item_pages.append(page)
+            found = _Pictures.from_json(pics)
+            places[accession] = len(made)
+            made.append(shared.setdefault(found, found))
+            page_paths.append(page)
             if on_page is not None:
                 thumb = pics.get("thumb")
                 extra = {thumb: ""} if thumb and thumb.startswith("site/") else {}
                 on_page(ItemPage(accession, {page: digest, **extra}, pics))
             if advance is not None:
                 advance()
-    for item in collection.items:
-        if item.accession not in pictures:
+    for n, item in enumerate(items):
+        written_at = places.pop(item.accession, None)
+        if written_at is not None:
+            pictures[n] = made[written_at]
+        else:
             cached = (known or {}).get(item.accession)
-            pictures[item.accession] = _Pictures.from_json(cached) if cached is not None else writer.pictures(item)
+            found = _Pictures.from_json(cached) if cached is not None else writer.pictures(item)
+            pictures[n] = shared.setdefault(found, found)
+    del made, places
+
+    def picture(n: int) -> _Pictures:
+        found = pictures[n]
+        assert found is not None
+        return found
+
     section_pages = []
     sections_ctx = []
     for s in collection.sections:
         page = writer.section_page(s.key)
-        members = collection.items_in(s)
+        members = sections.get(s.key, array("l"))
         ctx = {"key": s.key, "title": _ml(s.title), "summary": _ml(s.summary),
                "plain_title": s.title.best((writer.default_lang, "en", "vi"))}
-        cards = (writer.card(page, i, pictures[i.accession]) for i in members)  # made as the page is written
+        cards = (writer.card(page, items[n], picture(n)) for n in members)  # made as the page is written
         section_pages.append(writer.render("section.html", page, stream=True, section={**ctx, "items": cards}))
         # The home page shows the first cards of each section and links to the section page for all of them: a
         # home page of every card is slow to load and to make for a large collection (100,000 items).
-        home_cards = [writer.card(writer.home, i, pictures[i.accession]) for i in members[:HOME_CARDS]]
+        home_cards = [writer.card(writer.home, items[n], picture(n)) for n in members[:HOME_CARDS]]
         sections_ctx.append({**ctx, "href": relative(writer.home, page), "items": home_cards,
                              "count": len(members), "more": len(members) > HOME_CARDS})
     section_keys = {s.key for s in collection.sections}
-    unsectioned = [writer.card(writer.home, i, pictures[i.accession])
-                   for i in collection.items if i.section not in section_keys]
+    unsectioned = [writer.card(writer.home, items[n], picture(n))
+                   for key, members in sections.items() if key not in section_keys for n in members]
     home = writer.render(
         "home.html",
         writer.home,
@@ -554,7 +584,7 @@ def _write_site(
         sections=sections_ctx,
         unsectioned=unsectioned,
     )
-    pages = [home, *section_pages, *(writer.item_page(i) for i in collection.items)]
+    pages = itertools.chain((home, *section_pages), (writer.item_page(i) for i in items))
     dumps = [p for p in ("rdf/dataset.ttl", "rdf/dataset.nt.gz") if writer.exists(p)]
     with _writing(dest / "site" / "sitemap.xml"):
         (dest / "site" / "sitemap.xml").write_text(_sitemap(urls, pages, dumps), encoding="utf-8")
@@ -562,6 +592,26 @@ def _write_site(
         (dest / "site" / "robots.txt").write_text(
             f"User-agent: *\nAllow: /\nSitemap: {urls.base_url}/site/sitemap.xml\n", encoding="utf-8"
         )
-    thumbs = sorted(p for a in (i.accession for i in wanted) for p in [pictures[a].thumb]
-                    if p and p.startswith("site/"))
-    return [*written, home, *section_pages, *item_pages, "site/sitemap.xml", "site/robots.txt", *thumbs]
+    thumbs = sorted(p for n in wanted for p in [picture(n).thumb] if p and p.startswith("site/"))
+    return [*written, home, *section_pages, *page_paths, "site/sitemap.xml", "site/robots.txt", *thumbs]
+
+
+def neighbours(items: Sequence[Item]) -> tuple[array[int], array[int]]:
+    """For each item (by its place), the places of the items before and after it in its section, in catalogue
+    order (``-1``: none); two machine words an item, where a table of the items themselves would hold them all.
+
+    >>> from heritage_ld.model import ItemKind
+    >>> made = [Item(a, ItemKind.ARTIFACT, MultilingualText.of(en=a), section=s) for a, s in
+    ...         [("A", "x"), ("B", "y"), ("C", "x"), ("D", "x")]]
+    >>> [list(a) for a in neighbours(made)]
+    [[-1, -1, 0, 2], [2, -1, 3, -1]]
+    """
+    count = len(items)
+    prev_at, next_at = array("l", [-1]) * count, array("l", [-1]) * count
+    last: dict[str | None, int] = {}
+    for n, item in enumerate(items):
+        before = last.get(item.section)
+        if before is not None:
+            prev_at[n], next_at[before] = before, n
+        last[item.section] = n
+    return prev_at, next_at

@@ -298,7 +298,7 @@ def run(ctx: BuildContext) -> StepResult:
     date = datetime.fromtimestamp(epoch, tz=timezone.utc) if epoch is not None else None
     jobs: list[BagJob] = []
     digests: list[tuple[str, str]] = []
-    current: list[Item] = []
+    current: Sequence[Item] = []
     kept: list[str] = []
     pruned: list[str] = []
     unknown = 0

@@ -232,7 +232,8 @@ def run(ctx: BuildContext) -> StepResult:
         remove_stale_temporaries(folder)
     slim = dataclasses.replace(c, items=(), agents=(), places=(), concepts=(), root=None)
     todo, current = plan.split("rdf", c.items, ctx.out)
-    batches = [_Batch(slim, urls, ctx.out, tuple(todo[i : i + _BATCH])) for i in range(0, len(todo), _BATCH)]
+    # Made as the executor takes them (it keeps a few tasks in flight): the items are decoded batch by batch.
+    batches = (_Batch(slim, urls, ctx.out, tuple(todo[i : i + _BATCH])) for i in range(0, len(todo), _BATCH))
 
     ctx.progress.start("rdf", len(c.items))
     ctx.progress.advance("rdf", len(current))

@@ -8,6 +8,7 @@ sitemap and the snapshot are collection-level and always written. Pages of withd
 
 from __future__ import annotations
 
+import json
 import threading
 
 from heritage_ld.model import Item
@@ -18,44 +19,46 @@ __all__ = ["run"]
 
 def run(ctx: BuildContext) -> StepResult:
     """Write the site from the collection and what the earlier steps wrote in OUT."""
-    from heritage_ld.publish.site import ItemPage, write_site
+    from heritage_ld.publish.site import ItemPage, neighbours, write_site
 
     c, urls, plan, out = ctx.collection, ctx.urls, ctx.plan, ctx.out
-    groups: dict[str | None, list[Item]] = {}
-    for item in c.items:
-        groups.setdefault(item.section, []).append(item)
-    around: dict[str, tuple[tuple[str, str] | None, tuple[str, str] | None]] = {}
-    for group in groups.values():
-        for n, item in enumerate(group):
-            prev = group[n - 1] if n > 0 else None
-            nxt = group[n + 1] if n + 1 < len(group) else None
-            around[item.accession] = tuple(  # type: ignore[assignment]
-                (i.accession, repr(i.title)) if i is not None else None for i in (prev, nxt))
+    prev_at, next_at = neighbours(c.items)  # an item's page links its neighbours in its section
+
+    def around(n: int) -> tuple[str, str] | None:
+        if n < 0:
+            return None
+        item = c.items[n]
+        return item.accession, repr(item.title)
     dump = (out / "rdf" / "dataset.nt.gz").exists()
     # A remote OUT's bags are on the store, not in OUT: the bags step's ledger rows say which are there (read
     # afresh: the plan's cached records predate what the bags step just recorded).
     elsewhere = frozenset(str(r.data["store"]) for r in plan.ledger.outputs("bags").values() if r.data.get("store")) \
         if ctx.options.remote_out and plan.ledger is not None else frozenset()
 
-    def extra(item: Item) -> tuple[object, ...]:
+    def extra(at: int, item: Item) -> tuple[object, ...]:
         links = tuple(urls.path(u) in elsewhere or (out / urls.path(u)).exists() for u in (
             urls.manifest(item.accession), urls.rdf_file(item.accession, "ttl"), urls.bag(item.accession)))
-        return around[item.accession], links, dump
+        return (around(prev_at[at]), around(next_at[at])), links, dump
 
     removed = 0
     for record in plan.withdrawn("site", (i.accession for i in c.items)):
         plan.remove_outputs("site", record, out)
         removed += 1
-    todo, current = plan.split("site", c.items, out, extra)
+    todo, current = plan.split("site", c.items, out, extra_at=extra)
     digests = dict((item.accession, digest) for item, digest in todo)
     records = plan.records("site")
     known = {i.accession: records[i.accession].data for i in current}
-    rows: list[tuple[str, str, dict[str, str], dict[str, object]]] = []
+    # Recorded once the site is in place (its pages are written in a hidden folder first): until then each page's
+    # row is kept as small as it goes, the pictures (often alike: none without media) as one shared JSON text.
+    rows: list[tuple[str, str, tuple[tuple[str, str], ...], str]] = []
+    texts: dict[str, str] = {}
     lock = threading.Lock()
 
     def on_page(page: ItemPage) -> None:
+        text = json.dumps(page.pictures)
         with lock:
-            rows.append((page.accession, digests[page.accession], dict(page.files), page.pictures))
+            rows.append((page.accession, digests.pop(page.accession), tuple(page.files.items()),
+                         texts.setdefault(text, text)))
 
     ctx.progress.start("site", len(c.items))
     ctx.progress.advance("site", len(current))
@@ -82,7 +85,7 @@ def run(ctx: BuildContext) -> StepResult:
         )
     finally:
         ctx.progress.finish("site")
-    plan.record_many("site", rows)
+    plan.record_many("site", ((acc, digest, dict(files), json.loads(pictures)) for acc, digest, files, pictures in rows))
     plan.record_collection("site", epoch, dump)
     pages = sum(1 for p in paths if p.endswith(".html"))
     summary = f"{pages} pages written in site/ ({len(todo)} item pages, {len(current)} unchanged"
