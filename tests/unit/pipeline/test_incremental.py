@@ -157,3 +157,31 @@ def test_history_of_a_restored_item(tmp_path: Path) -> None:
         assert [(e.kind, e.time) for e in ledger.events("item")] == [("create", 10), ("delete", 20), ("create", 30)]
         record = ledger.item("A")
     assert record is not None and (record.first_built, record.changed, record.withdrawn) == (10, 30, None)
+
+
+def test_split_holds_items_of_a_compact_collection_by_their_place(catalogue: Path, tmp_path: Path) -> None:
+    from heritage_ld.model import ItemSequence, MultilingualText, UrlScheme
+    from heritage_ld.pipeline.incremental import Plan
+
+    collection = read_catalogue(catalogue)
+    assert isinstance(collection.items, ItemSequence)
+    out = tmp_path / "out"
+    build(collection, out, only=["rdf"], options=OPTIONS)
+    edited = list(collection.items)
+    edited[3] = dataclasses.replace(edited[3], title=MultilingualText.of(en="Edited"))
+    changed = dataclasses.replace(collection, items=ItemSequence(edited))
+    book = Ledger.open(out)
+    try:
+        plan = Plan.make(changed, book, options=OPTIONS.digest_options(UrlScheme(collection.base_url)))
+        seen: list[int] = []
+        todo, current = plan.split("rdf", changed.items, out, extra_at=lambda at, item: (seen.append(at),)[:0])
+        assert seen == list(range(len(edited)))  # extra_at is told each item's place, in order
+        assert [item.accession for item, _ in todo] == [edited[3].accession] and todo[0][0] == edited[3]
+        assert len(current) == len(edited) - 1 and list(current) == edited[:3] + edited[4:]
+        assert all(isinstance(place, int) for place in current._entries)  # places, not decoded items
+        assert current[-1] == edited[-1] and current[1:3] == edited[1:3]
+        # A plain list is held as it is: the very objects come back.
+        todo2, current2 = plan.split("rdf", edited, out)
+        assert todo2[0][0] is edited[3] and current2[0] is edited[0]
+    finally:
+        book.close()
