@@ -393,6 +393,27 @@ class Ledger:
     def forget_output(self, step: str, accession: str) -> None:
         self._write("DELETE FROM outputs WHERE step = ? AND accession = ?", (step, accession))
 
+    def stage_output(self, step: str, accession: str, digest: str, files: Mapping[str, str], *,
+                     data: Mapping[str, Any] | None = None, now: int) -> None:
+        """Keep a record of ``step`` aside (on disk, not in memory) until :meth:`promote_staged`: for outputs
+        written in a hidden folder first and moved into place together. Set-aside records are never read as the
+        step's own; those a killed build left are dropped by :meth:`discard_staged`."""
+        self.record_output(_staged(step), accession, digest, files, data=data, now=now)
+
+    def promote_staged(self, step: str) -> int:
+        """Make the records set aside for ``step`` its own (replacing its records of the same items), in one
+        transaction; returns how many."""
+        with self.transaction():
+            self._write("DELETE FROM outputs WHERE step = ? AND accession IN "
+                        "(SELECT accession FROM outputs WHERE step = ?)", (step, _staged(step)))
+            count = self._db.execute("SELECT count(*) FROM outputs WHERE step = ?", (_staged(step),)).fetchone()[0]
+            self._write("UPDATE outputs SET step = ? WHERE step = ?", (step, _staged(step)))
+        return int(count)
+
+    def discard_staged(self, step: str) -> None:
+        """Drop the records set aside for ``step`` (a build killed before it promoted them)."""
+        self._write("DELETE FROM outputs WHERE step = ?", (_staged(step),))
+
     # -- media --------------------------------------------------------------------------------------
     def media(self) -> dict[str, tuple[int, int, str]]:
         """Media fingerprints: path -> (size, mtime_ns, sha256)."""
@@ -466,3 +487,9 @@ def iter_events(ledger: Ledger | None, *types: str) -> Iterator[Event]:
     """The events of ``types`` in ``ledger`` (none when there is no ledger)."""
     if ledger is not None:
         yield from ledger.events(*types)
+
+
+def _staged(step: str) -> str:
+    """The step name under which :meth:`Ledger.stage_output` keeps records aside (no step's own name has a
+    space)."""
+    return f"{step} (staged)"

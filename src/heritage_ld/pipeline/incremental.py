@@ -307,6 +307,26 @@ class Plan:
             for kind, type_, target in events:
                 self.ledger.add_event(kind, type_, target, self.now)
 
+    def stage_many(self, step: str, rows: Iterable[tuple[str, str, Mapping[str, str], Mapping[str, Any] | None]]) -> None:
+        """Set records of ``step`` aside in the ledger (on disk) until :meth:`promote_staged`: for outputs that
+        are moved into place together at the end of the step (the site). One transaction."""
+        if self.ledger is None:
+            return
+        with self.ledger.transaction():
+            for accession, digest, files, data in rows:
+                self.ledger.stage_output(step, accession, digest, files, data=data, now=self.now)
+
+    def promote_staged(self, step: str) -> None:
+        """Make the records :meth:`stage_many` set aside ``step``'s own (call once the outputs are in place)."""
+        if self.ledger is not None:
+            self.ledger.promote_staged(step)
+            self._records.pop(step, None)
+
+    def discard_staged(self, step: str) -> None:
+        """Drop records set aside for ``step`` and never promoted (a build killed before its outputs moved)."""
+        if self.ledger is not None:
+            self.ledger.discard_staged(step)
+
     def withdrawn(self, step: str, present: Iterable[str]) -> list[OutputRecord]:
         """What ``step`` recorded for accessions no longer in the catalogue."""
         keep = set(present)

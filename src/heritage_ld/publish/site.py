@@ -15,6 +15,7 @@ when every file is written: a failure (a full disk) leaves the previous site as 
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import functools
 import hashlib
@@ -515,26 +516,27 @@ def _write_site(
         mine = {urls.path(urls.bag(i.accession)) for i, _, _ in chosen} & elsewhere if elsewhere else set()
         return _PageBatch(slim, out, urls, dest, tuple(chosen), frozenset(mine))
 
+    sent: collections.deque[list[int]] = collections.deque()  # the places of the batches in flight, in order
+
     def batches() -> Iterator[_PageBatch]:
         chunk: list[int] = []
         for n in wanted:
             chunk.append(n)
             if len(chunk) >= _PAGE_BATCH:
+                sent.append(chunk)
                 yield batch(chunk)
                 chunk = []
         if chunk:
+            sent.append(chunk)
             yield batch(chunk)
 
     pictures: list[_Pictures | None] = [None] * count  # by place; identical ones shared (no images: one object)
     shared: dict[_Pictures, _Pictures] = {}
-    places: dict[str, int] = {}  # the items whose pages were written: where their pictures are in ``made``
     page_paths: list[str] = []
-    made: list[_Pictures] = []
-    for results in run(_page_batch, batches()):
-        for accession, page, digest, pics in results:
+    for results in run(_page_batch, batches()):  # (results come back in the order the batches were made)
+        for n, (accession, page, digest, pics) in zip(sent.popleft(), results, strict=True):
             found = _Pictures.from_json(pics)
-            places[accession] = len(made)
-            made.append(shared.setdefault(found, found))
+            pictures[n] = shared.setdefault(found, found)
             page_paths.append(page)
             if on_page is not None:
                 thumb = pics.get("thumb")
@@ -542,15 +544,12 @@ def _write_site(
                 on_page(ItemPage(accession, {page: digest, **extra}, pics))
             if advance is not None:
                 advance()
-    for n, item in enumerate(items):
-        written_at = places.pop(item.accession, None)
-        if written_at is not None:
-            pictures[n] = made[written_at]
-        else:
+    for n in range(count):
+        if pictures[n] is None:  # an item whose page was not written (an incremental build)
+            item = items[n]
             cached = (known or {}).get(item.accession)
             found = _Pictures.from_json(cached) if cached is not None else writer.pictures(item)
             pictures[n] = shared.setdefault(found, found)
-    del made, places
 
     def picture(n: int) -> _Pictures:
         found = pictures[n]

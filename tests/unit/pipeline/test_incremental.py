@@ -185,3 +185,43 @@ def test_split_holds_items_of_a_compact_collection_by_their_place(catalogue: Pat
         assert todo2[0][0] is edited[3] and current2[0] is edited[0]
     finally:
         book.close()
+
+
+def test_staged_records_are_the_steps_own_only_once_promoted(tmp_path: Path) -> None:
+    book = Ledger.open(tmp_path)
+    try:
+        book.record_output("site", "A", "old", {"site/object/A.html": "1"}, now=1)
+        book.record_output("site", "B", "old", {"site/object/B.html": "2"}, now=1)
+        with book.transaction():
+            book.stage_output("site", "A", "new", {"site/object/A.html": "3"}, data={"thumb": None}, now=2)
+            book.stage_output("site", "C", "new", {"site/object/C.html": "4"}, now=2)
+        assert {a: r.digest for a, r in book.outputs("site").items()} == {"A": "old", "B": "old"}  # not yet
+        assert book.promote_staged("site") == 2
+        records = book.outputs("site")
+        assert {a: r.digest for a, r in records.items()} == {"A": "new", "B": "old", "C": "new"}
+        assert records["A"].files == {"site/object/A.html": "3"} and records["A"].data == {"thumb": None}
+        # What a killed build set aside and never promoted is dropped, never read as the step's own.
+        book.stage_output("site", "B", "lost", {}, now=3)
+        book.discard_staged("site")
+        assert book.promote_staged("site") == 0 and book.outputs("site")["B"].digest == "old"
+    finally:
+        book.close()
+
+
+def test_a_site_step_killed_before_its_pages_moved_leaves_them_to_be_redone(catalogue: Path, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from heritage_ld.publish import site as site_module
+
+    collection = read_catalogue(catalogue)
+    out = tmp_path / "out"
+    build(collection, out, only=["rdf", "site"], options=OPTIONS)
+    edited = dataclasses.replace(collection, items=tuple(
+        dataclasses.replace(i, title=i.title.of(en=f"Edited {i.accession}")) for i in collection.items))
+    monkeypatch.setattr(site_module, "_move_into_place", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt))
+    with pytest.raises(KeyboardInterrupt):
+        build(edited, out, only=["rdf", "site"], options=OPTIONS)
+    monkeypatch.undo()
+    again = build(edited, out, only=["rdf", "site"], options=OPTIONS)
+    assert _written(again, "site") == len(collection.items)  # the pages set aside were never recorded as done
+    page = (out / "site" / "object" / f"{collection.items[0].accession}.html").read_text(encoding="utf-8")
+    assert f"Edited {collection.items[0].accession}" in page

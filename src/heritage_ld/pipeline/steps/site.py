@@ -8,13 +8,15 @@ sitemap and the snapshot are collection-level and always written. Pages of withd
 
 from __future__ import annotations
 
-import json
 import threading
 
 from heritage_ld.model import Item
 from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
 
 __all__ = ["run"]
+
+#: Ledger rows of pages set aside at a time (one transaction each).
+_STAGED = 512
 
 
 def run(ctx: BuildContext) -> StepResult:
@@ -45,20 +47,25 @@ def run(ctx: BuildContext) -> StepResult:
         plan.remove_outputs("site", record, out)
         removed += 1
     todo, current = plan.split("site", c.items, out, extra_at=extra)
-    digests = dict((item.accession, digest) for item, digest in todo)
     records = plan.records("site")
     known = {i.accession: records[i.accession].data for i in current}
-    # Recorded once the site is in place (its pages are written in a hidden folder first): until then each page's
-    # row is kept as small as it goes, the pictures (often alike: none without media) as one shared JSON text.
-    rows: list[tuple[str, str, tuple[tuple[str, str], ...], str]] = []
-    texts: dict[str, str] = {}
+    # The pages are written in a hidden folder and moved into place together: their ledger rows are set aside in
+    # the ledger as they come (not held: 100,000 of them) and made the step's own once the site is in place.
+    # write_site hands the pages over in catalogue order, which is the order of ``todo``.
+    plan.discard_staged("site")
+    expected = iter(todo)
+    rows: list[tuple[str, str, dict[str, str], dict[str, object]]] = []
     lock = threading.Lock()
 
     def on_page(page: ItemPage) -> None:
-        text = json.dumps(page.pictures)
         with lock:
-            rows.append((page.accession, digests.pop(page.accession), tuple(page.files.items()),
-                         texts.setdefault(text, text)))
+            item, digest = next(expected)
+            if item.accession != page.accession:  # never: a change in write_site's order would be a bug
+                raise RuntimeError(f"site page of {page.accession!r} came where {item.accession!r} was expected")
+            rows.append((page.accession, digest, dict(page.files), page.pictures))
+            if len(rows) >= _STAGED:
+                plan.stage_many("site", rows)
+                rows.clear()
 
     ctx.progress.start("site", len(c.items))
     ctx.progress.advance("site", len(current))
@@ -78,14 +85,15 @@ def run(ctx: BuildContext) -> StepResult:
             datestamp=epoch,
             mapper=ctx.cpu(len(todo)).map,
             advance=lambda: ctx.progress.advance("site"),
-            only=None if plan.ledger is None or plan.ledger.fresh or plan.force else set(digests),
+            only=None if plan.ledger is None or plan.ledger.fresh or plan.force else set(todo.accessions()),
             known=known,
             on_page=on_page,
             elsewhere=elsewhere,
         )
     finally:
         ctx.progress.finish("site")
-    plan.record_many("site", ((acc, digest, dict(files), json.loads(pictures)) for acc, digest, files, pictures in rows))
+    plan.stage_many("site", rows)
+    plan.promote_staged("site")
     plan.record_collection("site", epoch, dump)
     pages = sum(1 for p in paths if p.endswith(".html"))
     summary = f"{pages} pages written in site/ ({len(todo)} item pages, {len(current)} unchanged"
