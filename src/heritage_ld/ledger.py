@@ -393,6 +393,27 @@ class Ledger:
     def forget_output(self, step: str, accession: str) -> None:
         self._write("DELETE FROM outputs WHERE step = ? AND accession = ?", (step, accession))
 
+    def copy_file_digests(self, source: str, ending: str, target: str, accessions: Iterable[str], *, now: int) -> int:
+        """Record for ``target``, for each of ``accessions``, the SHA-256 ``source`` recorded for its file whose
+        path ends with ``ending`` as the digest (no file), replacing ``target``'s records; done in SQLite, without
+        holding a record in Python (the store step after a full load: 100,000 rows). Returns how many."""
+        with self.transaction():
+            self._write("CREATE TEMP TABLE IF NOT EXISTS wanted(accession TEXT PRIMARY KEY)")
+            self._write("DELETE FROM wanted")
+            try:
+                self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((a,) for a in accessions))
+            except sqlite3.DatabaseError as exc:
+                raise _failure(exc, self.path, "write") from None
+            self._write("DELETE FROM outputs WHERE step = ?", (target,))
+            self._write(
+                "INSERT OR REPLACE INTO outputs SELECT ?, o.accession, j.value, '{}', '{}', ? "
+                "FROM outputs AS o JOIN wanted AS w ON w.accession = o.accession, json_each(o.files) AS j "
+                "WHERE o.step = ? AND substr(j.key, -length(?)) = ? AND j.value != ''",
+                (target, now, source, ending, ending))
+            count = self._db.execute("SELECT count(*) FROM outputs WHERE step = ?", (target,)).fetchone()[0]
+            self._write("DELETE FROM wanted")
+        return int(count)
+
     def stage_output(self, step: str, accession: str, digest: str, files: Mapping[str, str], *,
                      data: Mapping[str, Any] | None = None, now: int) -> None:
         """Keep a record of ``step`` aside (on disk, not in memory) until :meth:`promote_staged`: for outputs

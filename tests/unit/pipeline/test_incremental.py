@@ -225,3 +225,19 @@ def test_a_site_step_killed_before_its_pages_moved_leaves_them_to_be_redone(cata
     assert _written(again, "site") == len(collection.items)  # the pages set aside were never recorded as done
     page = (out / "site" / "object" / f"{collection.items[0].accession}.html").read_text(encoding="utf-8")
     assert f"Edited {collection.items[0].accession}" in page
+
+
+def test_file_digests_are_copied_to_another_step_for_the_items_named(tmp_path: Path) -> None:
+    book = Ledger.open(tmp_path)
+    try:
+        book.record_output("rdf", "A", "d", {"rdf/object/A.nt": "sha-a", "rdf/object/A.ttl": "x"}, now=1)
+        book.record_output("rdf", "B", "d", {"rdf/object/B.nt": "sha-b"}, now=1)
+        book.record_output("rdf", "W", "d", {"rdf/object/W.nt": "sha-w"}, now=1)  # withdrawn: not named below
+        book.record_output("store", "OLD", "stale", {}, now=1)
+        assert book.copy_file_digests("rdf", ".nt", "store", iter(["A", "B", "C"]), now=5) == 2
+        records = book.outputs("store")
+        assert {a: (r.digest, r.files, r.built) for a, r in records.items()} == {
+            "A": ("sha-a", {}, 5), "B": ("sha-b", {}, 5)}
+        assert book.file_digests("rdf", ".nt") == {"A": "sha-a", "B": "sha-b", "W": "sha-w"}  # the source is kept
+    finally:
+        book.close()
