@@ -122,6 +122,24 @@ def _safe_sha256(path: Path) -> str:
         return ""
 
 
+class _Half(Mapping[str, str]):
+    """One of the two digests :meth:`Plan.make` keeps together per item (raw, 32 bytes at ``start``), as hex."""
+
+    __slots__ = ("_both", "_start")
+
+    def __init__(self, both: dict[str, bytes], start: int) -> None:
+        self._both, self._start = both, start
+
+    def __getitem__(self, accession: str) -> str:
+        return self._both[accession][self._start:self._start + 32].hex()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._both)
+
+    def __len__(self) -> int:
+        return len(self._both)
+
+
 P = TypeVar("P")
 
 
@@ -176,11 +194,12 @@ class Plan:
     now: int
     force: bool = False
     verify: bool = False
-    digests: dict[str, str] = field(default_factory=dict)
+    #: Per item, the digest of everything its outputs depend on.
+    digests: Mapping[str, str] = field(default_factory=dict)
     media: dict[str, str] = field(default_factory=dict)
     #: Per item, the digest of its published metadata alone (the item, the collection data it uses, the base
     #: URL, its media): what dates its OAI-PMH record. Options such as tiles do not re-date records.
-    metadata: dict[str, str] = field(default_factory=dict)
+    metadata: Mapping[str, str] = field(default_factory=dict)
     #: The digest of everything the collection-level outputs depend on: the collection-level data, the options,
     #: and every item's digest in catalogue order (any change, addition, removal or move of an item changes it).
     collection_digest: str = ""
@@ -204,14 +223,14 @@ class Plan:
         slim = dataclasses.replace(collection, items=(), agents=(), places=(), concepts=(), root=None)
         shared = digest_of(__version__, sorted(options.items()), slim)
         described = digest_of(__version__, options.get("base_url"), slim)
-        digests: dict[str, str] = {}
-        metadata: dict[str, str] = {}
+        both: dict[str, bytes] = {}  # both digests of an item as 64 bytes: a third of two hex strings' memory
+        whole = hashlib.sha256(repr(shared).encode())
         for item in collection.items:
             files = [media.get(str(m.path), "") for m in item.media]
-            digests[item.accession] = digest_of(shared, item, files)
-            metadata[item.accession] = digest_of(described, item, files)
-        whole = digest_of(shared, tuple(digests.items()))
-        return cls(ledger, when, force, verify, digests, media, metadata, whole)
+            digest = digest_of(shared, item, files)
+            both[item.accession] = bytes.fromhex(digest) + bytes.fromhex(digest_of(described, item, files))
+            whole.update(f"{item.accession!r}\x1f{digest}\x1e".encode("utf-8", "surrogatepass"))
+        return cls(ledger, when, force, verify, _Half(both, 0), media, _Half(both, 32), whole.hexdigest())
 
     def collection_current(self, step: str, out: Path, paths: Iterable[str], *extra: Any) -> bool:
         """True when ``step``'s collection-level outputs (``paths`` under ``out``) were made from the same
