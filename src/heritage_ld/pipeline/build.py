@@ -283,15 +283,13 @@ def _note_items(collection: Collection, plan: Plan, max_pixels: int) -> dict[str
     book = plan.ledger
     assert book is not None
     counts: dict[str, int] = {}
-    present = set()
     with book.transaction():
         for item in collection.items:
-            present.add(item.accession)
             sets = (item.section,) if item.section else ()
             what = book.note_item(item.accession, plan.metadata[item.accession], sets, now=plan.now)
             counts[what] = counts.get(what, 0) + 1
-        for record in book.items():
-            if record.accession not in present and book.withdraw_item(record.accession, now=plan.now):
-                counts["withdrawn"] = counts.get("withdrawn", 0) + 1
+        withdrawn = book.withdraw_missing((item.accession for item in collection.items), now=plan.now)
+        if withdrawn:
+            counts["withdrawn"] = withdrawn
         book.set_meta(MAX_PIXELS_KEY, str(max_pixels))
     return counts
