@@ -24,23 +24,40 @@ def _quads(out: Path) -> set[str]:
         del store
 
 
-@pytest.mark.parametrize("change", ["edit", "remove"])
+def _counted(out: Path) -> dict[str, int]:
+    store = open_store(out)
+    try:
+        return {"graphs": sum(1 for _ in store.named_graphs()), "quads": len(store)}
+    finally:
+        del store
+
+
+def _reported(report: object) -> dict[str, int]:
+    data = report.results["store"].data  # type: ignore[attr-defined]
+    return {"graphs": data["graphs"], "quads": data["quads"]}
+
+
+@pytest.mark.parametrize("change", ["edit", "remove", "add"])
 def test_an_updated_store_equals_a_store_loaded_anew(tmp_path: Path, example_dir: Path, change: str) -> None:
     catalogue = tmp_path / "catalogue"
     shutil.copytree(example_dir, catalogue)
     out = tmp_path / "out"
     opts = BuildOptions(source_date_epoch=1_700_000_000, tiles=False)
     collection = read_catalogue(catalogue)
-    build(collection, out, only=STEPS, options=opts)
+    first = build(collection, out, only=STEPS, options=opts)
+    assert _reported(first) == _counted(out)  # counted as loaded, not by a scan of the store
     before = _quads(out)
     items = list(collection.items)
     if change == "edit":  # one title changes; the collection graph (members, positions) does not
         items[4] = dataclasses.replace(items[4], title=MultilingualText.of(en="A corrected title", vi="Tên đã sửa"))
-    else:  # an item leaves: the collection graph changes
+    elif change == "remove":  # an item leaves: the collection graph changes
         del items[7]
+    else:  # one comes in: a copy of an item under a new number
+        items.append(dataclasses.replace(items[2], accession="HNM.1972.999"))
     changed = dataclasses.replace(collection, items=tuple(items))
     report = build(changed, out, only=STEPS, options=opts)
     assert "replaced" in report.results["store"].summary  # updated in place, not loaded anew
+    assert _reported(report) == _counted(out)  # the earlier counts, less what was dropped, plus what was loaded
     forced = tmp_path / "forced"
     build(changed, forced, only=STEPS, options=opts, force=True)
     after = _quads(out)

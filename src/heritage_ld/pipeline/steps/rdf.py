@@ -129,9 +129,10 @@ def _write_collection_and_dump(ctx: BuildContext, coll: list[Triple]) -> tuple[s
             put(b"\n# Each item's place in the catalogue (Linked Art: a sequence position dimension) and the"
                 b" sets it is part of.\n")
             gz.write(coll_text.encode())
+            head = frozenset(seen)  # (a membership line the graph above already has is not said twice)
             for item, about in zip(ctx.collection.items, item_membership(ctx.collection, urls=urls), strict=True):
                 text = ntriples(about)
-                put(text.encode())
+                put("".join(line for line in text.splitlines(keepends=True) if line not in head).encode())
                 iri = urls.object(item.accession)
                 mine, sub, page = f"<{iri}> ", f"<{iri}#", f"<{urls.page(item.accession)}> "
                 path = ctx.out / urls.path(urls.rdf_file(item.accession, "nt"))

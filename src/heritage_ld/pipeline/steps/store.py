@@ -68,6 +68,7 @@ def run(ctx: BuildContext) -> StepResult:
             ctx.out, urls, ctx.collection.key, accessions if full else changed,
             advance=lambda: ctx.progress.advance("store"),
             changed=None if full else changed, removed=removed, collection_changed=collection_changed,
+            counts=None if graphs is None or quads is None else {"graphs": int(graphs), "quads": int(quads)},
         )
     finally:
         ctx.progress.finish("store")
