@@ -405,15 +405,15 @@ def _move_into_place(staged: Path, site: Path, *, top: bool = True, whole: froze
             os.replace(entry, target)
 
 
-def _sitemap(urls: UrlScheme, pages: Iterable[str], extra: list[str]) -> str:
+def _sitemap(urls: UrlScheme, pages: Iterable[str], extra: list[str]) -> Iterator[str]:
+    """The sitemap's lines, one at a time (written as they are made: 100,000 pages are 9 MB of text)."""
     # Sitemaps protocol 0.9 (https://www.sitemaps.org/protocol.html): absolute, XML-escaped URLs.
     from xml.sax.saxutils import escape
 
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
     for path in itertools.chain(pages, extra):
-        lines.append(f"  <url><loc>{escape(urls.base_url + '/' + path)}</loc></url>")
-    lines.append("</urlset>")
-    return "\n".join(lines) + "\n"
+        yield f"  <url><loc>{escape(urls.base_url + '/' + path)}</loc></url>\n"
+    yield "</urlset>\n"
 
 
 def write_site(
@@ -585,8 +585,9 @@ def _write_site(
     )
     pages = itertools.chain((home, *section_pages), (writer.item_page(i) for i in items))
     dumps = [p for p in ("rdf/dataset.ttl", "rdf/dataset.nt.gz") if writer.exists(p)]
-    with _writing(dest / "site" / "sitemap.xml"):
-        (dest / "site" / "sitemap.xml").write_text(_sitemap(urls, pages, dumps), encoding="utf-8")
+    with _writing(dest / "site" / "sitemap.xml"), \
+            (dest / "site" / "sitemap.xml").open("w", encoding="utf-8", newline="\n") as sitemap:
+        sitemap.writelines(_sitemap(urls, pages, dumps))
     with _writing(dest / "site" / "robots.txt"):
         (dest / "site" / "robots.txt").write_text(
             f"User-agent: *\nAllow: /\nSitemap: {urls.base_url}/site/sitemap.xml\n", encoding="utf-8"
