@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import pickle
 from decimal import Decimal
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import pytest
 from hypothesis import given, settings
@@ -84,9 +84,12 @@ def test_the_example_catalogue_round_trips_and_shares_what_items_share() -> None
     assert isinstance(held, ItemSequence)
     plain = tuple(held)
     assert ItemSequence(plain) == plain and list(ItemSequence(plain)) == list(plain)
-    first, again = held[0], held[0]
+    first = held[0]
+    held._decoded.clear()
+    again = held[0]
     assert first == again and first is not again  # decoded anew: equal, not the same object
     assert first.creators and first.creators[0] is again.creators[0]  # shared values are one object
+    assert held[0] is again  # kept decoded since
     assert held.owns(again) and not held.owns(dataclasses.replace(again, title=MultilingualText.of(en="Edited")))
     assert not held.owns(dataclasses.replace(again, accession="NOT.IN.IT")) and not held.owns("a string")
 
@@ -124,3 +127,24 @@ def test_items_decoded_from_a_validated_collection_are_not_validated_again(monke
     edited = dataclasses.replace(collection.items[0], title=MultilingualText.of(en="Edited"))
     require_valid(collection, edited)
     assert calls == [edited.accession]  # an edited copy is checked
+
+
+def test_records_are_a_fraction_of_the_objects(tmp_path: Path) -> None:
+    from heritage_ld.synth import write_synthetic_catalogue
+
+    hanoi = read_catalogue(EXAMPLE).items
+    assert isinstance(hanoi, ItemSequence) and len(hanoi._blob) / len(hanoi) < 400  # 574 bytes marshalled
+    write_synthetic_catalogue(tmp_path / "synth", items=2000, media="none")
+    synth = read_catalogue(tmp_path / "synth").items
+    assert isinstance(synth, ItemSequence) and len(synth._blob) / len(synth) < 200  # 553 bytes marshalled
+    assert synth[1999].accession == "SYN.002000" and list(synth)[-1] == synth[-1]
+
+
+def test_the_items_kept_decoded_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from heritage_ld.model import compact
+
+    monkeypatch.setattr(compact, "DECODED", 4)
+    items = [Item(f"K.{n}", ItemKind.ARTIFACT, MultilingualText.of(en=f"Thing {n}")) for n in range(10)]
+    held = ItemSequence(items)
+    assert list(held) == items and len(held._decoded) == 4 and sorted(held._decoded) == [6, 7, 8, 9]
+    assert held.owns(held[9]) and held.owns(items[0])  # kept (by identity) or not (by equality)
