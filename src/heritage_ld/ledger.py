@@ -367,17 +367,25 @@ class Ledger:
         """Withdraw every item the ledger has as published that is not in ``present`` (the catalogue's accession
         numbers, read once into a temporary table: nothing of 100,000 items is held here); returns how many.
         Call it inside :meth:`transaction`."""
-        self._write("CREATE TEMP TABLE IF NOT EXISTS present(accession TEXT PRIMARY KEY)")
-        self._write("DELETE FROM present")
+        self._fill_accessions(present)
         try:
-            self._db.executemany("INSERT OR IGNORE INTO present VALUES (?)", ((a,) for a in present))
             gone = [r[0] for r in self._db.execute(
-                "SELECT accession FROM items WHERE withdrawn IS NULL AND accession NOT IN (SELECT accession FROM present) "
-                "ORDER BY accession")]
+                "SELECT accession FROM items WHERE withdrawn IS NULL AND accession NOT IN (SELECT accession FROM "
+                "temp.accessions) ORDER BY accession")]
         except sqlite3.DatabaseError as exc:
             raise _failure(exc, self.path, "write") from None
-        self._write("DELETE FROM present")
+        self._write("DELETE FROM temp.accessions")
         return sum(self.withdraw_item(accession, now=now) for accession in gone)
+
+    def _fill_accessions(self, accessions: Iterable[str]) -> None:
+        """Put ``accessions`` in the temporary table ``temp.accessions`` (emptied first): a set of 100,000
+        accession numbers held by SQLite, not in Python."""
+        self._write("CREATE TEMP TABLE IF NOT EXISTS accessions(accession TEXT PRIMARY KEY)")
+        self._write("DELETE FROM temp.accessions")
+        try:
+            self._db.executemany("INSERT OR IGNORE INTO temp.accessions VALUES (?)", ((a,) for a in accessions))
+        except sqlite3.DatabaseError as exc:
+            raise _failure(exc, self.path, "write") from None
 
     # -- outputs ------------------------------------------------------------------------------------
     def output(self, step: str, accession: str) -> OutputRecord | None:
@@ -414,20 +422,15 @@ class Ledger:
         path ends with ``ending`` as the digest (no file), replacing ``target``'s records; done in SQLite, without
         holding a record in Python (the store step after a full load: 100,000 rows). Returns how many."""
         with self.transaction():
-            self._write("CREATE TEMP TABLE IF NOT EXISTS wanted(accession TEXT PRIMARY KEY)")
-            self._write("DELETE FROM wanted")
-            try:
-                self._db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((a,) for a in accessions))
-            except sqlite3.DatabaseError as exc:
-                raise _failure(exc, self.path, "write") from None
+            self._fill_accessions(accessions)
             self._write("DELETE FROM outputs WHERE step = ?", (target,))
             self._write(
                 "INSERT OR REPLACE INTO outputs SELECT ?, o.accession, j.value, '{}', '{}', ? "
-                "FROM outputs AS o JOIN wanted AS w ON w.accession = o.accession, json_each(o.files) AS j "
+                "FROM outputs AS o JOIN temp.accessions AS w ON w.accession = o.accession, json_each(o.files) AS j "
                 "WHERE o.step = ? AND substr(j.key, -length(?)) = ? AND j.value != ''",
                 (target, now, source, ending, ending))
             count = self._db.execute("SELECT count(*) FROM outputs WHERE step = ?", (target,)).fetchone()[0]
-            self._write("DELETE FROM wanted")
+            self._write("DELETE FROM temp.accessions")
         return int(count)
 
     def stage_output(self, step: str, accession: str, digest: str, files: Mapping[str, str], *,

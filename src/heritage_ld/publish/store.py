@@ -211,11 +211,6 @@ def _remove_tree(path: Path) -> None:
         time.sleep(0.05 * (attempt + 1))
 
 
-def _drop(store: Any, graph: Any) -> None:
-    if store.contains_named_graph(graph):
-        store.remove_graph(graph)
-
-
 #: Quads per call of the bulk loader when the collection graph is loaded (it holds a call's quads in memory, and
 #: here they are Python objects, about 400 bytes each: the collection graph of 100,000 items is 700,000 quads,
 #: 1.2 GB through the transactional ``load``; calls of 100,000 quads held 40 MB).

@@ -148,3 +148,11 @@ def test_the_items_kept_decoded_are_bounded(monkeypatch: pytest.MonkeyPatch) -> 
     held = ItemSequence(items)
     assert list(held) == items and len(held._decoded) == 4 and sorted(held._decoded) == [6, 7, 8, 9]
     assert held.owns(held[9]) and held.owns(items[0])  # kept (by identity) or not (by equality)
+
+
+def test_hostile_text_round_trips() -> None:
+    # Control characters, a lone surrogate (a file name read with surrogateescape), a long text, deep-ish tuples.
+    odd = Item("A\x00\udc80", ItemKind.ARTIFACT, MultilingualText.of(en="x\x1b[31m\udc80" + "ư" * 100_000),
+               identifiers=tuple(f"id-{n}" for n in range(1000)))
+    held = ItemSequence([odd] * 70)  # past the priming of the compression dictionary
+    assert list(held) == [odd] * 70 and not held._odd
