@@ -183,16 +183,19 @@ def _copy_payload(payload: dict[str, Path | str], sizes: Mapping[str, int], tmp:
         processes = use_processes(ordered, jobs)
         runs = list(spans(ordered))
     root = str(tmp)
-    tasks = [(rel, os.fspath(payload[rel]), f"{root}/{rel}") for rel in order]
+    tasks = [(os.fspath(payload[rel]), f"{root}/{rel}") for rel in order]
     copy = partial(copy_batch, algorithms=algorithms, writeback=durable)
     results: dict[str, Digests] = {}
     # Many small files go to forked worker processes (where forking is safe, see pool.use_processes): per file,
     # the copy is a handful of system calls and a little Python, and two threads hand the GIL to each other
     # around every call; processes never wait for each other (measured on the benchmark's "many small" corpus).
-    for done in map_spans(copy, tasks, runs, jobs, processes=processes, name="bag-write"):
-        for rel, digests in done:
-            results[rel] = digests
-            early.wrote(digests.size)
+    for (start, stop), done in zip(runs, map_spans(copy, tasks, runs, jobs, processes=processes,
+                                                   name="bag-write"), strict=True):
+        copied = 0
+        for rel, (size, hexes) in zip(order[start:stop], done, strict=True):
+            results[rel] = Digests(size, tuple(zip(algorithms, hexes, strict=True)))
+            copied += size
+        early.wrote(copied)
         if progress is not None:
             progress.advance(task, len(done))
     return results
