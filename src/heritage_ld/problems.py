@@ -301,6 +301,13 @@ _TABLE: tuple[Code, ...] = (
          "published (no bagit.txt written)", "build again: the bag is uploaded again and checked"),
     Code("S006", E, "{option} {value!r} must be a local path, not a URL",
          "it holds SQLite databases and a working copy, which need a local file system"),
+    Code("S007", E, "another build of this output folder is running: {holder}",
+         "wait for it to end; if it is gone (its machine stopped, the process killed), run again with "
+         "--break-lock (Python: break_lock=True). A lock left by a dead process of this machine is taken over "
+         "by itself"),
+    Code("S008", E, "the build lock was taken over by another build while this one ran ({holder}); nothing more "
+         "was uploaded and the ledger copy on the store was left as it is",
+         "let that build finish, then build again: this one's work in the local working copy is sent then"),
 )
 
 #: Every problem code, by code.

@@ -328,3 +328,54 @@ def test_two_machines_take_turns(s3: dict[str, str], tmp_path: Path) -> None:
     assert "upload: 0 files sent" in again.stdout
     every = _cli(s3, "bag", "validate", "--recursive", "--json", "s3://turns/out/bags")
     assert every.returncode == 0 and '"valid": 6' in every.stdout
+
+
+def test_one_build_at_a_time_on_s3(s3: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lock is created with If-None-Match (moto honours it as S3 does): of eight builds taking it at the same
+    moment exactly one gets it; a build of a locked OUT stops with S007 naming the holder, --break-lock takes over."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from heritage_ld.storage import Store, StoreError
+    from heritage_ld.storage.lock import LOCK_FILE, BuildLock, LockHolder
+    from heritage_ld.synth import write_synthetic_catalogue
+
+    for name, value in s3.items():
+        monkeypatch.setenv(name, value)
+    fs: Any = s3fs_for(s3)
+    fs.mkdir("locks")
+    store = Store.from_url("s3://locks/out")
+    locks = [BuildLock(store) for _ in range(8)]
+
+    def take(lock: BuildLock) -> bool:
+        try:
+            lock.acquire()
+        except StoreError as exc:
+            assert exc.problems[0].code == "S007"
+            return False
+        return True
+
+    with ThreadPoolExecutor(8) as pool:
+        won = list(pool.map(take, locks))
+    assert won.count(True) == 1
+    winner = locks[won.index(True)]
+    assert LockHolder.parse(fs.cat_file(f"locks/out/{LOCK_FILE}")).token == winner.holder.token  # type: ignore[union-attr]
+    winner.release()
+    assert not fs.exists(f"locks/out/{LOCK_FILE}")
+
+    catalogue = tmp_path / "cat"
+    write_synthetic_catalogue(catalogue, items=3, media_size="4KB")
+    fs.pipe_file(f"locks/out/{LOCK_FILE}", LockHolder("digitisation-2", 99, "x", "2026-11-30T08:00:00Z",
+                                                      "2026-11-30T09:00:00Z").encode())
+    out = ["-o", "s3://locks/out", "--only", "rdf", "--cache", str(tmp_path / "cache")]
+    refused = _cli(s3, "build", str(catalogue), *out)
+    _no_secret(refused)
+    assert refused.returncode == 2
+    assert "S007" in refused.stderr and "digitisation-2 process 99" in refused.stderr
+    assert "--break-lock" in refused.stderr
+    assert sorted(fs.find("locks/out")) == [f"locks/out/{LOCK_FILE}"]
+    taken = _cli(s3, "build", str(catalogue), *out, "--break-lock")
+    _no_secret(taken)
+    assert taken.returncode == 0, taken.stderr
+    assert "took over the build lock" in taken.stdout and "digitisation-2" in taken.stdout
+    fs.invalidate_cache()
+    assert not fs.exists(f"locks/out/{LOCK_FILE}") and fs.exists("locks/out/ledger.sqlite3")

@@ -51,6 +51,9 @@ def build_command(
     max_pixels: int = MAX_PIXELS_OPTION,
     cache: str = typer.Option(None, "--cache", help="Local folder of the working copies of a remote catalogue or "
                                "OUT, and of a remote OUT's build ledger (default: ~/.cache/heritage-ld)."),
+    break_lock: bool = typer.Option(False, "--break-lock",
+                                    help="With a remote OUT: take over OUT/build.lock from a build known to be gone "
+                                         "(its machine stopped, its process killed); never while it still runs."),
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """Build everything for a catalogue into OUT: RDF, IIIF manifests and tiles, bags and the exhibition site.
@@ -74,7 +77,7 @@ def build_command(
     with progress_reporter(quiet) as progress:
         report = build_catalogue(catalogue, out, cache=cache, max_pixels=max_pixels, only=steps, options=options,
                                  executor=executor, jobs=jobs, scheduler=scheduler, progress=progress, force=force,
-                                 verify=verify, ledger=ledger)
+                                 verify=verify, ledger=ledger, break_lock=break_lock)
     for warning in report.warnings:
         console.print(f"warning: {warning}", highlight=False, style="yellow", soft_wrap=True, markup=False)
     if not quiet:

@@ -33,6 +33,7 @@ from heritage_ld.pipeline.executor import Executor
 from heritage_ld.pipeline.progress import Progress
 from heritage_ld.problems import Location, report
 from heritage_ld.storage import Store, StoreError, is_url, resolve
+from heritage_ld.storage.lock import LOCK_FILE, BuildLock
 from heritage_ld.storage.sync import SyncIndex, changes, mirror_down, upload
 from heritage_ld.storage.sync import stamp as _stamp
 
@@ -102,7 +103,7 @@ class RemoteOut:
                 (self.tree / name).unlink(missing_ok=True)
             (self.work / "uploaded.sqlite3").unlink(missing_ok=True)
         got, _ = mirror_down(self.store, self.tree, self.work / "resumed.sqlite3",
-                             skip=None if bags else (lambda rel: rel.startswith("bags/")))
+                             skip=_not_down if bags else _not_down_bags)
         with closing(sqlite3.connect(str(self.ledger))) as db, \
                 closing(SyncIndex(self.work / "uploaded.sqlite3")) as uploaded:
             try:
@@ -134,14 +135,23 @@ class RemoteOut:
             (self.work / "ledger-copy.stamp").write_text(_stamp(copy), encoding="utf-8")
 
 
+def _not_down(rel: str) -> bool:
+    """Not brought down by :meth:`RemoteOut.resume`: the lock of the build running (this one's)."""
+    return rel == LOCK_FILE
+
+
+def _not_down_bags(rel: str) -> bool:
+    return rel == LOCK_FILE or rel.startswith("bags/")
+
+
 def _skip(rel: str) -> bool:
-    return rel in _LEDGER_FILES
+    return rel in _LEDGER_FILES or rel == LOCK_FILE
 
 
 def _skip_bags(rel: str) -> bool:
     """Not moved when the bags step writes bags straight to the store: the ledger, and ``bags/`` (a working
     copy made before may still hold bags, which are then neither sent nor deleted)."""
-    return rel in _LEDGER_FILES or rel.startswith("bags/")
+    return rel in _LEDGER_FILES or rel == LOCK_FILE or rel.startswith("bags/")
 
 
 def _bag_of(rel: str, bags: set[str]) -> str | None:
@@ -151,14 +161,19 @@ def _bag_of(rel: str, bags: set[str]) -> str | None:
     return None
 
 
-def upload_out(remote: RemoteOut, *, jobs: int = 8, bags_on_store: bool = False) -> StepResult:
+def upload_out(remote: RemoteOut, *, jobs: int = 8, bags_on_store: bool = False,
+               lock: BuildLock | None = None) -> StepResult:
     """Send what changed in the working copy to the store (bags by the publication rule), then the ledger copy.
 
     ``bags_on_store``: the bags step wrote the bags straight to the store; ``bags/`` is left alone here.
+    ``lock``: the build's lock on OUT, checked before anything is sent and again before the ledger copy
+    (``S008`` when another build broke it meanwhile).
     """
     from heritage_ld.bags.remote import DECLARATION, publish_bag
 
     began = time.perf_counter()
+    if lock is not None:
+        lock.check()
     tree, store = remote.tree, remote.store
     bags = {f"bags/{p.parent.name}" for p in (tree / "bags").glob(f"*/{DECLARATION}")} \
         if (tree / "bags").is_dir() and not bags_on_store else set()
@@ -185,6 +200,8 @@ def upload_out(remote: RemoteOut, *, jobs: int = 8, bags_on_store: bool = False)
         gone = sorted(todo.delete, key=lambda r: (not r.endswith(f"/{DECLARATION}"), r))
         store.remove(gone)
         index.drop(gone)
+    if lock is not None:
+        lock.check()
     copied = _upload_ledger(remote)
     what = "bags were written to the store by the bags step" if bags_on_store else \
         f"{len(by_bag)} bags published and verified"
@@ -258,6 +275,7 @@ def build_catalogue(
     verify: bool = False,
     ledger: bool = True,
     bags_to_store: bool = True,
+    break_lock: bool = False,
 ) -> BuildReport:
     """Read the catalogue at ``catalogue`` and build it into ``out``; either may be a local path or an fsspec
     URL (``s3://bucket/prefix``, ``memory://…``). The other arguments are those of
@@ -266,13 +284,17 @@ def build_catalogue(
     (no copy of the payload in the working copy); ``bags_to_store=False`` builds bags in the working copy and
     publishes them after the build, as before.
 
+    A remote OUT is built by one build at a time: the build holds ``OUT/build.lock`` from before it reads the
+    store until it has uploaded (:mod:`heritage_ld.storage.lock`); ``break_lock`` takes it over from a build
+    known to be gone.
+
     A remote OUT gets one more result, ``upload`` (what was sent). Credentials come from the backend's own
     environment variables and config files only.
 
     Raises:
         StoreError: the store cannot be reached (S002), the catalogue URL holds nothing (S003), an fsspec
-            implementation is missing (S001), a bag read back does not match its manifests (S004, S005), or
-            ``cache`` is a URL (S006).
+            implementation is missing (S001), a bag read back does not match its manifests (S004, S005),
+            ``cache`` is a URL (S006), another build holds OUT's lock (S007) or broke this build's (S008).
         CatalogueError, UsageError, StorageError: as :func:`heritage_ld.build`.
     """
     from heritage_ld.catalogue import read_catalogue
@@ -282,15 +304,25 @@ def build_catalogue(
     source = local_catalogue(catalogue, cache=base)
     target, out_store = _local(out, base, "out")
     remote = RemoteOut(out_store, target.parent) if out_store is not None else None
-    if remote is not None and ledger:
-        remote.resume(bags=not bags_to_store)
-    if remote is not None and bags_to_store:
-        options = replace(options or BuildOptions(), remote_out=remote.store.url)
-    trusted = trusted_media(target, source, max_pixels) if ledger and not force and not verify else None
-    collection = read_catalogue(source, max_pixels=max_pixels, trusted=trusted)
-    result = build(collection, target, only=only, options=options, executor=executor, jobs=jobs,
-                   scheduler=scheduler, progress=progress, force=force, verify=verify, ledger=ledger)
-    if remote is not None:
-        result.results["upload"] = upload_out(remote, jobs=max(8, jobs or 0), bags_on_store=bags_to_store)
-        result.seconds += result.results["upload"].seconds
+    lock = BuildLock(remote.store) if remote is not None else None
+    if lock is not None:
+        lock.acquire(break_lock=break_lock)
+    try:
+        if remote is not None and ledger:
+            remote.resume(bags=not bags_to_store)
+        if remote is not None and bags_to_store:
+            options = replace(options or BuildOptions(), remote_out=remote.store.url)
+        trusted = trusted_media(target, source, max_pixels) if ledger and not force and not verify else None
+        collection = read_catalogue(source, max_pixels=max_pixels, trusted=trusted)
+        result = build(collection, target, only=only, options=options, executor=executor, jobs=jobs,
+                       scheduler=scheduler, progress=progress, force=force, verify=verify, ledger=ledger)
+        if remote is not None:
+            result.results["upload"] = upload_out(remote, jobs=max(8, jobs or 0), bags_on_store=bags_to_store,
+                                                  lock=lock)
+            result.seconds += result.results["upload"].seconds
+    finally:
+        if lock is not None:
+            lock.release()
+    if lock is not None and lock.broke is not None:
+        result.warnings.append(f"took over the build lock of {out} from {lock.broke.describe()}")
     return result
