@@ -133,7 +133,7 @@ def test_an_edit_on_the_store_sends_only_what_changed(hanoi_on_s3: dict[str, Any
         first = next(line for line in hanoi_on_s3["first"].stdout.splitlines() if line.startswith("upload:"))
         # One item's files, its bag, and the collection-level files (dump, pages, the SPARQL store's database
         # files): a fraction of the first upload.
-        assert 0 < sent < int(first.split()[1]) / 3, upload
+        assert 0 < sent < int(first.split()[1]) / 3, (sent, int(first.split()[1]))
         assert "bags were written to the store by the bags step" in upload
         # Only the bag's metadata changed: merged on the store (tag files), its payload not sent again.
         bags = next(line for line in result.stdout.splitlines() if line.strip().startswith("bags:"))

@@ -16,6 +16,7 @@ pixel sizes and paths (the JPEG bytes differ between the two, and are the same f
 
 from __future__ import annotations
 
+import io
 import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,9 +29,15 @@ from heritage_ld.errors import FormatError
 from heritage_ld.iiif.media import image_size, orientation, unreadable
 from heritage_ld.iiif.pyramid import Pyramid, Tile
 from heritage_ld.iiif.serialize import dumps
+from heritage_ld.storage.store import PART, Store
 
-__all__ = ["BACKENDS", "DEFAULT_BACKEND", "TileResult", "available_backends", "write_tiles"]
+__all__ = ["BACKENDS", "DEFAULT_BACKEND", "INFO", "STORE_WORKERS", "TileResult", "available_backends", "write_tiles",
+           "write_tiles_to_store"]
 
+#: The file that makes a tile set complete: written last, on disk and on a store alike.
+INFO = "info.json"
+#: Threads sending one tile set's files to a store (each file one request: they overlap the latency).
+STORE_WORKERS = 8
 #: JPEG quality of tiles and sizes (libvips' dzsave default is 75; 85 keeps photographs' grain).
 QUALITY = 85
 BACKENDS = ("pillow", "pyvips")
@@ -95,6 +102,10 @@ class _Writer:
         else:
             self._pending.append(self._pool.submit(_save, im, target))
 
+    def copy(self, source: Path, relative: str) -> None:
+        """The bytes of ``source`` as ``relative`` (a plain JPEG master as ``full/max``)."""
+        shutil.copyfile(source, self.path(relative))
+
     def wait(self) -> None:
         pending, self._pending = self._pending, []
         for f in pending:
@@ -108,7 +119,40 @@ class _Writer:
                 self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _encode(im: Image.Image, target: Path) -> None:
+class _StoreWriter(_Writer):
+    """:class:`_Writer` for a tile set on object storage: each file encoded in memory and sent in one ``PUT``
+    (tiles are tens of KB; no temporary file), in ``workers`` threads, which also overlap the requests' latency.
+    :attr:`written` holds the relative paths sent."""
+
+    def __init__(self, store: Store, workers: int) -> None:
+        super().__init__(Path("."), workers)
+        self.store = store
+        self.written: set[str] = set()
+
+    def path(self, relative: str) -> Path:  # pragma: no cover - never a local path
+        raise NotImplementedError("a tile set on a store has no local paths")
+
+    def _put(self, im: Image.Image, relative: str) -> None:
+        buffer = io.BytesIO()
+        _encode(im, buffer)
+        self.store.write_bytes(relative, buffer.getvalue())
+
+    def save(self, im: Image.Image, relative: str) -> None:
+        self.count += 1
+        self.written.add(relative)
+        if self._pool is None:
+            self._put(im, relative)
+        else:
+            self._pending.append(self._pool.submit(self._put, im, relative))
+
+    def copy(self, source: Path, relative: str) -> None:
+        self.count += 1
+        self.written.add(relative)
+        with open(source, "rb") as f:
+            self.store.write_stream(relative, iter(lambda: f.read(PART), b""))
+
+
+def _encode(im: Image.Image, target: Path | io.BytesIO) -> None:
     im.save(target, "JPEG", quality=QUALITY, optimize=False, progressive=False)
 
 
@@ -152,7 +196,7 @@ def _decoded(source: Path, max_pixels: int) -> Image.Image:
         raise unreadable(source, exc) from exc
 
 
-def _write_pillow(source: Path | Image.Image, tmp: Path, pyramid: Pyramid, workers: int, max_pixels: int) -> int:
+def _write_pillow(source: Path | Image.Image, writer: _Writer, pyramid: Pyramid, max_pixels: int) -> int:
     if isinstance(source, Image.Image):  # already decoded (a rendered PDF page)
         plain_jpeg = False
         level = _to_jpeg_mode(source)
@@ -160,7 +204,6 @@ def _write_pillow(source: Path | Image.Image, tmp: Path, pyramid: Pyramid, worke
         with _decoded(source, max_pixels) as opened:
             plain_jpeg = _plain_jpeg(opened)
             level = _to_jpeg_mode(_upright(opened))
-    writer = _Writer(tmp, workers)
     try:
         tiles = _by_scale(pyramid)
         declared = {t.path for t in pyramid.tiles()}
@@ -184,7 +227,7 @@ def _write_pillow(source: Path | Image.Image, tmp: Path, pyramid: Pyramid, worke
             if isinstance(source, Image.Image):
                 writer.save(_to_jpeg_mode(source), full)
             elif plain_jpeg:  # the source already is the full-size JPEG: copy its bytes
-                shutil.copyfile(source, writer.path(full))
+                writer.copy(source, full)
             else:  # decoded again rather than kept: memory stays at one full-size image
                 with _decoded(source, max_pixels) as opened:
                     writer.save(_to_jpeg_mode(_upright(opened)), full)
@@ -290,7 +333,7 @@ def write_tiles(source: Path | Image.Image, directory: Path, service_id: str, *,
         if backend == "pyvips" and isinstance(source, Path):
             files = _write_pyvips(source, tmp, pyramid, max(1, workers))
         else:
-            files = _write_pillow(source, tmp, pyramid, max(1, workers), max_pixels)
+            files = _write_pillow(source, _Writer(tmp, max(1, workers)), pyramid, max_pixels)
         (tmp / "info.json").write_bytes(dumps(pyramid.info(service_id, rights=rights), ordered=True))
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -306,3 +349,48 @@ def write_tiles(source: Path | Image.Image, directory: Path, service_id: str, *,
     if old.exists():
         shutil.rmtree(old)
     return TileResult(directory, width, height, files + 1, backend)
+
+
+def write_tiles_to_store(source: Path | Image.Image, store: Store, service_id: str, *, rights: str | None = None,
+                         workers: int = STORE_WORKERS, max_pixels: int = DEFAULT_MAX_PIXELS,
+                         local_info: Path | None = None) -> TileResult:
+    """:func:`write_tiles` straight to object storage: the tile set at ``store`` (``OUT/iiif/image/{seg}-{n}``
+    on the store), each tile encoded in memory and sent in one request, no local copy.
+
+    The rule is that of bags (``bagit.txt`` last): a tile set is complete when its ``info.json`` is there.
+    The old ``info.json`` is removed first, the tiles and sizes are sent, files of an earlier pyramid that
+    this one does not have are removed, and ``info.json`` goes last; an interruption leaves a set without
+    ``info.json``, which the next build writes again. ``local_info``: where to keep a copy of ``info.json``
+    in the working copy (removed first, written last), from which the next build and the site judge the set
+    without asking the store. Always Pillow (pyvips' ``dzsave`` writes to a folder).
+
+    >>> from PIL import Image
+    >>> s = Store.from_url("memory://doctest-tiles/iiif/image/a-1")
+    >>> r = write_tiles_to_store(Image.new("RGB", (700, 300)), s, "https://example.org/iiif/image/a-1")
+    >>> r.files, sorted(s.listing())[-1], s.exists("full/350,150/0/default.jpg")
+    (6, 'info.json', True)
+    """
+    if isinstance(source, Image.Image):
+        width, height = source.size
+    else:
+        width, height = image_size(source, max_pixels=max_pixels)  # I003 when unreadable, I004 when too large
+    pyramid = Pyramid(width, height)
+    info = dumps(pyramid.info(service_id, rights=rights), ordered=True)
+    if local_info is not None:
+        local_info.unlink(missing_ok=True)
+    store.remove([INFO])
+    before = set(store.listing())
+    writer = _StoreWriter(store, max(1, workers))
+    try:
+        files = _write_pillow(source, writer, pyramid, max_pixels)
+    finally:
+        writer.close()
+    store.remove(sorted(before - writer.written - {INFO}))
+    store.write_bytes(INFO, info)
+    if local_info is not None:
+        from heritage_ld.atomic import write_atomic
+
+        local_info.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(local_info, info, durable=False)
+    return TileResult(local_info.parent if local_info is not None else Path(store.url), width, height, files + 1,
+                      "pillow")

@@ -67,6 +67,9 @@ class BuildOptions:
     #: The URL of the output folder on object storage when the build writes into a local working copy of it:
     #: the bags step then writes each bag straight to ``URL/bags/…`` (docs/object-storage.md), not into OUT.
     remote_out: str | None = None
+    #: The same URL when the iiif step sends each image's tiles straight to ``URL/iiif/image/…``: the working copy
+    #: then keeps only each tile set's ``info.json`` (:func:`heritage_ld.iiif.tiles.write_tiles_to_store`).
+    tiles_store: str | None = None
 
     def digest_options(self, urls: UrlScheme) -> dict[str, Any]:
         """The options that change an item's bytes (part of every item's digest in the ledger)."""

@@ -15,6 +15,7 @@ What runs where (``docs/object-storage.md``):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -82,13 +83,15 @@ class RemoteOut:
     def at(cls, store: Store, cache: Path) -> RemoteOut:
         return cls(store, _folder(cache, "out", store.url))
 
-    def resume(self, *, bags: bool = True) -> int:
+    def resume(self, *, bags: bool = True, tiles: bool = True) -> int:
         """With no local ledger, bring OUT (and its ledger copy) down from the store; returns files brought.
 
         The ledger copy carries the working copy's file sizes and modification times (table
         :data:`_WORKING_COPY`): they are given back to the files brought down, so the steps that judge their
         inputs by size and time (bags, tiles) and the next upload find everything as the other machine left it.
-        ``bags=False``: ``bags/`` stays on the store (bags written straight there are not brought down).
+        ``bags=False``: ``bags/`` stays on the store (bags written straight there are not brought down);
+        ``tiles=False``: of ``iiif/image/`` only each tile set's ``info.json`` comes down (tiles written straight
+        there stay on the store).
         """
         copy = self.store.info(LEDGER_FILE)
         if copy is None:  # a new OUT, or one emptied on the store: everything is sent again
@@ -103,7 +106,7 @@ class RemoteOut:
                 (self.tree / name).unlink(missing_ok=True)
             (self.work / "uploaded.sqlite3").unlink(missing_ok=True)
         got, _ = mirror_down(self.store, self.tree, self.work / "resumed.sqlite3",
-                             skip=_not_down if bags else _not_down_bags)
+                             skip=functools.partial(_not_down, bags=not bags, tiles=not tiles))
         with closing(sqlite3.connect(str(self.ledger))) as db, \
                 closing(SyncIndex(self.work / "uploaded.sqlite3")) as uploaded:
             try:
@@ -135,23 +138,24 @@ class RemoteOut:
             (self.work / "ledger-copy.stamp").write_text(_stamp(copy), encoding="utf-8")
 
 
-def _not_down(rel: str) -> bool:
-    """Not brought down by :meth:`RemoteOut.resume`: the lock of the build running (this one's)."""
-    return rel == LOCK_FILE
+#: Where the tile sets are under OUT.
+_TILES = "iiif/image/"
 
 
-def _not_down_bags(rel: str) -> bool:
-    return rel == LOCK_FILE or rel.startswith("bags/")
+def _not_down(rel: str, *, bags: bool, tiles: bool) -> bool:
+    """Not brought down by :meth:`RemoteOut.resume`: the lock of the build running (this one's), and what the
+    steps write straight to the store (``bags``: ``bags/``; ``tiles``: tiles, but each set's ``info.json``,
+    from which the next build and the site judge the set)."""
+    return rel == LOCK_FILE or (bags and rel.startswith("bags/")) \
+        or (tiles and rel.startswith(_TILES) and not rel.endswith("/info.json"))
 
 
-def _skip(rel: str) -> bool:
-    return rel in _LEDGER_FILES or rel == LOCK_FILE
-
-
-def _skip_bags(rel: str) -> bool:
-    """Not moved when the bags step writes bags straight to the store: the ledger, and ``bags/`` (a working
-    copy made before may still hold bags, which are then neither sent nor deleted)."""
-    return rel in _LEDGER_FILES or rel == LOCK_FILE or rel.startswith("bags/")
+def _skip(rel: str, *, bags: bool = False, tiles: bool = False) -> bool:
+    """Neither sent nor deleted by :func:`upload_out`: the ledger (its copy goes up apart), the lock, and what
+    the steps wrote straight to the store (a working copy made before may still hold bags or tiles, which are
+    then left alone on both sides)."""
+    return rel in _LEDGER_FILES or rel == LOCK_FILE or (bags and rel.startswith("bags/")) \
+        or (tiles and rel.startswith(_TILES))
 
 
 def _bag_of(rel: str, bags: set[str]) -> str | None:
@@ -161,11 +165,12 @@ def _bag_of(rel: str, bags: set[str]) -> str | None:
     return None
 
 
-def upload_out(remote: RemoteOut, *, jobs: int = 8, bags_on_store: bool = False,
+def upload_out(remote: RemoteOut, *, jobs: int = 8, bags_on_store: bool = False, tiles_on_store: bool = False,
                lock: BuildLock | None = None) -> StepResult:
     """Send what changed in the working copy to the store (bags by the publication rule), then the ledger copy.
 
     ``bags_on_store``: the bags step wrote the bags straight to the store; ``bags/`` is left alone here.
+    ``tiles_on_store``: the iiif step sent the tiles straight there; ``iiif/image/`` is left alone here.
     ``lock``: the build's lock on OUT, checked before anything is sent and again before the ledger copy
     (``S008`` when another build broke it meanwhile).
     """
@@ -178,7 +183,7 @@ def upload_out(remote: RemoteOut, *, jobs: int = 8, bags_on_store: bool = False,
     bags = {f"bags/{p.parent.name}" for p in (tree / "bags").glob(f"*/{DECLARATION}")} \
         if (tree / "bags").is_dir() and not bags_on_store else set()
     with closing(SyncIndex(remote.work / "uploaded.sqlite3")) as index:
-        todo = changes(tree, index, skip=_skip_bags if bags_on_store else _skip)
+        todo = changes(tree, index, skip=functools.partial(_skip, bags=bags_on_store, tiles=tiles_on_store))
         by_bag: dict[str, list[str]] = {}
         plain: list[str] = []
         for rel in todo.send:
@@ -205,6 +210,8 @@ def upload_out(remote: RemoteOut, *, jobs: int = 8, bags_on_store: bool = False,
     copied = _upload_ledger(remote)
     what = "bags were written to the store by the bags step" if bags_on_store else \
         f"{len(by_bag)} bags published and verified"
+    if tiles_on_store:
+        what += ", tiles by the iiif step"
     summary = (f"{sent} files sent to {store.url} ({what}), "
                f"{len(gone)} deleted, {len(todo.stamps) - len(todo.send)} unchanged"
                + ("; ledger copy uploaded" if copied else ""))
@@ -275,6 +282,7 @@ def build_catalogue(
     verify: bool = False,
     ledger: bool = True,
     bags_to_store: bool = True,
+    tiles_to_store: bool = True,
     break_lock: bool = False,
 ) -> BuildReport:
     """Read the catalogue at ``catalogue`` and build it into ``out``; either may be a local path or an fsspec
@@ -282,7 +290,9 @@ def build_catalogue(
     :func:`heritage_ld.build`; ``cache`` is the local folder of working copies (default :func:`default_cache`).
     With a remote OUT and ``bags_to_store`` (the default) the bags step writes each bag straight to the store
     (no copy of the payload in the working copy); ``bags_to_store=False`` builds bags in the working copy and
-    publishes them after the build, as before.
+    publishes them after the build, as before. ``tiles_to_store`` (the default) has the iiif step send each
+    image's tiles straight to the store, the working copy keeping only each tile set's ``info.json``;
+    ``tiles_to_store=False`` writes them into the working copy, uploaded after the build.
 
     A remote OUT is built by one build at a time: the build holds ``OUT/build.lock`` from before it reads the
     store until it has uploaded (:mod:`heritage_ld.storage.lock`); ``break_lock`` takes it over from a build
@@ -309,16 +319,18 @@ def build_catalogue(
         lock.acquire(break_lock=break_lock)
     try:
         if remote is not None and ledger:
-            remote.resume(bags=not bags_to_store)
+            remote.resume(bags=not bags_to_store, tiles=not tiles_to_store)
         if remote is not None and bags_to_store:
             options = replace(options or BuildOptions(), remote_out=remote.store.url)
+        if remote is not None and tiles_to_store:
+            options = replace(options or BuildOptions(), tiles_store=remote.store.url)
         trusted = trusted_media(target, source, max_pixels) if ledger and not force and not verify else None
         collection = read_catalogue(source, max_pixels=max_pixels, trusted=trusted)
         result = build(collection, target, only=only, options=options, executor=executor, jobs=jobs,
                        scheduler=scheduler, progress=progress, force=force, verify=verify, ledger=ledger)
         if remote is not None:
             result.results["upload"] = upload_out(remote, jobs=max(8, jobs or 0), bags_on_store=bags_to_store,
-                                                  lock=lock)
+                                                  tiles_on_store=tiles_to_store, lock=lock)
             result.seconds += result.results["upload"].seconds
     finally:
         if lock is not None:

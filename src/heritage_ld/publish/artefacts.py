@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from heritage_ld.iiif.pyramid import Pyramid
 from heritage_ld.model import Item, UrlScheme, iri_segment
 
 __all__ = [
@@ -65,7 +66,7 @@ def _size_paths(root: str, w: int, h: int) -> list[str]:
     return [f"{root}/full/{w},{h}/0/default.jpg", f"{root}/full/{w},/0/default.jpg"]
 
 
-def _read_service(out: Path, root: str) -> ImageService | None:
+def _read_service(out: Path, root: str, complete: bool = False) -> ImageService | None:
     info_path = out / root / "info.json"
     try:
         info = json.loads(info_path.read_text(encoding="utf-8"))
@@ -76,23 +77,27 @@ def _read_service(out: Path, root: str) -> ImageService | None:
         (int(s["width"]), int(s["height"])) for s in info.get("sizes", []) if "width" in s and "height" in s
     )
     files = []
+    # A set on a store: its info.json is written last, so every file of its pyramid is there (the tiler writes
+    # Pyramid.paths(); the full size is "full/max", not one of the size paths looked for here).
+    stored = frozenset(f"{root}/{p}" for p in Pyramid(width, height).paths()) if complete else frozenset()
     for w, h in sizes:
         for candidate in _size_paths(root, w, h):
-            if (out / candidate).is_file():
+            if candidate in stored or (not complete and (out / candidate).is_file()):
                 files.append(((w, h), candidate))
                 break
     return ImageService(f"{root}/info.json", width, height, sizes, tuple(files))
 
 
-def find_image_services(out: Path, urls: UrlScheme, item: Item) -> list[ImageService]:
+def find_image_services(out: Path, urls: UrlScheme, item: Item, *, complete: bool = False) -> list[ImageService]:
     """The item's static IIIF image services present in OUT, in canvas order (images, then PDF pages).
 
     Numbering is dense from 1 (``UrlScheme.image_service``), so the first missing number ends the list; empty
-    when IIIF did not run.
+    when IIIF did not run. ``complete``: the tile sets were sent to object storage and OUT (the working copy)
+    holds only their ``info.json``; every size it declares is taken to be there, in the canonical ``w,h`` form.
     """
     found = []
     n = 1
-    while (service := _read_service(out, urls.path(urls.image_service(item.accession, n)))) is not None:
+    while (service := _read_service(out, urls.path(urls.image_service(item.accession, n)), complete)) is not None:
         found.append(service)
         n += 1
     return found

@@ -165,11 +165,13 @@ class _SiteWriter:
     """Reads what the other steps wrote in ``out``; writes the site's files under ``dest`` (paths as under OUT)."""
 
     def __init__(self, collection: Collection, out: Path, urls: UrlScheme, dest: Path,
-                 elsewhere: frozenset[str] = frozenset()) -> None:
+                 elsewhere: frozenset[str] = frozenset(), tiles_elsewhere: bool = False) -> None:
         self.collection = collection
         self.out = out
         #: Paths under OUT written somewhere else than ``out`` (a remote OUT's bags, on the store).
         self.elsewhere = elsewhere
+        #: The tile sets are on the store, ``out`` holding only each one's ``info.json``.
+        self.tiles_elsewhere = tiles_elsewhere
         self.dest = dest
         #: SHA-256 of each page written, by its path under OUT.
         self.digests: dict[str, str] = {}
@@ -199,7 +201,7 @@ class _SiteWriter:
 
     # -- pictures ---------------------------------------------------------------------------------
     def pictures(self, item: Item) -> _Pictures:
-        services = find_image_services(self.out, self.urls, item)
+        services = find_image_services(self.out, self.urls, item, complete=self.tiles_elsewhere)
         if services:
             first = services[0]
             thumb = first.size_file(THUMB_WIDTH)
@@ -337,12 +339,13 @@ class _PageBatch:
     dest: Path
     items: tuple[tuple[Item, Item | None, Item | None], ...]  # (item, previous, next in its section)
     elsewhere: frozenset[str] = frozenset()  # of these items' paths, those that exist outside ``out``
+    tiles_elsewhere: bool = False
 
 
 def _page_batch(batch: _PageBatch) -> list[tuple[str, str, str, dict[str, Any]]]:
     """Find the pictures of each item of a batch and write its page; return (accession, page, its SHA-256, the
     pictures as JSON) per item."""
-    writer = _SiteWriter(batch.collection, batch.out, batch.urls, batch.dest, batch.elsewhere)
+    writer = _SiteWriter(batch.collection, batch.out, batch.urls, batch.dest, batch.elsewhere, batch.tiles_elsewhere)
     done = []
     for item, prev, nxt in batch.items:
         pics = writer.pictures(item)
@@ -370,6 +373,11 @@ def _copy_static(out: Path) -> None:
             with _writing(target):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(node.read_bytes())
+            if isinstance(node, Path):
+                # The installed file's time, not the build's: the same asset keeps one time from build to build,
+                # so an upload of a remote OUT (by size and time), rsync or a web cache sees it unchanged.
+                st = node.stat()
+                os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
 
     site = out / "site"
     for name in ("static", "vendor"):
@@ -428,6 +436,7 @@ def write_site(
     known: Mapping[str, Mapping[str, Any]] | None = None,
     on_page: Callable[[ItemPage], None] | None = None,
     elsewhere: Collection_[str] = (),
+    tiles_elsewhere: bool = False,
 ) -> list[str]:
     """Write the exhibition site into ``out/site`` and return the paths written (relative to ``out``).
 
@@ -441,7 +450,9 @@ def write_site(
     others are left as they are, and no page of an item outside the catalogue is removed: the caller removes
     withdrawn items' pages); ``known`` gives, for items not written, the ``pictures`` an earlier call reported
     through ``on_page``. The home page, section pages, sitemap and snapshot are always written. ``elsewhere``
-    names paths under OUT that exist though not in ``out`` (the bags of a remote OUT, written to the store).
+    names paths under OUT that exist though not in ``out`` (the bags of a remote OUT, written to the store);
+    ``tiles_elsewhere``: the IIIF tile sets are on the store, ``out`` holding only each set's ``info.json``
+    (every size it declares is then taken to be there).
 
     >>> import tempfile
     >>> from heritage_ld.model import ItemKind
@@ -459,7 +470,8 @@ def write_site(
     shutil.rmtree(staging, ignore_errors=True)
     try:
         paths = _write_site(collection, out, urls, staging, datestamp=datestamp, mapper=mapper, advance=advance,
-                            only=only, known=known, on_page=on_page, elsewhere=frozenset(elsewhere))
+                            only=only, known=known, on_page=on_page, elsewhere=frozenset(elsewhere),
+                            tiles_elsewhere=tiles_elsewhere)
         # A full build replaces the item pages and thumbnails whole (no stale page survives); an incremental
         # one moves in the pages it wrote, one by one, beside the unchanged ones.
         _move_into_place(staging / "site", out / "site",
@@ -486,10 +498,11 @@ def _write_site(
     known: Mapping[str, Mapping[str, Any]] | None,
     on_page: Callable[[ItemPage], None] | None,
     elsewhere: frozenset[str] = frozenset(),
+    tiles_elsewhere: bool = False,
 ) -> list[str]:
     """Write the site's files under ``dest/site``, reading the other steps' outputs in ``out``."""
     run: Mapper[Any, Any] = mapper or map
-    writer = _SiteWriter(collection, out, urls, dest, elsewhere)
+    writer = _SiteWriter(collection, out, urls, dest, elsewhere, tiles_elsewhere)
     # The snapshot is streamed item by item, and each page makes its item's entry again: nothing here holds
     # every item's values at once, so memory stays flat with the size of the collection.
     write_snapshot(snapshot_head(collection, urls, datestamp=datestamp), dest,
@@ -514,7 +527,7 @@ def _write_site(
     def batch(places: list[int]) -> _PageBatch:
         chosen = [(items[n], at(prev_at[n]), at(next_at[n])) for n in places]
         mine = {urls.path(urls.bag(i.accession)) for i, _, _ in chosen} & elsewhere if elsewhere else set()
-        return _PageBatch(slim, out, urls, dest, tuple(chosen), frozenset(mine))
+        return _PageBatch(slim, out, urls, dest, tuple(chosen), frozenset(mine), tiles_elsewhere)
 
     sent: collections.deque[list[int]] = collections.deque()  # the places of the batches in flight, in order
 

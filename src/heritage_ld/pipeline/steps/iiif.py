@@ -14,6 +14,7 @@ import contextlib
 import functools
 import hashlib
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -37,6 +38,7 @@ class _Job:
     workers: int
     page: int | None = None  # a page (1-based) of the PDF ``source``, rendered before it is tiled
     max_pixels: int = DEFAULT_MAX_PIXELS
+    store: str | None = None  # the tile set's URL on object storage: tiles go there, ``directory`` keeps info.json
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,17 +73,37 @@ def _up_to_date(job: _Job) -> bool:
 
 
 def _tile(job: _Job) -> int:
-    from heritage_ld.iiif.tiles import write_tiles
+    from heritage_ld.iiif.tiles import write_tiles, write_tiles_to_store
 
     if _up_to_date(job):
         return 0
+    source: Path | Any = job.source
     if job.page is not None:
         from heritage_ld.iiif.pdf import render_page
 
-        image = render_page(job.source, job.page)
-        return write_tiles(image, job.directory, job.service, rights=job.rights, workers=job.workers).files
-    return write_tiles(job.source, job.directory, job.service, rights=job.rights, workers=job.workers,
+        source = render_page(job.source, job.page)
+    if job.store is not None:
+        from heritage_ld.storage import Store
+
+        if job.directory.is_dir():  # tiles a build of the working copy wrote there before: on the store now
+            shutil.rmtree(job.directory)
+        return write_tiles_to_store(source, Store.from_url(job.store), job.service, rights=job.rights,
+                                    max_pixels=job.max_pixels, local_info=job.directory / "info.json").files
+    return write_tiles(source, job.directory, job.service, rights=job.rights, workers=job.workers,
                        max_pixels=job.max_pixels).files
+
+
+def _remove_stored_tiles(store_url: str, record_files: Any) -> None:
+    """Remove a withdrawn item's tile sets from the store: ``info.json`` first (the set stops being complete),
+    then the rest."""
+    from heritage_ld.iiif.tiles import INFO
+    from heritage_ld.storage import Store
+
+    for rel in sorted(record_files):
+        if rel.startswith("iiif/image/"):
+            tiles = Store.from_url(store_url).child(rel)
+            tiles.remove([INFO])
+            tiles.remove(sorted(tiles.listing()))
 
 
 def _write_page(job: _PageJob) -> bool:
@@ -172,6 +194,8 @@ def run(ctx: BuildContext) -> StepResult:
     for record in plan.withdrawn("iiif", (i.accession for i in shown)):
         had_manifest = urls.path(urls.manifest(record.accession)) in record.files
         # the Delete and forgetting the outputs go together (a build killed in between redoes both)
+        if ctx.options.tiles_store:
+            _remove_stored_tiles(ctx.options.tiles_store, record.files)
         with ledger.transaction() if ledger is not None else contextlib.nullcontext():
             plan.remove_outputs("iiif", record, ctx.out)
             if ledger is not None and had_manifest:
@@ -190,9 +214,12 @@ def run(ctx: BuildContext) -> StepResult:
     if root is not None:
         if tiles:
             workers = max(1, min(4, ctx.executor.jobs // max(1, len(building))))
+            stored = ctx.options.tiles_store
             jobs = [_Job(view.media.resolve(root), _out(ctx, urls.image_service(item.accession, n)),
                          urls.image_service(item.accession, n), item.rights or collection.rights,
-                         view.size, workers, view.page, max_pixels) for item, n, view in building]
+                         view.size, workers, view.page, max_pixels,
+                         f"{stored}/{urls.path(urls.image_service(item.accession, n))}" if stored else None)
+                    for item, n, view in building]
             for item, n, _ in building:
                 files[item.accession][urls.path(urls.image_service(item.accession, n))] = ""
             ctx.progress.start("iiif tiles", len(jobs))

@@ -42,6 +42,16 @@ from heritage_ld.rdf.terms import Triple
 __all__ = ["run"]
 
 
+def _same(path: Path, data: bytes) -> bool:
+    """Whether ``path`` already holds exactly ``data`` (a regular file, not a link)."""
+    try:
+        if path.is_symlink() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
 def _write(path: Path, data: bytes) -> str:
     write_atomic(path, data, durable=False)
     return hashlib.sha256(data).hexdigest()
@@ -212,7 +222,10 @@ def _write_resources(ctx: BuildContext, shared: list[Triple]) -> None:
     of the dump that are not an item's own); remove those of resources no longer minted."""
     written = set()
     for rel, data in resource_documents(shared, ctx.urls):
-        _write(ctx.out / rel, data)
+        # Rewritten only when their bytes change: one item's edit rewrites the collection's shared documents,
+        # and a file left as it was keeps its time (an upload of a remote OUT, rsync, a web cache skip it).
+        if not _same(ctx.out / rel, data):
+            _write(ctx.out / rel, data)
         written.add(rel)
     for kind in RESOURCE_KINDS:
         folder = ctx.out / "rdf" / kind

@@ -89,6 +89,7 @@ def run(ctx: BuildContext) -> StepResult:
             known=known,
             on_page=on_page,
             elsewhere=elsewhere,
+            tiles_elsewhere=bool(ctx.options.tiles_store),
         )
     finally:
         ctx.progress.finish("site")
