@@ -28,6 +28,10 @@ def _modules() -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     available = _modules()
+    if "-h" in args or "--help" in args:  # never start a benchmark of several minutes by asking how to run one
+        print((__doc__ or "").strip())
+        print(f"\nbenchmarks: {', '.join(available)}; each module's docstring names its own options.")
+        return 0
     names: list[str] = []
     flags: list[str] = []
     for arg in args:
