@@ -70,6 +70,9 @@ class BuildOptions:
     #: The same URL when the iiif step sends each image's tiles straight to ``URL/iiif/image/…``: the working copy
     #: then keeps only each tile set's ``info.json`` (:func:`heritage_ld.iiif.tiles.write_tiles_to_store`).
     tiles_store: str | None = None
+    #: The same URL when the rdf step's workers also send each item's RDF files straight to ``URL/rdf/object/…``
+    #: (the working copy keeps them too: the site and the SPARQL store read them there).
+    rdf_store: str | None = None
 
     def digest_options(self, urls: UrlScheme) -> dict[str, Any]:
         """The options that change an item's bytes (part of every item's digest in the ledger)."""

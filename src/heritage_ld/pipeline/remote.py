@@ -150,12 +150,16 @@ def _not_down(rel: str, *, bags: bool, tiles: bool) -> bool:
         or (tiles and rel.startswith(_TILES) and not rel.endswith("/info.json"))
 
 
-def _skip(rel: str, *, bags: bool = False, tiles: bool = False) -> bool:
+#: Where each item's RDF files are under OUT.
+_ITEM_RDF = "rdf/object/"
+
+
+def _skip(rel: str, *, bags: bool = False, tiles: bool = False, rdf: bool = False) -> bool:
     """Neither sent nor deleted by :func:`upload_out`: the ledger (its copy goes up apart), the lock, and what
     the steps wrote straight to the store (a working copy made before may still hold bags or tiles, which are
     then left alone on both sides)."""
     return rel in _LEDGER_FILES or rel == LOCK_FILE or (bags and rel.startswith("bags/")) \
-        or (tiles and rel.startswith(_TILES))
+        or (tiles and rel.startswith(_TILES)) or (rdf and rel.startswith(_ITEM_RDF))
 
 
 def _bag_of(rel: str, bags: set[str]) -> str | None:
@@ -166,11 +170,12 @@ def _bag_of(rel: str, bags: set[str]) -> str | None:
 
 
 def upload_out(remote: RemoteOut, *, jobs: int = 8, bags_on_store: bool = False, tiles_on_store: bool = False,
-               lock: BuildLock | None = None) -> StepResult:
+               rdf_on_store: bool = False, lock: BuildLock | None = None) -> StepResult:
     """Send what changed in the working copy to the store (bags by the publication rule), then the ledger copy.
 
     ``bags_on_store``: the bags step wrote the bags straight to the store; ``bags/`` is left alone here.
     ``tiles_on_store``: the iiif step sent the tiles straight there; ``iiif/image/`` is left alone here.
+    ``rdf_on_store``: the rdf step's workers sent each item's RDF files; ``rdf/object/`` is left alone here.
     ``lock``: the build's lock on OUT, checked before anything is sent and again before the ledger copy
     (``S008`` when another build broke it meanwhile).
     """
@@ -183,7 +188,8 @@ def upload_out(remote: RemoteOut, *, jobs: int = 8, bags_on_store: bool = False,
     bags = {f"bags/{p.parent.name}" for p in (tree / "bags").glob(f"*/{DECLARATION}")} \
         if (tree / "bags").is_dir() and not bags_on_store else set()
     with closing(SyncIndex(remote.work / "uploaded.sqlite3")) as index:
-        todo = changes(tree, index, skip=functools.partial(_skip, bags=bags_on_store, tiles=tiles_on_store))
+        todo = changes(tree, index, skip=functools.partial(_skip, bags=bags_on_store, tiles=tiles_on_store,
+                                                           rdf=rdf_on_store))
         by_bag: dict[str, list[str]] = {}
         plain: list[str] = []
         for rel in todo.send:
@@ -212,6 +218,8 @@ def upload_out(remote: RemoteOut, *, jobs: int = 8, bags_on_store: bool = False,
         f"{len(by_bag)} bags published and verified"
     if tiles_on_store:
         what += ", tiles by the iiif step"
+    if rdf_on_store:
+        what += ", items' RDF by the rdf step"
     summary = (f"{sent} files sent to {store.url} ({what}), "
                f"{len(gone)} deleted, {len(todo.stamps) - len(todo.send)} unchanged"
                + ("; ledger copy uploaded" if copied else ""))
@@ -283,6 +291,7 @@ def build_catalogue(
     ledger: bool = True,
     bags_to_store: bool = True,
     tiles_to_store: bool = True,
+    rdf_to_store: bool = True,
     break_lock: bool = False,
 ) -> BuildReport:
     """Read the catalogue at ``catalogue`` and build it into ``out``; either may be a local path or an fsspec
@@ -292,7 +301,9 @@ def build_catalogue(
     (no copy of the payload in the working copy); ``bags_to_store=False`` builds bags in the working copy and
     publishes them after the build, as before. ``tiles_to_store`` (the default) has the iiif step send each
     image's tiles straight to the store, the working copy keeping only each tile set's ``info.json``;
-    ``tiles_to_store=False`` writes them into the working copy, uploaded after the build.
+    ``tiles_to_store=False`` writes them into the working copy, uploaded after the build. ``rdf_to_store`` (the
+    default) has the rdf step's workers send each item's RDF files to the store as they write them (the working
+    copy keeps them too); ``False`` leaves them to the upload.
 
     A remote OUT is built by one build at a time: the build holds ``OUT/build.lock`` from before it reads the
     store until it has uploaded (:mod:`heritage_ld.storage.lock`); ``break_lock`` takes it over from a build
@@ -324,13 +335,16 @@ def build_catalogue(
             options = replace(options or BuildOptions(), remote_out=remote.store.url)
         if remote is not None and tiles_to_store:
             options = replace(options or BuildOptions(), tiles_store=remote.store.url)
+        if remote is not None and rdf_to_store:
+            options = replace(options or BuildOptions(), rdf_store=remote.store.url)
         trusted = trusted_media(target, source, max_pixels) if ledger and not force and not verify else None
         collection = read_catalogue(source, max_pixels=max_pixels, trusted=trusted)
         result = build(collection, target, only=only, options=options, executor=executor, jobs=jobs,
                        scheduler=scheduler, progress=progress, force=force, verify=verify, ledger=ledger)
         if remote is not None:
             result.results["upload"] = upload_out(remote, jobs=max(8, jobs or 0), bags_on_store=bags_to_store,
-                                                  tiles_on_store=tiles_to_store, lock=lock)
+                                                  tiles_on_store=tiles_to_store, rdf_on_store=rdf_to_store,
+                                                  lock=lock)
             result.seconds += result.results["upload"].seconds
     finally:
         if lock is not None:

@@ -1,7 +1,8 @@
 """A build into a remote OUT (fsspec's memory file system) sends the IIIF tiles straight to the store: the same
 files and bytes as a local build, only each tile set's ``info.json`` in the working copy, ``info.json`` last (a set
 interrupted has none, and is written again), no stale tile of an earlier pyramid, withdrawn items' sets removed,
-another machine continuing without bringing tiles down, and a site that links the same pictures."""
+another machine continuing without bringing tiles down, and a site that links the same pictures. Each item's RDF
+files are sent by the worker that writes them (a batch whose sending fails is not recorded)."""
 
 from __future__ import annotations
 
@@ -151,3 +152,44 @@ def test_tiles_to_store_off_keeps_them_in_the_working_copy(catalogue: Path, tmp_
     tree = next((tmp_path / "cache" / "out").iterdir()) / "tree"
     assert any(p.name == "default.jpg" for p in (tree / "iiif" / "image").rglob("*"))
     assert any(rel.endswith("default.jpg") for rel in Store.from_url(url).listing("iiif/image"))
+
+
+def test_items_rdf_is_sent_by_the_workers_that_write_it(catalogue: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from heritage_ld.storage import StoreError
+    from heritage_ld.storage.store import failure
+
+    url = f"memory://remote-rdf-{os.getpid()}-{next(_n)}/out"
+    cache = tmp_path / "cache"
+    report = build_catalogue(str(catalogue), url, cache=cache, only=["rdf"])
+    assert "items' RDF by the rdf step" in report.results["upload"].summary
+    store = Store.from_url(url)
+    tree = next((cache / "out").iterdir()) / "tree"
+    local = {p.relative_to(tree).as_posix(): p.read_bytes() for p in (tree / "rdf" / "object").rglob("*")
+             if p.is_file()}
+    assert len(local) == 3 * 5  # five formats an item, kept in the working copy too
+    sent = [r for r in store.listing() if r.startswith("rdf/object/")]
+    assert {rel: store.read_bytes(rel) for rel in sent} == local
+
+    fields, rows = _rows(catalogue)
+    rows[0]["title@en"] += " (corrected)"
+    _write(catalogue, fields, rows)
+    real = Store.put_files
+
+    def failing(self: Store, pairs: object) -> None:
+        raise failure(ConnectionResetError("connection reset by the store"), self.url, "uploading")
+
+    monkeypatch.setattr(Store, "put_files", failing)
+    with pytest.raises(StoreError, match="connection reset"):
+        build_catalogue(str(catalogue), url, cache=cache, only=["rdf"])
+    monkeypatch.setattr(Store, "put_files", real)
+    again = build_catalogue(str(catalogue), url, cache=cache, only=["rdf"])
+    assert again.results["rdf"].data["written"] == 1  # not recorded when its sending failed: written and sent now
+    ttl = next(r for r in store.listing() if r.startswith("rdf/object/") and rows[0]["accession"] in r
+               and r.endswith(".ttl"))
+    assert b"(corrected)" in store.read_bytes(ttl)
+
+    _write(catalogue, fields, rows[1:])
+    build_catalogue(str(catalogue), url, cache=cache, only=["rdf"])
+    assert not [r for r in store.listing() if r.startswith("rdf/object/") and rows[0]["accession"] in r]
+    assert len([r for r in store.listing() if r.startswith("rdf/object/")]) == 2 * 5

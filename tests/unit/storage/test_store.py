@@ -164,9 +164,10 @@ def test_build_catalogue_from_and_to_memory(tmp_path: Path, bags_to_store: bool)
     with sqlite3.connect(copy) as db:
         assert db.execute("SELECT count(*) FROM items").fetchone() == (3,)
         files = db.execute("SELECT count(*) FROM working_copy_files").fetchone()[0]
-        # the working copy's files: every file on the store but the ledger copy, the tile sets (sent straight to
-        # the store by the iiif step) and the bags, when they were written straight to the store too
-        assert files == len([n for n in names if n != "ledger.sqlite3" and not n.startswith("iiif/image/")
+        # the files the upload sent: every file on the store but the ledger copy, the tile sets and the items' RDF
+        # (sent straight to the store by the iiif and rdf steps) and the bags, when they were written there too
+        assert files == len([n for n in names if n != "ledger.sqlite3"
+                             and not n.startswith(("iiif/image/", "rdf/object/"))
                              and not (bags_to_store and n.startswith("bags/"))])
     again = build()
     assert again.results["upload"].data == {"sent": 0, "bags": 0, "deleted": 0}
@@ -210,9 +211,9 @@ def test_withdrawn_item_leaves_the_store(tmp_path: Path) -> None:
     report = build_catalogue(local, out, **kwargs)  # type: ignore[arg-type]
     after = store.listing()
     assert not any(gone in n for n in after)
-    # the bag was removed on the store by the bags step (bags written straight there); the upload deleted the
-    # item's other files
+    # the bag was removed on the store by the bags step (bags written straight there), the item's RDF files by the
+    # rdf step (sent there by its workers); the upload deleted the item's other files
     assert report.results["bags"].data["pruned"] == (gone,)
     assert report.results["upload"].data["deleted"] == len([n for n in before if gone in n
-                                                            and not n.startswith("bags/")])
+                                                            and not n.startswith(("bags/", "rdf/object/"))])
     assert "bags/SYN.000001/bagit.txt" in after

@@ -68,10 +68,12 @@ class _Batch:
     urls: UrlScheme
     out: Path
     items: tuple[tuple[Item, str], ...]  # (item, its digest for this step)
+    store: str | None = None  # a remote OUT's URL: the files are sent there too, by the worker that wrote them
 
 
 def _write_batch(batch: _Batch) -> list[tuple[str, str, dict[str, str]]]:
-    """Write the files of a batch of items; return (accession, digest, {path: sha256}) per item."""
+    """Write the files of a batch of items (and send them to the store, when there is one); return (accession,
+    digest, {path: sha256}) per item."""
     c, urls = batch.collection, batch.urls
     results = []
     for item, digest in batch.items:
@@ -80,6 +82,12 @@ def _write_batch(batch: _Batch) -> list[tuple[str, str, dict[str, str]]]:
             rel = urls.path(urls.rdf_file(item.accession, fmt.extension))
             files[rel] = _write(batch.out / rel, item_document(item, c, fmt, urls=urls))
         results.append((item.accession, digest, files))
+    if batch.store is not None:
+        from heritage_ld.storage import Store
+
+        # Sent by this worker, several at once, before the client records the items: a batch that fails here is
+        # not recorded, and the next build writes and sends it again.
+        Store.from_url(batch.store).put_files([(batch.out / rel, rel) for _, _, files in results for rel in files])
     return results
 
 
@@ -247,12 +255,17 @@ def run(ctx: BuildContext) -> StepResult:
     slim = dataclasses.replace(c, items=(), agents=(), places=(), concepts=(), root=None)
     todo, current = plan.split("rdf", c.items, ctx.out)
     # Made as the executor takes them (it keeps a few tasks in flight): the items are decoded batch by batch.
-    batches = (_Batch(slim, urls, ctx.out, tuple(todo[i : i + _BATCH])) for i in range(0, len(todo), _BATCH))
+    batches = (_Batch(slim, urls, ctx.out, tuple(todo[i : i + _BATCH]), ctx.options.rdf_store)
+               for i in range(0, len(todo), _BATCH))
 
     ctx.progress.start("rdf", len(c.items))
     ctx.progress.advance("rdf", len(current))
     removed = 0
     for record in plan.withdrawn("rdf", (i.accession for i in c.items)):
+        if ctx.options.rdf_store:  # sent by the workers, so not deleted by the upload: deleted here
+            from heritage_ld.storage import Store
+
+            Store.from_url(ctx.options.rdf_store).remove(sorted(record.files))
         plan.remove_outputs("rdf", record, ctx.out)
         removed += 1
     for results in ctx.cpu(len(todo)).map(_write_batch, batches):
