@@ -368,7 +368,7 @@ def write_tiles_to_store(source: Path | Image.Image, store: Store, service_id: s
     >>> s = Store.from_url("memory://doctest-tiles/iiif/image/a-1")
     >>> r = write_tiles_to_store(Image.new("RGB", (700, 300)), s, "https://example.org/iiif/image/a-1")
     >>> r.files, sorted(s.listing())[-1], s.exists("full/350,150/0/default.jpg")
-    (6, 'info.json', True)
+    (5, 'info.json', True)
     """
     if isinstance(source, Image.Image):
         width, height = source.size

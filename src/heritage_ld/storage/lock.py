@@ -241,4 +241,16 @@ class BuildLock:
                 if current is None or current.token != self.holder.token:
                     self._lost = current
                     return  # broken by another build: check() says so before anything more is uploaded
-                self.store.write_bytes(LOCK_FILE, replace(self.holder, renewed=_now()).encode())
+                self._overwrite(replace(self.holder, renewed=_now()).encode())
+
+    def _overwrite(self, data: bytes) -> None:
+        """Replace the lock's content as one change: a reader never sees it empty or half written (a PUT on a
+        store; on ``file://`` a temporary file renamed over it)."""
+        if self.store.protocol in ("file", "local"):
+            path = self.store.path(LOCK_FILE)
+            tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+            with open(tmp, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+            return
+        self.store.write_bytes(LOCK_FILE, data)
