@@ -47,3 +47,22 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def read_rows(catalogue: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and rows of a catalogue's ``items.csv`` (to edit it in a test)."""
+    import csv
+
+    with open(catalogue / "items.csv", encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        return list(reader.fieldnames or ()), list(reader)
+
+
+def write_rows(catalogue: Path, fields: list[str], rows: list[dict[str, str]]) -> None:
+    """Write ``items.csv`` back with ``rows`` (an edit, a withdrawal)."""
+    import csv
+
+    with open(catalogue / "items.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)

@@ -4,7 +4,6 @@ changed payload refused without --replace, withdrawn bags kept or pruned."""
 
 from __future__ import annotations
 
-import csv
 import itertools
 import os
 from pathlib import Path
@@ -17,21 +16,11 @@ from heritage_ld.pipeline import BuildOptions
 from heritage_ld.pipeline.remote import build_catalogue
 from heritage_ld.storage import Store
 from heritage_ld.synth import write_synthetic_catalogue
+from heritage_support import read_rows, write_rows
 
 _n = itertools.count()
 
 
-def _rows(catalogue: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with open(catalogue / "items.csv", encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        return list(reader.fieldnames or ()), list(reader)
-
-
-def _write(catalogue: Path, fields: list[str], rows: list[dict[str, str]]) -> None:
-    with open(catalogue / "items.csv", "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def test_bags_go_straight_to_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -58,9 +47,9 @@ def test_bags_go_straight_to_the_store(tmp_path: Path, monkeypatch: pytest.Monke
     assert not (tree / "bags").exists()
     assert build().get("unchanged") == 3  # the ledger knows: not even listed
 
-    fields, rows = _rows(catalogue)
+    fields, rows = read_rows(catalogue)
     rows[0]["title@en"] += " (corrected)"
-    _write(catalogue, fields, rows)
+    write_rows(catalogue, fields, rows)
     updated = build()
     assert updated.get("updated") == 1 and updated.get("unchanged") == 2
     events = store.read_bytes(f"bags/{bags[0]}/metadata/premis-events.ttl").decode()
@@ -74,7 +63,7 @@ def test_bags_go_straight_to_the_store(tmp_path: Path, monkeypatch: pytest.Monke
     assert build(options=BuildOptions(tiles=False, replace=True)).get("written") == 1
     assert validate_store_bag(store.child(f"bags/{bags[1]}")).valid
 
-    _write(catalogue, fields, rows[1:])
+    write_rows(catalogue, fields, rows[1:])
     kept = build()
     assert kept["withdrawn_kept"] == (rows[0]["accession"],)
     assert store.exists(f"bags/{bags[0]}/bagit.txt")

@@ -6,7 +6,6 @@ files are sent by the worker that writes them (a batch whose sending fails is no
 
 from __future__ import annotations
 
-import csv
 import itertools
 import os
 from pathlib import Path
@@ -18,22 +17,12 @@ from heritage_ld.pipeline import BuildOptions
 from heritage_ld.pipeline.remote import build_catalogue
 from heritage_ld.storage import Store
 from heritage_ld.synth import write_synthetic_catalogue
+from heritage_support import read_rows, write_rows
 
 _n = itertools.count()
 STEPS = ["rdf", "iiif", "site"]
 
 
-def _rows(catalogue: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with open(catalogue / "items.csv", encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        return list(reader.fieldnames or ()), list(reader)
-
-
-def _write(catalogue: Path, fields: list[str], rows: list[dict[str, str]]) -> None:
-    with open(catalogue / "items.csv", "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def _picture(path: Path, size: tuple[int, int], colour: tuple[int, int, int]) -> None:
@@ -49,7 +38,7 @@ def catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     folder = tmp_path / "cat"
     write_synthetic_catalogue(folder, items=3, media_size="8KB")
-    _, rows = _rows(folder)
+    _, rows = read_rows(folder)
     # one master large enough for a pyramid of several levels and tiles (512-pixel tiles)
     _picture(folder / rows[0]["master"].split("|")[0], (1300, 700), (120, 30, 60))
     return folder
@@ -91,7 +80,7 @@ def test_a_new_scan_leaves_no_tile_of_the_old_pyramid_and_withdrawn_sets_go(cata
     cache = tmp_path / "cache"
     build_catalogue(str(catalogue), url, cache=cache, only=STEPS)
     store = Store.from_url(url)
-    fields, rows = _rows(catalogue)
+    fields, rows = read_rows(catalogue)
     sets = sorted({"/".join(rel.split("/")[:3]) for rel in store.listing() if rel.startswith("iiif/image/")})
     big = next(s for s in sets if len(store.listing(s)) > 5)
     before = set(store.listing(big))
@@ -105,7 +94,7 @@ def test_a_new_scan_leaves_no_tile_of_the_old_pyramid_and_withdrawn_sets_go(cata
     assert b'"width": 600' in store.read_bytes(f"{big}/info.json") or b'"width":600' in store.read_bytes(
         f"{big}/info.json")
 
-    _write(catalogue, fields, rows[1:])  # the first item withdrawn
+    write_rows(catalogue, fields, rows[1:])  # the first item withdrawn
     build_catalogue(str(catalogue), url, cache=cache, only=STEPS)
     assert not store.listing(big)
     assert all(store.exists(f"{s}/info.json") for s in sets if s != big)
@@ -171,9 +160,9 @@ def test_items_rdf_is_sent_by_the_workers_that_write_it(catalogue: Path, tmp_pat
     sent = [r for r in store.listing() if r.startswith("rdf/object/")]
     assert {rel: store.read_bytes(rel) for rel in sent} == local
 
-    fields, rows = _rows(catalogue)
+    fields, rows = read_rows(catalogue)
     rows[0]["title@en"] += " (corrected)"
-    _write(catalogue, fields, rows)
+    write_rows(catalogue, fields, rows)
     real = Store.put_files
 
     def failing(self: Store, pairs: object) -> None:
@@ -189,7 +178,7 @@ def test_items_rdf_is_sent_by_the_workers_that_write_it(catalogue: Path, tmp_pat
                and r.endswith(".ttl"))
     assert b"(corrected)" in store.read_bytes(ttl)
 
-    _write(catalogue, fields, rows[1:])
+    write_rows(catalogue, fields, rows[1:])
     build_catalogue(str(catalogue), url, cache=cache, only=["rdf"])
     assert not [r for r in store.listing() if r.startswith("rdf/object/") and rows[0]["accession"] in r]
     assert len([r for r in store.listing() if r.startswith("rdf/object/")]) == 2 * 5

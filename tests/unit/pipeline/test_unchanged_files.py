@@ -4,13 +4,13 @@ time), rsync or a web cache sees them unchanged."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
 from heritage_ld.pipeline.remote import build_catalogue
 from heritage_ld.synth import write_synthetic_catalogue
+from heritage_support import read_rows, write_rows
 
 
 def _stamps(root: Path) -> dict[str, tuple[int, int]]:
@@ -25,14 +25,9 @@ def test_an_edit_leaves_shared_documents_and_static_assets_alone(tmp_path: Path,
     write_synthetic_catalogue(catalogue, items=4, media_size="8KB")
     build_catalogue(str(catalogue), str(out), only=["rdf", "iiif", "site"])
     before = _stamps(out)
-    with open(catalogue / "items.csv", encoding="utf-8", newline="") as f:
-        reader = csv.DictReader(f)
-        fields, rows = list(reader.fieldnames or ()), list(reader)
+    fields, rows = read_rows(catalogue)
     rows[1]["title@en"] += " (corrected)"
-    with open(catalogue / "items.csv", "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
+    write_rows(catalogue, fields, rows)
     build_catalogue(str(catalogue), str(out), only=["rdf", "iiif", "site"])
     after = _stamps(out)
     changed = {rel for rel in after if before.get(rel) != after[rel]}
