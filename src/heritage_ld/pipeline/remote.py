@@ -6,11 +6,14 @@ What runs where (``docs/object-storage.md``):
   mirror are downloaded, by size and ETag), then read as usual: media files must be decoded (sizes, tiles,
   PRONOM identification), which needs a local file, and every later step reads them again;
 - a **remote OUT** is built into a local working copy (the cache), which keeps the build ledger: SQLite needs a
-  local file. After the build, only files whose size or modification time changed since the last upload are
-  sent, deleted files are deleted; bags are published by the rule of :mod:`heritage_ld.bags.remote` (verified
-  on the store, ``bagit.txt`` last); then a consistent copy of the ledger (SQLite's backup API) is uploaded as
-  ``OUT/ledger.sqlite3``. A machine with no working copy first brings OUT down from the store (with that
-  ledger), so it continues where the other left off instead of rebuilding everything.
+  local file. The steps' workers send bags, tiles (``info.json`` last) and items' RDF straight to the store as
+  they make them; after the build, only the other files whose size or modification time changed since the last
+  upload are sent, deleted files are deleted (bags built in the working copy, ``bags_to_store=False``, are
+  published by the rule of :mod:`heritage_ld.bags.remote`: verified on the store, ``bagit.txt`` last); then a
+  consistent copy of the ledger (SQLite's backup API) is uploaded as ``OUT/ledger.sqlite3``. A machine with no
+  working copy first brings OUT down from the store (with that ledger, without bags and tiles), so it continues
+  where the other left off instead of rebuilding everything;
+- one build of a remote OUT runs at a time: ``OUT/build.lock`` (:mod:`heritage_ld.storage.lock`).
 """
 
 from __future__ import annotations
