@@ -355,9 +355,17 @@ class Plan:
         """Delete the files ``step`` recorded for a withdrawn item (and folders left empty), then forget them.
 
         Returns the number of files removed. Paths are taken relative to ``out`` and never leave it."""
+        removed = self.remove_files(record.files, out, keep=keep)
+        if self.ledger is not None:
+            self.ledger.forget_output(step, record.accession)
+        return removed
+
+    def remove_files(self, rels: Iterable[str], out: Path, *, keep: Callable[[str], bool] | None = None) -> int:
+        """Delete these outputs (files or folders, relative to ``out``) and folders left empty; the number removed.
+        Paths never leave ``out`` (a link planted on the way is not followed)."""
         removed = 0
         root = out.resolve()
-        for rel in sorted(record.files, reverse=True):
+        for rel in sorted(rels, reverse=True):
             if keep is not None and keep(rel):
                 continue
             target = out / rel
@@ -382,6 +390,4 @@ class Plan:
                 except OSError:
                     break
                 parent = parent.parent
-        if self.ledger is not None:
-            self.ledger.forget_output(step, record.accession)
         return removed

@@ -272,6 +272,11 @@ def run(ctx: BuildContext) -> StepResult:
                 events.append(("update", "manifest", item.accession))
             files[item.accession][path] = sha
             written.append(path)
+            if old is not None:  # what the item had and has no more: an image taken out, tiles turned off or on
+                gone = sorted(set(old.files) - set(files[item.accession]))
+                if gone and ctx.options.tiles_store:
+                    _remove_stored_tiles(ctx.options.tiles_store, gone)
+                plan.remove_files(gone, ctx.out)
             data = {"sizes": {str(m.path): list(sizes[m.path]) for m in item.images},
                     "pages": {str(m.path): [list(p) for p in pages[m.path]] for m in item.pdfs}}
             rows.append((item.accession, todo[item.accession], files[item.accession], data))
