@@ -40,8 +40,18 @@ __all__ = ["LOCK_FILE", "BuildLock", "LockHolder"]
 LOCK_FILE = "build.lock"
 #: Seconds between renewals of a held lock.
 RENEW_EVERY = 60.0
+#: A lock file is a few hundred bytes: a larger one is not ours, and is not read further than this.
+MAX_LOCK_BYTES = 64 * 1024
 #: Backends where a create-only-if-absent write is atomic on the store itself.
 _EXCLUSIVE = frozenset({"s3", "s3a", "memory", "file", "local"})
+
+
+def _shown(text: str, limit: int = 120) -> str:
+    """``text`` as it may appear in a message: control characters escaped (a lock file is anybody's bytes: no
+    terminal escape sequence reaches the screen), and cut to ``limit`` characters."""
+    safe = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+                   for c in text[: limit + 1])
+    return safe if len(safe) <= limit else safe[:limit] + "…"
 
 
 def _now() -> str:
@@ -86,8 +96,9 @@ class LockHolder:
         with suppress(ValueError):
             seconds = (datetime.now(timezone.utc) - datetime.fromisoformat(self.renewed.replace("Z", "+00:00")))
             ago = f" ({int(seconds.total_seconds() // 60)} min ago)"
-        software = f" ({self.software})" if self.software else ""
-        return f"{self.host} process {self.pid}{software}, started {self.started}, renewed {self.renewed}{ago}"
+        software = f" ({_shown(self.software)})" if self.software else ""
+        return (f"{_shown(self.host)} process {self.pid}{software}, started {_shown(self.started)}, "
+                f"renewed {_shown(self.renewed)}{ago}")
 
     def dead_here(self) -> bool:
         """Held by a process of this machine that no longer runs."""
@@ -190,12 +201,12 @@ class BuildLock:
     # -- the store -------------------------------------------------------------------------------------------
     def _read(self) -> LockHolder | None:
         try:
-            data = self.store.read_bytes(LOCK_FILE)
+            data = self.store.read_range(LOCK_FILE, 0, MAX_LOCK_BYTES + 1)  # never a huge file whole
         except StoreError as exc:
             if exc.problems and exc.problems[0].code == "S003":
                 return None
             raise
-        return LockHolder.parse(data)
+        return LockHolder.parse(data) if len(data) <= MAX_LOCK_BYTES else None
 
     def _create(self) -> bool:
         """Write the lock only if there is none; whether it was written."""

@@ -157,3 +157,35 @@ def test_build_of_a_locked_out_stops_before_touching_anything(tmp_path: Path) ->
     again = build_catalogue(catalogue, out.url, cache=tmp_path / "cache2", only=["rdf"])  # another machine
     assert not again.warnings and LOCK_FILE not in out.listing()
     assert not (tmp_path / "cache2" / "out").exists() or not any((tmp_path / "cache2").rglob(LOCK_FILE))
+
+
+def test_a_hostile_lock_file_is_refused_without_reading_it_whole_or_echoing_escapes(store: Store) -> None:
+    huge = b'{"host": "' + b"x" * (2 << 20) + b'"}'
+    store.write_bytes(LOCK_FILE, huge)
+    with pytest.raises(StoreError) as exc:
+        BuildLock(store).acquire()
+    assert _code(exc) == "S007" and "not a heritage-ld lock file" in str(exc.value)
+    assert store.read_bytes(LOCK_FILE) == huge  # refused, left as it was
+    store.remove([LOCK_FILE])
+    evil = LockHolder("host\x1b[2J\x07" + "y" * 500, 1, "t", "2026\r\n", "2026-11-30T00:00:00Z", "\x00sw")
+    store.write_bytes(LOCK_FILE, evil.encode())
+    with pytest.raises(StoreError) as exc:
+        BuildLock(store).acquire()
+    message = str(exc.value)
+    assert "\x1b" not in message and "\x07" not in message and "\r" not in message and "\x00" not in message
+    assert "host\\x1b[2J\\x07" in message and "…" in message and len(message) < 1000
+
+
+def test_a_lock_that_is_a_link_out_of_out_is_never_written_through(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    outside = tmp_path / "outside.txt"
+    outside.write_text("precious")
+    (tmp_path / "out" / LOCK_FILE).symlink_to(outside)
+    store = Store.from_url(f"file://{tmp_path}/out")
+    with pytest.raises(StoreError) as exc:
+        BuildLock(store).acquire()
+    assert _code(exc) == "S007"
+    lock = BuildLock(store)
+    lock.acquire(break_lock=True)  # the link is removed, not what it points to
+    lock.release()
+    assert outside.read_text() == "precious" and not (tmp_path / "out" / LOCK_FILE).exists()
