@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 #: Options that take a value as the next argument (``--items 10000``); ``--items=10000`` works everywhere.
-_VALUED = frozenset({"--items"})
+_VALUED = frozenset({"--items", "--server"})
 
 
 def _modules() -> list[str]:
