@@ -106,7 +106,10 @@ def _start(kind: str, port: int, work: Path) -> tuple[subprocess.Popen[bytes], s
         data.mkdir()
         command = [str(program), "-d", str(data), "-a", "127.0.0.1", "-p", str(port), "--silent"]
         key, secret = "S3RVER", "S3RVER"  # the only credentials s3rver takes
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), key, secret
+    # s3rver makes listing continuation tokens with DES, which OpenSSL 3 (Node.js 17 and later) only has in
+    # its legacy provider: without it every listing of more than 1,000 keys fails with an internal error.
+    env = {**os.environ, "NODE_OPTIONS": "--openssl-legacy-provider"} if kind == "s3rver" else None
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env), key, secret
 
 
 def main(argv: list[str]) -> int:

@@ -308,6 +308,9 @@ _TABLE: tuple[Code, ...] = (
     Code("S008", E, "the build lock was taken over by another build while this one ran ({holder}); nothing more "
          "was uploaded and the ledger copy on the store was left as it is",
          "let that build finish, then build again: this one's work in the local working copy is sent then"),
+    Code("S009", E, "a worker could not fetch this media file from the store: {reason}",
+         "build again: the catalogue is read again from the store (a file replaced while a build ran is read "
+         "as it is now)"),
 )
 
 #: Every problem code, by code.

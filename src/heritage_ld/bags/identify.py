@@ -24,6 +24,7 @@ from typing import Any
 from heritage_ld.bags.fido_match import install
 from heritage_ld.bags.pool import map_spans
 from heritage_ld.bags.validator import default_jobs
+from heritage_ld.storage.fetch import RemoteFile, local_path
 
 __all__ = ["PRONOM", "Identification", "ToolInfo", "identify_files", "identify_one", "tool_info"]
 
@@ -179,21 +180,24 @@ def identify_one(path: Path | str) -> Identification:
     return found or _fallback(path) or Identification()
 
 
-def _batch(paths: Sequence[Path]) -> list[Identification]:
-    return [identify_one(p) for p in paths]
+def _batch(paths: Sequence[Path | RemoteFile]) -> list[Identification]:
+    return [identify_one(local_path(p)) for p in paths]
 
 
-def identify_files(files: Mapping[str, Path | str], *, jobs: int | None = None,
-                   mapper: Callable[[Callable[[Sequence[Path]], list[Identification]], Iterable[Sequence[Path]]],
+def identify_files(files: Mapping[str, Path | str | RemoteFile], *, jobs: int | None = None,
+                   mapper: Callable[[Callable[[Sequence[Path | RemoteFile]], list[Identification]],
+                                     Iterable[Sequence[Path | RemoteFile]]],
                                     Iterable[list[Identification]]] | None = None) -> dict[str, Identification]:
     """Identify each file of ``files`` (key -> path; key them by content digest so that a content is identified
-    once), in parallel. Returns key -> :class:`Identification`, in key order.
+    once), in parallel. Returns key -> :class:`Identification`, in key order. A remote catalogue's file
+    (:class:`~heritage_ld.storage.fetch.RemoteFile`) is identified where the batch runs, from the mirror's copy
+    or one fetched there.
 
     ``mapper`` (an executor's ``map``, such as the build's worker processes) runs batches of files where the
     caller says; without it, worker processes are started here when there are enough files and forking is safe.
     """
     keys = sorted(files)
-    paths = [Path(files[k]) for k in keys]
+    paths = [f if isinstance(f := files[k], RemoteFile) else Path(f) for k in keys]
     jobs = jobs or default_jobs()
     step = max(1, min(64, len(paths) // (jobs * 4)))
     runs = [(i, min(i + step, len(paths))) for i in range(0, len(paths), step)]

@@ -14,15 +14,24 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Executor as FuturesExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from heritage_ld.decoding import DEFAULT_MAX_PIXELS
 from heritage_ld.errors import StorageError, UsageError
 from heritage_ld.ledger import Ledger, LedgerError
-from heritage_ld.model import Collection, UrlScheme, iri_scheme, is_absolute_iri
-from heritage_ld.pipeline.executor import Executor, ProcessExecutor, as_executor, make_executor
+from heritage_ld.model import Collection, MediaFile, UrlScheme, iri_scheme, is_absolute_iri
+from heritage_ld.pipeline.executor import (
+    Executor,
+    ProcessExecutor,
+    SerialExecutor,
+    as_executor,
+    make_executor,
+)
 from heritage_ld.pipeline.incremental import MAX_PIXELS_KEY, Plan
 from heritage_ld.pipeline.progress import NullProgress, Progress
+
+if TYPE_CHECKING:
+    from heritage_ld.storage.fetch import RemoteFile
 
 __all__ = ["OPT_IN", "STEPS", "BuildContext", "BuildOptions", "BuildReport", "StepResult", "build", "source_date"]
 
@@ -73,6 +82,10 @@ class BuildOptions:
     #: The same URL when the rdf step's workers also send each item's RDF files straight to ``URL/rdf/object/…``
     #: (the working copy keeps them too: the site and the SPARQL store read them there).
     rdf_store: str | None = None
+    #: The catalogue's URL when it is read from object storage through a local mirror (``collection.root``):
+    #: tasks that read media are given :class:`~heritage_ld.storage.fetch.RemoteFile` instead of paths, so a
+    #: worker on another machine fetches what it reads from the store (:meth:`BuildContext.source`).
+    media_store: str | None = None
 
     def digest_options(self, urls: UrlScheme) -> dict[str, Any]:
         """The options that change an item's bytes (part of every item's digest in the ledger)."""
@@ -88,6 +101,9 @@ class StepResult:
     data: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0  # set by the build: how long the step took
 
+
+#: Executors whose tasks run on this machine (a task may read and write the working copy).
+_LOCAL_EXECUTORS = frozenset({"serial", "threads", "processes", "auto"})
 
 #: Items from which :meth:`BuildContext.cpu` sends pure-Python work to worker processes (below that, starting
 #: the processes, about a second, costs more than it saves).
@@ -107,6 +123,39 @@ class BuildContext:
     plan: Plan = field(default_factory=lambda: Plan(None, 0))
     results: dict[str, StepResult] = field(default_factory=dict)
     cpu_pool: Executor | None = None  # worker processes for pure-Python work, started by the first cpu() that needs it
+
+    def source(self, media: MediaFile) -> Path | RemoteFile:
+        """What a task is given to read ``media``: its real path in the catalogue folder (symbolic links that
+        stay inside it resolved), or, for a catalogue read from object storage (``options.media_store``), a
+        :class:`~heritage_ld.storage.fetch.RemoteFile` that any machine turns into a local file
+        (:func:`~heritage_ld.storage.fetch.local_path`): the mirror's copy where it is, else fetched once."""
+        path = Path(os.path.realpath(media.resolve(self.collection.root or Path("."))))
+        if self.options.media_store is None:
+            return path
+        from heritage_ld.storage.fetch import RemoteFile
+
+        st = path.stat()
+        return RemoteFile(f"{self.options.media_store.rstrip('/')}/{media.path}", str(path), st.st_size,
+                          st.st_mtime_ns)
+
+    @property
+    def out_on_store(self) -> bool:
+        """Whether OUT is a working copy of a folder on object storage (its steps send outputs there)."""
+        return bool(self.options.remote_out or self.options.tiles_store or self.options.rdf_store)
+
+    def cpu_here(self, items: int) -> Executor:
+        """:meth:`cpu` for work that reads and writes the working copy itself (the site's item pages): when OUT
+        is on object storage and the build's executor may run tasks on other machines (``dask``, a caller's
+        ``concurrent.futures`` executor), on this machine instead: worker processes, or the build's own process
+        for little work. Other machines have no working copy (docs/scaling.md, "What runs where")."""
+        if self.executor.name in _LOCAL_EXECUTORS or not self.out_on_store:
+            return self.cpu(items)
+        jobs = min(self.executor.jobs, os.cpu_count() or 1)
+        if jobs < 2 or items < CPU_POOL_FROM:
+            return SerialExecutor()
+        if self.cpu_pool is None:
+            self.cpu_pool = ProcessExecutor(jobs)
+        return self.cpu_pool
 
     def cpu(self, items: int) -> Executor:
         """Where the pure-Python work of ``items`` items (RDF documents, pages, format identification) run.

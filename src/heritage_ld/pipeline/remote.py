@@ -36,7 +36,7 @@ from heritage_ld.pipeline.build import BuildOptions, BuildReport, StepResult, bu
 from heritage_ld.pipeline.executor import Executor
 from heritage_ld.pipeline.progress import Progress
 from heritage_ld.problems import Location, report
-from heritage_ld.storage import Store, StoreError, is_url, resolve
+from heritage_ld.storage import Store, StoreError, cache_root, is_url, resolve
 from heritage_ld.storage.lock import LOCK_FILE, BuildLock
 from heritage_ld.storage.sync import SyncIndex, changes, mirror_down, upload
 from heritage_ld.storage.sync import stamp as _stamp
@@ -51,10 +51,7 @@ _LEDGER_FILES = tuple(LEDGER_FILE + s for s in ("", "-journal", "-wal", "-shm", 
 def default_cache() -> Path:
     """Where working copies live unless told: ``$HERITAGE_LD_CACHE``, else ``$XDG_CACHE_HOME/heritage-ld``,
     else ``~/.cache/heritage-ld``."""
-    if os.environ.get("HERITAGE_LD_CACHE"):
-        return Path(os.environ["HERITAGE_LD_CACHE"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "heritage-ld"
+    return cache_root()
 
 
 def _folder(cache: Path, kind: str, url: str) -> Path:
@@ -340,6 +337,9 @@ def build_catalogue(
             options = replace(options or BuildOptions(), tiles_store=remote.store.url)
         if remote is not None and rdf_to_store:
             options = replace(options or BuildOptions(), rdf_store=remote.store.url)
+        if isinstance(where := resolve(catalogue), Store):
+            # tasks read media as RemoteFile: the mirror's copy here, fetched from the store on other machines
+            options = replace(options or BuildOptions(), media_store=where.url)
         trusted = trusted_media(target, source, max_pixels) if ledger and not force and not verify else None
         collection = read_catalogue(source, max_pixels=max_pixels, trusted=trusted)
         result = build(collection, target, only=only, options=options, executor=executor, jobs=jobs,

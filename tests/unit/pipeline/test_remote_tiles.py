@@ -163,15 +163,17 @@ def test_items_rdf_is_sent_by_the_workers_that_write_it(catalogue: Path, tmp_pat
     fields, rows = read_rows(catalogue)
     rows[0]["title@en"] += " (corrected)"
     write_rows(catalogue, fields, rows)
-    real = Store.put_files
+    real = Store.write_many
 
-    def failing(self: Store, pairs: object) -> None:
-        raise failure(ConnectionResetError("connection reset by the store"), self.url, "uploading")
+    def failing(self: Store, files: object) -> None:
+        raise failure(ConnectionResetError("connection reset by the store"), self.url, "writing")
 
-    monkeypatch.setattr(Store, "put_files", failing)
+    monkeypatch.setattr(Store, "write_many", failing)
     with pytest.raises(StoreError, match="connection reset"):
         build_catalogue(str(catalogue), url, cache=cache, only=["rdf"])
-    monkeypatch.setattr(Store, "put_files", real)
+    # the worker sends before it gives the files back: nothing of the edit reached the working copy either
+    assert all(b"(corrected)" not in p.read_bytes() for p in (tree / "rdf" / "object").rglob("*.ttl"))
+    monkeypatch.setattr(Store, "write_many", real)
     again = build_catalogue(str(catalogue), url, cache=cache, only=["rdf"])
     assert again.results["rdf"].data["written"] == 1  # not recorded when its sending failed: written and sent now
     ttl = next(r for r in store.listing() if r.startswith("rdf/object/") and rows[0]["accession"] in r

@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import overload
 
 from heritage_ld.bags import (
     EVENTS_FILE,
@@ -39,6 +40,7 @@ from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
 from heritage_ld.pipeline.steps.crate import crate_spec
 from heritage_ld.problems import Location, report
 from heritage_ld.storage import Store, StoreError
+from heritage_ld.storage.fetch import RemoteFile, local_path
 
 __all__ = ["BUILD_LABELS", "COMMIT_EVERY", "PROFILE_ID", "BagJob", "bag_info", "make_bag", "make_checked_bag", "run"]
 
@@ -55,7 +57,9 @@ class BagJob:
     """Everything needed to write one bag (picklable, so a process executor can run it)."""
 
     target: Path
-    sources: tuple[tuple[str, Path], ...]
+    #: Payload path (relative to ``data/``) -> its source: a path, or a remote catalogue's file
+    #: (:class:`~heritage_ld.storage.fetch.RemoteFile`, read where the worker finds it).
+    sources: tuple[tuple[str, Path | RemoteFile], ...]
     info: tuple[tuple[str, str], ...]
     tag_sources: tuple[tuple[str, Path], ...]
     date: datetime | None
@@ -75,6 +79,55 @@ class BagJob:
     #: The URL of the bag's prefix on object storage: the bag is written straight there
     #: (:func:`~heritage_ld.bags.store_writer.write_store_bag`), ``target`` is not touched.
     store: str | None = None
+    #: The tag files' bytes, read by the client just before the job is sent (a bag bound for the store may be
+    #: written by a worker on another machine, which has no working copy); ``None``: read from ``tag_sources``.
+    tag_bytes: tuple[tuple[str, bytes], ...] | None = None
+
+
+def _tags(job: BagJob) -> dict[str, bytes]:
+    if job.tag_bytes is not None:
+        return dict(job.tag_bytes)
+    return {name: path.read_bytes() for name, path in job.tag_sources}
+
+
+def _local_sources(job: BagJob) -> dict[str, Path]:
+    """The payload as local files (a remote catalogue's file: the mirror's copy, or fetched on this machine)."""
+    return {rel: local_path(src) for rel, src in job.sources}
+
+
+def _size(source: Path | RemoteFile) -> int:
+    return source.size if isinstance(source, RemoteFile) else os.stat(source).st_size
+
+
+def _streamed(source: Path | RemoteFile) -> Path | str:
+    """Where :func:`~heritage_ld.bags.store_writer.write_store_bag` reads a source: a local file, else its URL
+    (streamed from the store, no local copy)."""
+    if isinstance(source, RemoteFile):
+        return source.mirrored() or source.url
+    return source
+
+
+class _Sent(Sequence[BagJob]):
+    """The bag jobs as they are sent: those bound for the store carry their tag files' bytes, read as each is
+    taken (the executor keeps a few in flight, so they are never all in memory)."""
+
+    def __init__(self, jobs: list[BagJob]) -> None:
+        self._jobs = jobs
+
+    def __len__(self) -> int:
+        return len(self._jobs)
+
+    @overload
+    def __getitem__(self, index: int) -> BagJob: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[BagJob]: ...
+    def __getitem__(self, index: int | slice) -> BagJob | Sequence[BagJob]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        job = self._jobs[index]
+        if job.store is None or job.tag_bytes is not None:
+            return job
+        return replace(job, tag_bytes=tuple(sorted(_tags(job).items())))
 
 
 #: New bags made durable and renamed into place together (one ``syncfs`` for the group): a sync per bag made
@@ -110,17 +163,16 @@ def bag_info(collection: Collection, item: Item | None, index: int = 1, count: i
     return info
 
 
-def _payload(collection: Collection, items: Sequence[Item], prefix: bool) -> dict[str, Path]:
-    """Payload path -> the file to copy. A catalogue may name a file through a symbolic link that stays inside
-    its folder (``check`` refuses any other): the bag holds the file it points to, under the catalogue's name
-    (the bag writer opens sources without following links, so it is given the real path)."""
-    root = collection.root or Path(".")
-    out: dict[str, Path] = {}
+def _payload(ctx: BuildContext, items: Sequence[Item], prefix: bool) -> dict[str, Path | RemoteFile]:
+    """Payload path -> the file to copy (:meth:`BuildContext.source`). A catalogue may name a file through a
+    symbolic link that stays inside its folder (``check`` refuses any other): the bag holds the file it points
+    to, under the catalogue's name (the bag writer opens sources without following links, so it is given the
+    real path)."""
+    out: dict[str, Path | RemoteFile] = {}
     for item in items:
         for media in item.media:
             rel = str(media.path)
-            real = Path(os.path.realpath(media.resolve(root)))
-            out[f"{iri_segment(item.accession)}/{rel}" if prefix else rel] = real
+            out[f"{iri_segment(item.accession)}/{rel}" if prefix else rel] = ctx.source(media)
     return out
 
 
@@ -162,8 +214,8 @@ def make_bag(job: BagJob) -> str:
         BagWriteRefused: a folder from the output folder down to the bag, or inside the bag on the way to a
             tag file, is a link or special file (B014); nothing was written.
     """
-    sources = dict(job.sources)
-    tags = {name: path.read_bytes() for name, path in job.tag_sources}
+    sources = _local_sources(job)
+    tags = _tags(job)
     _refuse_links(job)
     same_payload = job.target.exists() and not job.rehash and payload_unchanged(job.target, sources)
     if same_payload:
@@ -188,8 +240,8 @@ def _stage_bag(job: BagJob) -> tuple[str, Path | None]:
     if not job.stage or job.target.exists() or job.target.is_symlink():
         return make_bag(job), None
     _refuse_links(job)
-    tags = {name: path.read_bytes() for name, path in job.tag_sources}
-    done = write_bag(dict(job.sources), job.target, info=job.info, tag_files=tags, jobs=job.jobs, date=job.date,
+    tags = _tags(job)
+    done = write_bag(_local_sources(job), job.target, info=job.info, tag_files=tags, jobs=job.jobs, date=job.date,
                      events_base=job.events_base, crate=job.crate, stage=True)
     return "written", done.staged
 
@@ -223,12 +275,12 @@ def make_store_bag(job: BagJob) -> str:
     """
     assert job.store is not None
     store = Store.from_url(job.store)
-    tags = {name: path.read_bytes() for name, path in job.tag_sources}
+    tags = _tags(job)
     # Without the ledger's digests of every source, the payload cannot be compared: the bag is written anew.
     known = _store_payload(store) if job.sha256 and all(sha for _, sha in job.sha256) else None
     if known is not None:
         sources = dict(job.sources)
-        wanted = {f"data/{rel}": (sha, os.stat(sources[rel]).st_size) for rel, sha in job.sha256}
+        wanted = {f"data/{rel}": (sha, _size(sources[rel])) for rel, sha in job.sha256}
         if {k: v for k, v in known.items() if k != CRATE_FILE} == wanted and not job.rehash:
             given = {k.lower() for k, _ in job.info}
             written = update_store_bag(store, info=job.info, tag_files=tags, date=job.date, crate=_crate(job),
@@ -237,7 +289,7 @@ def make_store_bag(job: BagJob) -> str:
         if not (job.replace or job.rehash):
             raise UsageError(f"{job.store}: its payload changed since it was written; "
                              "rebuild with --replace to rewrite it")
-    write_store_bag(dict(job.sources), store, info=job.info, tag_files=tags, date=job.date,
+    write_store_bag({rel: _streamed(src) for rel, src in job.sources}, store, info=job.info, tag_files=tags, date=job.date,
                     events_base=job.events_base, crate=job.crate, jobs=STORE_JOBS)
     return "written"
 
@@ -268,7 +320,7 @@ def _crate(job: BagJob) -> bytes | None:
     if job.crate is None or not job.sha256:
         return None
     sha = dict(job.sha256)
-    files = {f"data/{rel}": (os.stat(src).st_size, sha.get(rel, "")) for rel, src in job.sources}
+    files = {f"data/{rel}": (_size(src), sha.get(rel, "")) for rel, src in job.sources}
     formats = {f"data/{rel}": job.crate.formats.get(sha.get(rel, ""), Identification()) for rel, _ in job.sources}
     return crate_bytes(files, formats, job.crate, job.target.name, job.date or datetime.now(tz=timezone.utc))
 
@@ -276,14 +328,12 @@ def _crate(job: BagJob) -> bytes | None:
 def _identify(ctx: BuildContext, items: list[Item], media: dict[str, str]) -> dict[str, Identification]:
     """The format of each distinct media content of ``items`` (by SHA-256), each identified once (fido is pure
     Python: in the build's worker processes when there are many)."""
-    collection = ctx.collection
-    root = collection.root or Path(".")
-    files: dict[str, Path] = {}
+    files: dict[str, Path | RemoteFile] = {}
     for item in items:
         for m in item.media:
             sha = media.get(str(m.path), "")
             if sha and sha not in files:
-                files[sha] = Path(os.path.realpath(m.resolve(root)))
+                files[sha] = ctx.source(m)
     where = ctx.cpu(len(files))
     # threads would run fido one file at a time under the GIL, slower than one thread alone (measured)
     return identify_files(files, jobs=ctx.executor.jobs, mapper=None if where.name in ("threads", "auto") else where.map)
@@ -310,7 +360,7 @@ def run(ctx: BuildContext) -> StepResult:
 
     if ctx.options.bag_mode == "collection":
         target = ctx.out / "bags" / iri_segment(c.key)
-        jobs.append(BagJob(target, tuple(sorted(_payload(c, c.items, True).items())),
+        jobs.append(BagJob(target, tuple(sorted(_payload(ctx, c.items, True).items())),
                            tuple(bag_info(c, None, 1, 1)), tuple(_tag_sources(ctx.out, ctx.urls, c.items, False)),
                            date, f"{ctx.urls.bag(c.key)}/{EVENTS_FILE}", ctx.options.replace,
                            ctx.options.rehash, ctx.executor.jobs, ctx.out, store=on_store(target)))
@@ -337,7 +387,7 @@ def run(ctx: BuildContext) -> StepResult:
         unknown = sum(not f.known for f in formats.values())
         for item, digest in todo:
             target = ctx.out / ctx.urls.path(ctx.urls.bag(item.accession))
-            payload = _payload(c, (item,), False)
+            payload = _payload(ctx, (item,), False)
             sha = tuple(sorted((rel, plan.media.get(rel, "")) for rel in payload))
             known = plan.ledger.item(item.accession) if plan.ledger is not None else None
             published = known.first_built if known is not None else plan.now
@@ -367,7 +417,7 @@ def run(ctx: BuildContext) -> StepResult:
     # on a large build), each checked for completeness right after it is written; new bags are staged and put in
     # place in groups of COMMIT_EVERY, one sync for each group.
     try:
-        for n, (outcome, complete, folder) in enumerate(ctx.cpu(len(jobs)).map(make_checked_bag, jobs)):
+        for n, (outcome, complete, folder) in enumerate(ctx.cpu(len(jobs)).map(make_checked_bag, _Sent(jobs))):
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
             ctx.progress.advance("bags")
             if not complete:

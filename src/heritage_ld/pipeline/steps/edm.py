@@ -43,15 +43,20 @@ class _Batch:
     out: Path
     tiles: bool
     items: tuple[tuple[Item, str], ...]
+    #: Return the records instead of writing them (OUT is a working copy of a store: the worker may run on a
+    #: machine that has none; the client writes them).
+    send_back: bool = False
 
 
-def _write_batch(batch: _Batch) -> list[tuple[str, str, dict[str, str]]]:
-    results = []
+def _write_batch(batch: _Batch) -> list[tuple[str, str, dict[str, str], bytes | None]]:
+    results: list[tuple[str, str, dict[str, str], bytes | None]] = []
     for item, digest in batch.items:
         data = edm_record(item, batch.collection, urls=batch.urls, tiles=batch.tiles)
         rel = edm_path(item.accession)
-        write_atomic(batch.out / rel, data, durable=False)
-        results.append((item.accession, digest, {rel: hashlib.sha256(data).hexdigest()}))
+        if not batch.send_back:
+            write_atomic(batch.out / rel, data, durable=False)
+        results.append((item.accession, digest, {rel: hashlib.sha256(data).hexdigest()},
+                        data if batch.send_back else None))
     return results
 
 
@@ -72,12 +77,15 @@ def run(ctx: BuildContext) -> StepResult:
             (ctx.out / edm_path(item.accession)).unlink(missing_ok=True)
     todo, current = plan.split("edm", writable, ctx.out)
     slim = dataclasses.replace(c, items=(), root=None)
-    batches = [_Batch(slim, ctx.urls, ctx.out, ctx.options.tiles, tuple(todo[i:i + _BATCH]))
+    batches = [_Batch(slim, ctx.urls, ctx.out, ctx.options.tiles, tuple(todo[i:i + _BATCH]), ctx.out_on_store)
                for i in range(0, len(todo), _BATCH)]
     ctx.progress.start("edm", len(writable))
     ctx.progress.advance("edm", len(current))
     for results in ctx.cpu(len(todo)).map(_write_batch, batches):
-        plan.record_many("edm", ((acc, digest, files, None) for acc, digest, files in results))
+        for _, _, files, data in results:
+            if data is not None:
+                write_atomic(ctx.out / next(iter(files)), data, durable=False)
+        plan.record_many("edm", ((acc, digest, files, None) for acc, digest, files, _ in results))
         ctx.progress.advance("edm", len(results))
     ctx.progress.finish("edm")
     left_out = len(c.items) - len(writable)

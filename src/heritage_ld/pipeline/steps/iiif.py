@@ -20,17 +20,21 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from heritage_ld.atomic import remove_stale_temporaries, temporary_path
+from heritage_ld.atomic import remove_stale_temporaries, write_atomic
 from heritage_ld.decoding import DEFAULT_MAX_PIXELS
 from heritage_ld.model import Item, MediaFile, UrlScheme, iri_segment, is_absolute_iri
 from heritage_ld.pipeline.build import BuildContext, StepResult
+from heritage_ld.storage.fetch import RemoteFile, local_path
 
 __all__ = ["run"]
 
 
 @dataclass(frozen=True, slots=True)
 class _Job:
-    source: Path
+    """One tile set to write. Run on any machine: it reads ``source`` (a path, or a remote catalogue's file
+    fetched where it runs) and, with ``store``, writes only to the store (the client keeps ``info.json``)."""
+
+    source: Path | RemoteFile
     directory: Path
     service: str
     rights: str | None
@@ -43,27 +47,40 @@ class _Job:
 
 @dataclass(frozen=True, slots=True)
 class _PageJob:
-    source: Path
+    """A PDF page to render as one JPEG (tiles off); the worker returns its bytes, the client writes them."""
+
+    source: Path | RemoteFile
     page: int
-    target: Path
 
 
-def _size(root: Path | None, max_pixels: int, media: MediaFile) -> tuple[int, int]:
-    from heritage_ld.iiif.media import known_size
+def _size(max_pixels: int, task: tuple[MediaFile, Path | RemoteFile | None]) -> tuple[int, int]:
+    """An image's size: given in the catalogue, else read from the file (``None``: no catalogue folder)."""
+    from heritage_ld.iiif.media import image_size, known_size
 
-    return known_size(media, root, max_pixels=max_pixels)
+    media, source = task
+    if source is None or (media.width is not None and media.height is not None):
+        return known_size(media, None, max_pixels=max_pixels)
+    return image_size(local_path(source), max_pixels=max_pixels)
 
 
-def _pages(root: Path | None, media: MediaFile) -> tuple[tuple[int, int], ...]:
+def _pages(task: tuple[MediaFile, Path | RemoteFile | None]) -> tuple[tuple[int, int], ...]:
     from heritage_ld.iiif.media import known_pages
+    from heritage_ld.iiif.pdf import page_sizes
 
-    return known_pages(media, root)
+    media, source = task
+    return known_pages(media, None) if source is None else page_sizes(local_path(source))
+
+
+def _mtime(source: Path | RemoteFile) -> float:
+    """The modification time (seconds) of a task's source, as the build read it."""
+    return source.mtime_ns / 1e9 if isinstance(source, RemoteFile) else source.stat().st_mtime
 
 
 def _up_to_date(job: _Job) -> bool:
+    """Whether the tile set in the working copy is this job's (judged by the client, before any worker runs)."""
     info = job.directory / "info.json"
     try:
-        if info.stat().st_mtime < job.source.stat().st_mtime:
+        if info.stat().st_mtime < _mtime(job.source):
             return False
         doc = json.loads(info.read_bytes())
     except (OSError, ValueError):
@@ -72,25 +89,35 @@ def _up_to_date(job: _Job) -> bool:
                 and doc.get("rights") == job.rights)
 
 
-def _tile(job: _Job) -> int:
+def _tile(job: _Job) -> tuple[int, tuple[int, int] | None]:
+    """Write one tile set; return the files written and, when they went to the store, the set's size (the
+    client then writes its ``info.json`` into the working copy: a worker on another machine has none)."""
     from heritage_ld.iiif.tiles import write_tiles, write_tiles_to_store
 
-    if _up_to_date(job):
-        return 0
-    source: Path | Any = job.source
+    source: Path | Any = local_path(job.source)
     if job.page is not None:
         from heritage_ld.iiif.pdf import render_page
 
-        source = render_page(job.source, job.page)
+        source = render_page(source, job.page)
     if job.store is not None:
         from heritage_ld.storage import Store
 
-        if job.directory.is_dir():  # tiles a build of the working copy wrote there before: on the store now
-            shutil.rmtree(job.directory)
-        return write_tiles_to_store(source, Store.from_url(job.store), job.service, rights=job.rights,
-                                    max_pixels=job.max_pixels, local_info=job.directory / "info.json").files
+        done = write_tiles_to_store(source, Store.from_url(job.store), job.service, rights=job.rights,
+                                    max_pixels=job.max_pixels)
+        return done.files, (done.width, done.height)
     return write_tiles(source, job.directory, job.service, rights=job.rights, workers=job.workers,
-                       max_pixels=job.max_pixels).files
+                       max_pixels=job.max_pixels).files, None
+
+
+def _keep_info(job: _Job, size: tuple[int, int]) -> None:
+    """The working copy's ``info.json`` of a set written to the store (the same bytes as the store's)."""
+    from heritage_ld.atomic import write_atomic
+    from heritage_ld.iiif.pyramid import Pyramid
+    from heritage_ld.iiif.serialize import dumps
+
+    job.directory.mkdir(parents=True, exist_ok=True)
+    write_atomic(job.directory / "info.json", dumps(Pyramid(*size).info(job.service, rights=job.rights), ordered=True),
+                 durable=False)
 
 
 def _remove_stored_tiles(store_url: str, record_files: Any) -> None:
@@ -106,30 +133,27 @@ def _remove_stored_tiles(store_url: str, record_files: Any) -> None:
             tiles.remove(sorted(tiles.listing()))
 
 
-def _write_page(job: _PageJob) -> bool:
-    """Render a PDF page to one JPEG (tiles off) unless a not-older one is there; True if written."""
+def _render_page(job: _PageJob) -> bytes:
+    """A PDF page as one JPEG (tiles off), returned to the client that writes it (run on any machine)."""
+    import io
+
     from heritage_ld.iiif.pdf import render_page
     from heritage_ld.iiif.tiles import QUALITY
 
-    if job.target.parent.is_dir():  # a page's temporary left by a build that was killed (not a running one's)
-        remove_stale_temporaries(job.target.parent)
+    buffer = io.BytesIO()
+    render_page(local_path(job.source), job.page).save(buffer, "JPEG", quality=QUALITY, optimize=False,
+                                                        progressive=False)
+    return buffer.getvalue()
+
+
+def _page_current(target: Path, source: Path | RemoteFile) -> bool:
+    """Whether a page's JPEG is there and not older than its PDF (then it is not rendered again)."""
+    if target.parent.is_dir():  # a page's temporary left by a build that was killed (not a running one's)
+        remove_stale_temporaries(target.parent)
     try:
-        if job.target.stat().st_mtime >= job.source.stat().st_mtime:
-            return False
+        return target.stat().st_mtime >= _mtime(source)
     except FileNotFoundError:
-        pass
-    image = render_page(job.source, job.page)
-    job.target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temporary_path(job.target)
-    try:
-        image.save(tmp, "JPEG", quality=QUALITY, optimize=False, progressive=False)
-    except BaseException as exc:
-        tmp.unlink(missing_ok=True)
-        if isinstance(exc, OSError) and exc.filename is None:
-            exc.filename = str(job.target)
-        raise
-    tmp.replace(job.target)
-    return True
+        return False
 
 
 def _out(ctx: BuildContext, url: str) -> Path:
@@ -170,10 +194,13 @@ def _sizes_of(ctx: BuildContext, shown: list[Item], todo: set[str]) -> tuple[dic
                 pages[m.path] = tuple((int(w), int(h)) for w, h in known["pages"][str(m.path)])
             else:
                 read_pdfs.append(m)
-    sizes.update(zip((m.path for m in read_images), ctx.executor.map(functools.partial(_size, root, ctx.options.max_pixels), read_images),
+    def tasks(media: list[MediaFile]) -> list[tuple[MediaFile, Path | RemoteFile | None]]:
+        return [(m, ctx.source(m) if root is not None else None) for m in media]
+
+    sizes.update(zip((m.path for m in read_images),
+                     ctx.executor.map(functools.partial(_size, ctx.options.max_pixels), tasks(read_images)),
                      strict=True))
-    pages.update(zip((m.path for m in read_pdfs), ctx.executor.map(functools.partial(_pages, root), read_pdfs),
-                     strict=True))
+    pages.update(zip((m.path for m in read_pdfs), ctx.executor.map(_pages, tasks(read_pdfs)), strict=True))
     return sizes, pages
 
 
@@ -215,7 +242,7 @@ def run(ctx: BuildContext) -> StepResult:
         if tiles:
             workers = max(1, min(4, ctx.executor.jobs // max(1, len(building))))
             stored = ctx.options.tiles_store
-            jobs = [_Job(view.media.resolve(root), _out(ctx, urls.image_service(item.accession, n)),
+            jobs = [_Job(ctx.source(view.media), _out(ctx, urls.image_service(item.accession, n)),
                          urls.image_service(item.accession, n), item.rights or collection.rights,
                          view.size, workers, view.page, max_pixels,
                          f"{stored}/{urls.path(urls.image_service(item.accession, n))}" if stored else None)
@@ -224,7 +251,16 @@ def run(ctx: BuildContext) -> StepResult:
                 files[item.accession][urls.path(urls.image_service(item.accession, n))] = ""
             ctx.progress.start("iiif tiles", len(jobs))
             try:
-                for count in ctx.executor.map(_tile, jobs):
+                redo = [job for job in jobs if not _up_to_date(job)]
+                ctx.progress.advance("iiif tiles", len(jobs) - len(redo))
+                for job in redo:
+                    if job.store is not None and job.directory.exists():
+                        # its info.json first (the set is not current until the store has it again); tiles a
+                        # build of the working copy wrote there before are on the store now
+                        shutil.rmtree(job.directory)
+                for job, (count, size) in zip(redo, ctx.executor.map(_tile, redo), strict=True):
+                    if size is not None:
+                        _keep_info(job, size)
                     tile_files += count
                     ctx.progress.advance("iiif tiles")
             finally:
@@ -236,11 +272,12 @@ def run(ctx: BuildContext) -> StepResult:
                     files[item.accession][rel] = ""
                     written.append(rel)
             page_jobs = [(item.accession, media_path(iri_segment(item.accession), page_image_path(view.media, view.page)),
-                          view.media.resolve(root), view.page) for item, _, view in building
+                          ctx.source(view.media), view.page) for item, _, view in building
                          if view.page is not None]
-            for _ in ctx.executor.map(_write_page, [_PageJob(src, page, ctx.out / rel)
-                                                    for _, rel, src, page in page_jobs]):
-                pass
+            render = [(ctx.out / rel, _PageJob(src, page)) for _, rel, src, page in page_jobs
+                      if not _page_current(ctx.out / rel, src)]
+            for (target, _), jpeg in zip(render, ctx.executor.map(_render_page, [j for _, j in render]), strict=True):
+                write_atomic(target, jpeg, durable=False)
             for acc, rel, _, _ in page_jobs:
                 files[acc][rel] = ""
                 written.append(rel)

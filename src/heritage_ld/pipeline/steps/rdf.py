@@ -68,26 +68,36 @@ class _Batch:
     urls: UrlScheme
     out: Path
     items: tuple[tuple[Item, str], ...]  # (item, its digest for this step)
-    store: str | None = None  # a remote OUT's URL: the files are sent there too, by the worker that wrote them
+    store: str | None = None  # a remote OUT's URL: the worker sends the files there and returns them
 
 
-def _write_batch(batch: _Batch) -> list[tuple[str, str, dict[str, str]]]:
-    """Write the files of a batch of items (and send them to the store, when there is one); return (accession,
-    digest, {path: sha256}) per item."""
+#: What a batch gives back per item: accession, digest, {path: sha256}, and with a store the files' bytes
+#: (the client writes them into its working copy: the worker may run on a machine that has none).
+BatchResult = tuple[str, str, dict[str, str], dict[str, bytes] | None]
+
+
+def _write_batch(batch: _Batch) -> list[BatchResult]:
+    """Make the files of a batch of items. Without a store they are written into OUT; with one they are sent
+    there (several at once) and returned, the worker touching no local file."""
     c, urls = batch.collection, batch.urls
-    results = []
+    results: list[BatchResult] = []
     for item, digest in batch.items:
         files: dict[str, str] = {}
+        made: dict[str, bytes] = {}
         for fmt in FORMATS:
             rel = urls.path(urls.rdf_file(item.accession, fmt.extension))
-            files[rel] = _write(batch.out / rel, item_document(item, c, fmt, urls=urls))
-        results.append((item.accession, digest, files))
+            data = item_document(item, c, fmt, urls=urls)
+            if batch.store is None:
+                files[rel] = _write(batch.out / rel, data)
+            else:
+                files[rel], made[rel] = hashlib.sha256(data).hexdigest(), data
+        results.append((item.accession, digest, files, made if batch.store is not None else None))
     if batch.store is not None:
         from heritage_ld.storage import Store
 
-        # Sent by this worker, several at once, before the client records the items: a batch that fails here is
-        # not recorded, and the next build writes and sends it again.
-        Store.from_url(batch.store).put_files([(batch.out / rel, rel) for _, _, files in results for rel in files])
+        # Sent by this worker before the client records the items: a batch that fails here is not recorded,
+        # and the next build makes and sends it again.
+        Store.from_url(batch.store).write_many({rel: data for *_, made in results if made for rel, data in made.items()})
     return results
 
 
@@ -269,7 +279,10 @@ def run(ctx: BuildContext) -> StepResult:
         plan.remove_outputs("rdf", record, ctx.out)
         removed += 1
     for results in ctx.cpu(len(todo)).map(_write_batch, batches):
-        plan.record_many("rdf", ((acc, digest, files, None) for acc, digest, files in results))
+        for *_, made in results:
+            for rel, data in (made or {}).items():
+                write_atomic(ctx.out / rel, data, durable=False)
+        plan.record_many("rdf", ((acc, digest, files, None) for acc, digest, files, _ in results))
         ctx.progress.advance("rdf", len(results))
     epoch = source_date(ctx.options)
     collection_files = ("rdf/collection.ttl", "rdf/dataset.nt.gz",

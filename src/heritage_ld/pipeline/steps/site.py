@@ -83,7 +83,7 @@ def run(ctx: BuildContext) -> StepResult:
             out,
             urls,
             datestamp=epoch,
-            mapper=ctx.cpu(len(todo)).map,
+            mapper=ctx.cpu_here(len(todo)).map,  # pages read and write the working copy
             advance=lambda: ctx.progress.advance("site"),
             only=None if plan.ledger is None or plan.ledger.fresh or plan.force else set(todo.accessions()),
             known=known,
