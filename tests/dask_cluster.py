@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -59,8 +59,12 @@ def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
 
 
 @contextmanager
-def scheduler_processes(logs: Path) -> Iterator[str]:
-    """``dask scheduler`` and 2 ``dask worker`` processes on 127.0.0.1 (random free ports); yields the address."""
+def scheduler_processes(logs: Path, *, wrap: Sequence[str] = (),
+                        worker_env: Callable[[int], dict[str, str]] | None = None) -> Iterator[str]:
+    """``dask scheduler`` and 2 ``dask worker`` processes on 127.0.0.1 (random free ports); yields the address.
+
+    ``wrap``: a command the workers are started through (``unshare …``: a worker that does not see this
+    machine's files); ``worker_env``: more environment variables for worker ``n``."""
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     dask = [sys.executable, "-m", "dask"]
@@ -73,9 +77,9 @@ def scheduler_processes(logs: Path) -> Iterator[str]:
                                            "--no-dashboard", "--no-show"], stdout=log, stderr=log, env=env))
         for n in range(WORKERS):
             with open(logs / f"worker-{n}.log", "wb") as log:
-                procs.append(subprocess.Popen([*dask, "worker", address, "--host", "127.0.0.1", "--nthreads", "1",
-                                               "--no-dashboard", "--name", f"w{n}"], stdout=log, stderr=log,
-                                              env=env))
+                procs.append(subprocess.Popen([*wrap, *dask, "worker", address, "--host", "127.0.0.1", "--nthreads",
+                                               "1", "--no-dashboard", "--name", f"w{n}"], stdout=log, stderr=log,
+                                              env={**env, **(worker_env(n) if worker_env else {})}))
         wait_for_workers(address, WORKERS, procs)
         yield address
     finally:

@@ -24,6 +24,7 @@ from heritage_ld.pipeline.executor import (
     Executor,
     ProcessExecutor,
     SerialExecutor,
+    ThreadExecutor,
     as_executor,
     make_executor,
 )
@@ -289,11 +290,18 @@ def build(
             if book.reset_reason:
                 warnings.append(book.reset_reason)
         epoch = source_date(options)
+        # Media are hashed where they are: a remote catalogue's mirror is on this machine only, so its files are
+        # hashed here (threads: hashing releases the GIL) when the executor may run tasks elsewhere.
+        hashing = ex if ex.name in _LOCAL_EXECUTORS or options.media_store is None else \
+            ThreadExecutor(min(4, os.cpu_count() or 1))
         try:
-            plan = Plan.make(collection, book, options=options.digest_options(urls), mapper=ex.map, force=force,
-                             verify=verify, now=epoch)
+            plan = Plan.make(collection, book, options=options.digest_options(urls), mapper=hashing.map,
+                             force=force, verify=verify, now=epoch)
         except OSError as exc:
             raise StorageError.of(exc, str(out), doing="recording media fingerprints in the build ledger") from exc
+        finally:
+            if hashing is not ex:
+                hashing.close()
         ctx = BuildContext(
             collection=collection,
             out=out,

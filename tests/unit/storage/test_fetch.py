@@ -1,0 +1,98 @@
+"""RemoteFile: a remote catalogue's media file as a task finds it on any machine (the mirror's copy, this
+machine's fetched copy, or fetched now), never bytes other than those the build read."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from heritage_ld.storage import Store, StoreError
+from heritage_ld.storage.fetch import FETCHED, RemoteFile, cache_root, local_path
+from heritage_ld.storage.sync import remote_mtime_ns
+
+_n = itertools.count()
+
+
+def _on_store(data: bytes, name: str = "media/a.jpg") -> tuple[Store, RemoteFile, Path]:
+    """A file on a memory:// store and its RemoteFile as a mirror would have made it (store time)."""
+    store = Store.from_url(f"memory://fetch-{os.getpid()}-{next(_n)}/cat")
+    store.write_bytes(name, data)
+    info = store.info(name)
+    assert info is not None
+    when = remote_mtime_ns(info)
+    assert when is not None
+    return store, RemoteFile(store.url_of(name), f"/nonexistent-mirror/{name}", len(data), when), Path(name)
+
+
+def test_the_mirror_copy_is_used_where_it_is(tmp_path: Path) -> None:
+    store, remote, name = _on_store(b"jpeg bytes")
+    mirror = tmp_path / "mirror" / name
+    mirror.parent.mkdir(parents=True)
+    mirror.write_bytes(b"jpeg bytes")
+    os.utime(mirror, ns=(remote.mtime_ns, remote.mtime_ns))
+    here = RemoteFile(remote.url, str(mirror), remote.size, remote.mtime_ns)
+    store.remove([str(name)])  # the store is not asked at all
+    assert here.path(tmp_path / "cache") == mirror
+    assert not (tmp_path / "cache").exists()
+
+
+def test_fetched_once_into_this_machines_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store, remote, _ = _on_store(b"\xff\xd8 a picture")
+    got = remote.path(tmp_path)
+    assert got.read_bytes() == b"\xff\xd8 a picture"
+    assert got.is_relative_to(tmp_path / FETCHED) and got.suffix == ".jpg"  # decoders that go by the name
+    calls = []
+    monkeypatch.setattr(Store, "get_files", lambda self, pairs: calls.append(pairs))
+    assert remote.path(tmp_path) == got and calls == []  # the second task on this machine reads its copy
+    assert local_path(remote, tmp_path) == got
+    assert local_path(tmp_path, tmp_path) == tmp_path  # a local path is itself
+    assert pickle.loads(pickle.dumps(remote)) == remote  # sent to workers
+
+
+def test_a_changed_mirror_copy_is_not_used(tmp_path: Path) -> None:
+    _, remote, name = _on_store(b"the store's bytes")
+    stale = tmp_path / "mirror" / name
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"the store's byteZ")  # same size, other time: not the file the build read
+    other = RemoteFile(remote.url, str(stale), remote.size, remote.mtime_ns)
+    assert other.path(tmp_path / "cache").read_bytes() == b"the store's bytes"
+
+
+def test_a_file_replaced_on_the_store_is_s009(tmp_path: Path) -> None:
+    store, remote, name = _on_store(b"first version")
+    store.write_bytes(str(name), b"second version, longer")
+    with pytest.raises(StoreError) as caught:
+        remote.path(tmp_path)
+    assert caught.value.problems[0].code == "S009"
+    assert "changed on the store" in str(caught.value)
+    store.remove([str(name)])
+    with pytest.raises(StoreError, match="gone from the store"):
+        remote.path(tmp_path)
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]  # nothing half-fetched left
+
+
+def test_a_short_download_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, remote, _ = _on_store(b"0123456789")
+
+    def short(self: Store, pairs: list[tuple[str, Path]]) -> None:
+        for _, local in pairs:
+            local.parent.mkdir(parents=True, exist_ok=True)
+            local.write_bytes(b"01234")
+
+    monkeypatch.setattr(Store, "get_files", short)
+    with pytest.raises(StoreError, match="5 bytes came of 10") as caught:
+        remote.path(tmp_path)
+    assert caught.value.problems[0].code == "S009"
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_cache_root_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HERITAGE_LD_CACHE", str(tmp_path / "c"))
+    assert cache_root() == tmp_path / "c"
+    monkeypatch.delenv("HERITAGE_LD_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "x"))
+    assert cache_root() == tmp_path / "x" / "heritage-ld"
