@@ -41,7 +41,7 @@ def test_the_mirror_copy_is_used_where_it_is(tmp_path: Path) -> None:
 
 
 def test_fetched_once_into_this_machines_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    store, remote, _ = _on_store(b"\xff\xd8 a picture")
+    _, remote, _ = _on_store(b"\xff\xd8 a picture")
     got = remote.path(tmp_path)
     assert got.read_bytes() == b"\xff\xd8 a picture"
     assert got.is_relative_to(tmp_path / FETCHED) and got.suffix == ".jpg"  # decoders that go by the name

@@ -111,7 +111,6 @@ def _tile(job: _Job) -> tuple[int, tuple[int, int] | None]:
 
 def _keep_info(job: _Job, size: tuple[int, int]) -> None:
     """The working copy's ``info.json`` of a set written to the store (the same bytes as the store's)."""
-    from heritage_ld.atomic import write_atomic
     from heritage_ld.iiif.pyramid import Pyramid
     from heritage_ld.iiif.serialize import dumps
 
