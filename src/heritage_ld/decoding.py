@@ -35,7 +35,7 @@ import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from heritage_ld.errors import HeritageLDError
 
@@ -95,8 +95,9 @@ def _is_disk_error(exc: BaseException) -> bool:
     return isinstance(exc, OSError) and exc.errno is not None
 
 
-def open_image(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+def open_image(path: Path | BinaryIO, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
     """Open an image (header only: no pixel is decoded yet), refusing more than ``max_pixels`` pixels.
+    ``path`` may be a seekable binary stream (a file on object storage: only the header's bytes are read).
 
     Raises:
         TooManyPixels: the header declares more than ``max_pixels`` pixels.

@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from PIL import Image
 
@@ -92,7 +93,7 @@ def upright_size(im: Image.Image) -> tuple[int, int]:
     return (height, width) if orientation(im) in _QUARTER_TURNS else (width, height)
 
 
-def unreadable(path: Path, exc: MediaUnreadable | OSError) -> FormatError:
+def unreadable(path: Path | str, exc: MediaUnreadable | OSError) -> FormatError:
     """The build-time failure for an image that cannot be used: ``I004`` over the pixel limit, else ``I003``."""
     if isinstance(exc, TooManyPixels):
         problem = report("I004", Location(str(path)), value=str(path), width=exc.width, height=exc.height,
@@ -103,9 +104,11 @@ def unreadable(path: Path, exc: MediaUnreadable | OSError) -> FormatError:
     return FormatError(problem.render())
 
 
-def image_size(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[int, int]:
+def image_size(path: Path | BinaryIO, *, max_pixels: int = DEFAULT_MAX_PIXELS, name: str | None = None) -> tuple[int, int]:
     """Width and height of an image as shown (EXIF orientation applied), from its header only (Pillow decodes
-    no pixels until asked). A camera JPEG stored 4000 × 3000 with orientation 6 is 3000 × 4000.
+    no pixels until asked). A camera JPEG stored 4000 × 3000 with orientation 6 is 3000 × 4000. ``path`` may be a
+    seekable binary stream (a file on object storage, read in ranges: only the header's bytes come), named in
+    problems by ``name``.
 
     Raises:
         FormatError: the file is missing or is not an image Pillow can read (problem ``I003``), or it has more
@@ -121,7 +124,8 @@ def image_size(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[int
         with open_image(path, max_pixels=max_pixels) as im:
             width, height = upright_size(im)
     except (MediaUnreadable, OSError) as exc:  # a missing file, no permission: the file's problem, I003
-        raise unreadable(path, exc) from exc
+        raise unreadable(name or (path if isinstance(path, Path) else str(getattr(path, "name", path))),
+                         exc) from exc
     return int(width), int(height)
 
 

@@ -27,6 +27,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO, cast
 
 from heritage_ld.problems import Location, report
 from heritage_ld.storage.store import Store, StoreError
@@ -78,6 +79,37 @@ class RemoteFile:
             return Path(self.local)
         return None
 
+    def copy_here(self, cache: Path | None = None) -> Path | None:
+        """A local copy already on this machine (the mirror's, or one fetched before), else ``None``."""
+        mirrored = self.mirrored()
+        if mirrored is not None:
+            return mirrored
+        target = self._target(cache)
+        try:
+            return target if target.stat().st_size == self.size else None
+        except OSError:
+            return None
+
+    def _target(self, cache: Path | None) -> Path:
+        name = self.cached_name()
+        return (cache if cache is not None else cache_root()) / FETCHED / name[:2] / name
+
+    def open(self) -> BinaryIO:
+        """The file on the store as a seekable stream read in ranges (for a decoder that needs only part of
+        it: an image's header), never a local copy.
+
+        Raises:
+            StoreError: the store cannot be reached (``S002``), or the file there is not the size the build
+                read (``S009``).
+        """
+        parent, _, leaf = self.url.rpartition("/")
+        stream = Store.from_url(parent).open_read(leaf)
+        if getattr(stream, "size", self.size) != self.size:
+            stream.close()
+            raise StoreError([report("S009", Location(self.url), reason="it changed on the store since the build "
+                                     "read the catalogue")])
+        return cast(BinaryIO, stream)
+
     def path(self, cache: Path | None = None) -> Path:
         """A local file with this file's bytes: the mirror's, this machine's fetched copy, or one fetched now
         into ``cache`` (default :func:`cache_root`).
@@ -86,16 +118,11 @@ class RemoteFile:
             StoreError: the store cannot be reached (``S002``), or the file changed on it since the build read
                 the catalogue, or the download came short (``S009``).
         """
-        mirrored = self.mirrored()
-        if mirrored is not None:
-            return mirrored
-        name = self.cached_name()
-        target = (cache if cache is not None else cache_root()) / FETCHED / name[:2] / name
-        try:
-            if target.stat().st_size == self.size:
-                return target
-        except OSError:
-            pass
+        here = self.copy_here(cache)
+        if here is not None:
+            return here
+        target = self._target(cache)
+        name = target.name
         parent, _, leaf = self.url.rpartition("/")
         store = Store.from_url(parent)
         info = store.info(leaf)

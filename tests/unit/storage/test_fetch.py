@@ -96,3 +96,23 @@ def test_cache_root_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp
     monkeypatch.delenv("HERITAGE_LD_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "x"))
     assert cache_root() == tmp_path / "x" / "heritage-ld"
+
+
+def test_opened_on_the_store_without_a_copy(tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    from heritage_ld.iiif.media import image_size
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48)).save(buffer, "PNG")
+    store, remote, name = _on_store(buffer.getvalue(), "media/b.png")
+    assert remote.copy_here(tmp_path) is None
+    with remote.open() as stream:
+        assert image_size(stream, name=remote.url) == (64, 48)
+    assert remote.copy_here(tmp_path) is None  # read in place: nothing fetched
+    store.write_bytes(str(name), b"not the same size")
+    with pytest.raises(StoreError) as caught:
+        remote.open()
+    assert caught.value.problems[0].code == "S009"

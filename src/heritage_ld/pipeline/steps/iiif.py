@@ -60,6 +60,11 @@ def _size(max_pixels: int, task: tuple[MediaFile, Path | RemoteFile | None]) -> 
     media, source = task
     if source is None or (media.width is not None and media.height is not None):
         return known_size(media, None, max_pixels=max_pixels)
+    if isinstance(source, RemoteFile) and source.copy_here() is None:
+        # no copy on this machine: the header is read from the store in a few ranged requests (the whole
+        # master comes only if a task here decodes it: its tiles)
+        with source.open() as stream:
+            return image_size(stream, max_pixels=max_pixels, name=source.url)
     return image_size(local_path(source), max_pixels=max_pixels)
 
 
