@@ -80,11 +80,19 @@ def _read_service(out: Path, root: str, complete: bool = False) -> ImageService 
     # A set on a store: its info.json is written last, so every file of its pyramid is there (the tiler writes
     # Pyramid.paths(); the full size is "full/max", not one of the size paths looked for here).
     stored = frozenset(f"{root}/{p}" for p in Pyramid(width, height).paths()) if complete else frozenset()
+    def there(candidate: str) -> bool:
+        return candidate in stored or (not complete and (out / candidate).is_file())
+
     for w, h in sizes:
         for candidate in _size_paths(root, w, h):
-            if candidate in stored or (not complete and (out / candidate).is_file()):
+            if there(candidate):
                 files.append(((w, h), candidate))
                 break
+    full = f"{root}/full/max/0/default.jpg"
+    if not files and (width, height) in sizes and there(full):
+        # An image no larger than a tile has one size, its full size, which the tiler writes as "full/max" only:
+        # that file is its picture (without it the site showed no picture for small images).
+        files.append(((width, height), full))
     return ImageService(f"{root}/info.json", width, height, sizes, tuple(files))
 
 

@@ -201,3 +201,26 @@ def test_section_pages_are_streamed_with_the_same_bytes(collection: Collection, 
         rel = f"site/section/{s.key}.html"
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
         assert b'class="cards"' in (tmp_path / "a" / rel).read_bytes()
+
+
+def test_an_image_no_larger_than_a_tile_has_a_picture(tmp_path: Path, urls: UrlScheme) -> None:
+    """A 400 × 300 image's only size is its full size, written as ``full/max`` by the tiler: the site uses it
+    (it found no pre-rendered size and showed no picture), locally and for a set on a store (info.json only)."""
+    from PIL import Image
+
+    from heritage_ld.iiif.tiles import write_tiles
+    from heritage_ld.model import Item, ItemKind, MultilingualText
+    from heritage_ld.publish.artefacts import find_image_services
+
+    item = Item("HNM.1972.001", ItemKind.ARTIFACT, MultilingualText.of(en="A"))
+    root = urls.path(urls.image_service(item.accession, 1))
+    full = f"{root}/full/max/0/default.jpg"
+    write_tiles(Image.new("RGB", (400, 300), (90, 30, 10)), tmp_path / root, "https://example.org/s")
+    [local] = find_image_services(tmp_path, urls, item)
+    assert local.size_files == (((400, 300), full),) and local.size_file(320) == full
+    for jpeg in (tmp_path / root).rglob("*.jpg"):
+        jpeg.unlink()  # a working copy whose tiles went to the store: only info.json is here
+    [missing] = find_image_services(tmp_path, urls, item)
+    assert missing.size_files == ()  # locally, a file that is not there is not linked
+    [stored] = find_image_services(tmp_path, urls, item, complete=True)
+    assert stored.size_file(320) == full
