@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import uuid
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, cast
@@ -131,7 +132,8 @@ class RemoteFile:
             raise StoreError([report("S009", Location(self.url), reason="it changed on the store since the build "
                                      "read the catalogue" if info is not None else "it is gone from the store")])
         target.parent.mkdir(parents=True, exist_ok=True)
-        part = target.with_name(f".{name}.{os.getpid()}.part")
+        # one name per fetch: two tasks of one machine (threads of one process too) may fetch the same file at once
+        part = target.with_name(f".{name}.{uuid.uuid4().hex}.part")
         try:
             store.get_files([(leaf, part)])
             got = part.stat().st_size

@@ -116,3 +116,13 @@ def test_opened_on_the_store_without_a_copy(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as caught:
         remote.open()
     assert caught.value.problems[0].code == "S009"
+
+
+def test_tasks_fetching_the_same_file_at_once(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, remote, _ = _on_store(bytes(range(256)) * 400)
+    with ThreadPoolExecutor(8) as pool:
+        got = set(pool.map(lambda _: remote.path(tmp_path), range(16)))
+    assert len(got) == 1 and next(iter(got)).read_bytes() == bytes(range(256)) * 400
+    assert [p.name for p in (tmp_path / FETCHED).rglob("*") if p.is_file()] == [remote.cached_name()]
