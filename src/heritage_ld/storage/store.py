@@ -14,8 +14,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -91,6 +92,10 @@ def failure(exc: BaseException, url: str, doing: str) -> StoreError:
     return StoreError([report("S002", Location(url), url=url, doing=doing, reason=_reason(exc))])
 
 
+#: Serialises calls to fsspec's ``memory://`` file system (see :meth:`Store._doing`).
+_MEMORY_LOCK = threading.RLock()
+
+
 @dataclass(frozen=True, slots=True)
 class Store:
     """A folder on an fsspec file system: ``protocol`` and ``root`` (no trailing slash), e.g. ``s3`` and
@@ -141,7 +146,11 @@ class Store:
     @contextmanager
     def _doing(self, rel: str, doing: str) -> Iterator[None]:
         try:
-            yield
+            # fsspec's memory file system is one dict with no lock: a listing in one thread while another
+            # writes fails with "dictionary changed size during iteration" (a build's threads tile and list
+            # at once). Its calls are in-memory and short: they take turns.
+            with _MEMORY_LOCK if self.protocol == "memory" else nullcontext():
+                yield
         except StoreError:
             raise
         except Exception as exc:  # botocore, aiohttp, OSError …: one coded line, no traceback, no secret
