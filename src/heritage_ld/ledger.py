@@ -239,10 +239,16 @@ class Ledger:
             db: sqlite3.Connection | None = None
             try:
                 db = cls._connect(path)
-                version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-                if version is None or int(version[0]) != SCHEMA:
-                    raise _Unusable(f"schema {version[0] if version else 'unknown'}, expected {SCHEMA}")
-                return cls(db, path, fresh=False, reason=None)
+                tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                if tables:
+                    if "meta" not in tables:
+                        raise _Unusable("no meta table")
+                    version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                    if version is None or int(version[0]) != SCHEMA:
+                        raise _Unusable(f"schema {version[0] if version else 'unknown'}, expected {SCHEMA}")
+                    return cls(db, path, fresh=False, reason=None)
+                # No table at all: made by a build killed before it wrote the schema; nothing in it to keep.
+                db.close()
             except sqlite3.OperationalError as exc:  # full, locked, I/O: the ledger is fine, the machine is not
                 if db is not None:
                     db.close()
