@@ -126,3 +126,29 @@ def test_tasks_fetching_the_same_file_at_once(tmp_path: Path) -> None:
         got = set(pool.map(lambda _: remote.path(tmp_path), range(16)))
     assert len(got) == 1 and next(iter(got)).read_bytes() == bytes(range(256)) * 400
     assert [p.name for p in (tmp_path / FETCHED).rglob("*") if p.is_file()] == [remote.cached_name()]
+
+
+def test_a_full_disk_while_fetching_is_a_clear_error_and_leaves_nothing(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    _, remote, _ = _on_store(b"x" * 1000)
+
+    def full(self: Store, pairs: list[tuple[str, Path]]) -> None:
+        with self._doing(pairs[0][0], "downloading"):
+            for _, local in pairs:
+                local.write_bytes(b"x" * 10)
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Store, "get_files", full)
+    with pytest.raises(StoreError) as caught:
+        remote.path(tmp_path)
+    assert caught.value.problems[0].code == "S002" and "No space left" in str(caught.value)
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]  # the partial download removed
+
+
+def test_a_name_from_the_store_cannot_leave_the_cache(tmp_path: Path) -> None:
+    """The cached copy's name is a digest and the URL's suffix: no path of the URL reaches the file system."""
+    odd = RemoteFile("memory://b/cat/media/..%2F..%2Fetc/passwd\x07.jpg", "/nowhere", 1, 0)
+    name = odd.cached_name()
+    assert "/" not in name and ".." not in name and name.endswith(".jpg")
