@@ -134,7 +134,7 @@ def open_image(path: Path | BinaryIO, *, max_pixels: int = DEFAULT_MAX_PIXELS) -
     return im
 
 
-def decode_image(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+def decode_image(path: Path | BinaryIO, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
     """Open and decode an image (all its pixels in memory), refusing more than ``max_pixels`` pixels.
 
     Raises:
@@ -151,7 +151,7 @@ def decode_image(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.I
     return im
 
 
-def check_image(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[int, int]:
+def check_image(path: Path | BinaryIO, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[int, int]:
     """Check that an image decodes completely within ``max_pixels``; return its stored width and height.
 
     A JPEG is decoded at ⅛ scale (libjpeg still reads every compressed byte, so truncation is found, at a
@@ -174,7 +174,7 @@ def check_image(path: Path, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> tuple[in
 
 
 @contextlib.contextmanager
-def open_pdf(path: Path) -> Iterator[Any]:
+def open_pdf(path: Path | BinaryIO) -> Iterator[Any]:
     """An open ``pypdfium2.PdfDocument``, used under PDFium's lock (PDFium is not thread-safe).
 
     Raises:
@@ -198,7 +198,7 @@ def open_pdf(path: Path) -> Iterator[Any]:
             doc.close()
 
 
-def check_pdf(path: Path) -> tuple[tuple[float, float], ...]:
+def check_pdf(path: Path | BinaryIO) -> tuple[tuple[float, float], ...]:
     """Open a PDF and load every page (no rendering); return each page's size in points.
 
     Raises:

@@ -18,13 +18,13 @@ from contextlib import redirect_stderr
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from heritage_ld.bags.fido_match import install
 from heritage_ld.bags.pool import map_spans
 from heritage_ld.bags.validator import default_jobs
-from heritage_ld.storage.fetch import RemoteFile, local_path
+from heritage_ld.storage.fetch import RemoteFile
 
 __all__ = ["PRONOM", "Identification", "ToolInfo", "identify_files", "identify_one", "tool_info"]
 
@@ -180,8 +180,48 @@ def identify_one(path: Path | str) -> Identification:
     return found or _fallback(path) or Identification()
 
 
+#: Bytes fido and the fallback read at each end of a file (fido's default buffer; puremagic reads less).
+_EDGE = 128 * 1024
+#: The first bytes of the containers fido looks inside (ZIP, OLE2): their identification reads the whole file.
+_CONTAINERS = (b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def identify_remote(source: RemoteFile) -> Identification:
+    """Identify a remote catalogue's file from its two ends, read from the store in two ranged requests: they
+    are written at their places in a sparse stand-in of the file's size, which fido and the fallback read as the
+    file itself (they read :data:`_EDGE` bytes at each end). A ZIP or OLE2 container, whose identification reads
+    inside, is fetched whole for the time of the call; a file already on this machine is read there.
+    """
+    import tempfile
+
+    from heritage_ld.storage.fetch import cache_root
+    from heritage_ld.storage.store import Store
+
+    here = source.copy_here()
+    if here is not None:
+        return identify_one(here)
+    parent, _, leaf = source.url.rpartition("/")
+    store = Store.from_url(parent)
+    head = store.read_range(leaf, 0, min(source.size, _EDGE)) if source.size else b""
+    if head.startswith(_CONTAINERS):
+        with source.local_file() as path:
+            return identify_one(path)
+    tail_from = max(len(head), source.size - _EDGE)
+    tail = store.read_range(leaf, tail_from, source.size) if tail_from < source.size else b""
+    folder = cache_root() / "identifying"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        stand_in = Path(tmp) / PurePosixPath(source.url).name  # the same name: the same suffix
+        with open(stand_in, "wb") as f:
+            f.write(head)
+            f.truncate(source.size)  # a hole where the middle is: no disk used
+            f.seek(tail_from)
+            f.write(tail)
+        return identify_one(stand_in)
+
+
 def _batch(paths: Sequence[Path | RemoteFile]) -> list[Identification]:
-    return [identify_one(local_path(p)) for p in paths]
+    return [identify_remote(p) if isinstance(p, RemoteFile) else identify_one(p) for p in paths]
 
 
 def identify_files(files: Mapping[str, Path | str | RemoteFile], *, jobs: int | None = None,
@@ -190,8 +230,8 @@ def identify_files(files: Mapping[str, Path | str | RemoteFile], *, jobs: int | 
                                     Iterable[list[Identification]]] | None = None) -> dict[str, Identification]:
     """Identify each file of ``files`` (key -> path; key them by content digest so that a content is identified
     once), in parallel. Returns key -> :class:`Identification`, in key order. A remote catalogue's file
-    (:class:`~heritage_ld.storage.fetch.RemoteFile`) is identified where the batch runs, from the mirror's copy
-    or one fetched there.
+    (:class:`~heritage_ld.storage.fetch.RemoteFile`) is identified where the batch runs, from its two ends read
+    from the store (:func:`identify_remote`).
 
     ``mapper`` (an executor's ``map``, such as the build's worker processes) runs batches of files where the
     caller says; without it, worker processes are started here when there are enough files and forking is safe.

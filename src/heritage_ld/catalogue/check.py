@@ -26,7 +26,11 @@ from heritage_ld.errors import CatalogueError
 from heritage_ld.model import Collection, Item, ItemSequence, MediaRole
 from heritage_ld.problems import Location, Problem, Severity, report
 
-__all__ = ["CheckResult", "check_catalogue", "read_catalogue"]
+__all__ = ["CATALOGUE_FILES", "CheckResult", "check_catalogue", "read_catalogue"]
+
+#: The files of a catalogue folder that are the catalogue itself (every other file is a media file or ignored):
+#: all a machine reading a catalogue from object storage brings down (docs/object-storage.md).
+CATALOGUE_FILES = (TOML_NAME, "items.csv", "items.xlsx")
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,9 +66,14 @@ class MediaChecker:
     """
 
     def __init__(self, root: Path) -> None:
+        from heritage_ld.storage.listing import listing_of
+
         self._root = os.path.realpath(root)
         self._seen: dict[str, MediaCheck] = {}
         self._folders: dict[str, str] = {}  # folder as written -> its real path (symbolic links resolved)
+        #: A catalogue read from object storage: its media files are those the store listed (a store has no
+        #: symbolic link, FIFO or folder posing as a file: only the text of the path is checked).
+        self._listing = listing_of(root)
 
     def check(self, value: str) -> MediaCheck:
         """Check one path (text as written in the catalogue)."""
@@ -84,6 +89,8 @@ class MediaChecker:
         if reason is not None:
             return MediaCheck(None, "C019", reason)
         relative = PurePosixPath(value)
+        if self._listing is not None:
+            return MediaCheck(relative) if self._listing.stat(relative) is not None else MediaCheck(None, "C017")
         folder, name = str(relative.parent), relative.name
         # realpath resolves symbolic links with lstat/readlink only: nothing is opened before the checks below.
         # Folders are resolved once each; the file itself is then looked at with lstat.

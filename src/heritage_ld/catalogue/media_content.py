@@ -21,6 +21,8 @@ from pathlib import Path, PurePosixPath
 from heritage_ld.decoding import DEFAULT_MAX_PIXELS, MediaUnreadable, TooManyPixels, check_image, check_pdf
 from heritage_ld.model import Item, MediaFile, MediaRole
 from heritage_ld.problems import Location, Problem, report
+from heritage_ld.storage.listing import media_source, readable
+from heritage_ld.storage.store import StoreError
 
 __all__ = ["check_media_content", "decoded_media"]
 
@@ -36,12 +38,13 @@ def decoded_media(item: Item) -> tuple[MediaFile, ...]:
 
 def _probe(root: Path, media: MediaFile, max_pixels: int) -> tuple[str, dict[str, str | int]] | None:
     """``(code, params)`` of what is wrong with one file, or ``None``."""
-    path = media.resolve(root)
     try:
-        if media.is_pdf:
-            check_pdf(path)
-        else:
-            check_image(path, max_pixels=max_pixels)
+        # a remote catalogue's file is decoded from the store as it is read (no copy: :mod:`heritage_ld.storage.listing`)
+        with readable(media_source(root, media.path)) as source:
+            if media.is_pdf:
+                check_pdf(source)
+            else:
+                check_image(source, max_pixels=max_pixels)
     except TooManyPixels as exc:
         return "C051", {"width": exc.width, "height": exc.height, "pixels": f"{exc.width * exc.height:,}",
                         "limit": f"{exc.limit:,}"}
@@ -49,6 +52,8 @@ def _probe(root: Path, media: MediaFile, max_pixels: int) -> tuple[str, dict[str
         return ("C052" if media.is_pdf else "C050"), {"reason": exc.reason}
     except OSError as exc:
         return "C018", {"reason": exc.strerror or str(exc)}
+    except StoreError as exc:  # the store could not be read, or the file changed there since it was listed
+        return "C018", {"reason": exc.problems[0].message if exc.problems else str(exc)}
     return None
 
 

@@ -22,6 +22,8 @@ from heritage_ld.decoding import DEFAULT_MAX_PIXELS, MediaUnreadable, TooManyPix
 from heritage_ld.errors import FormatError
 from heritage_ld.model import Collection, Item, MediaFile, UrlScheme, iri_segment
 from heritage_ld.problems import Location, report
+from heritage_ld.storage.fetch import RemoteFile
+from heritage_ld.storage.listing import media_source, readable
 
 __all__ = [
     "COLLECTION_SEGMENT",
@@ -163,7 +165,9 @@ def known_pages(media: MediaFile, root: Path | None) -> tuple[tuple[int, int], .
         problem = report("I003", Location(str(media.path)), value=str(media.path),
                          reason="its pages are not given and there is no catalogue folder to read them from")
         raise FormatError(problem.render())
-    return page_sizes(media.resolve(root))
+    found = _source(root, media)
+    with readable(found) as source:
+        return page_sizes(source, name=found.url if isinstance(found, RemoteFile) else None)
 
 
 def views(item: Item, *, sizes: ImageSizes, pages: PageSizes,
@@ -206,7 +210,18 @@ def known_size(media: MediaFile, root: Path | None, *, max_pixels: int = DEFAULT
         problem = report("I003", Location(str(media.path)), value=str(media.path),
                          reason="no size given and no catalogue folder to read it from")
         raise FormatError(problem.render())
-    return image_size(media.resolve(root), max_pixels=max_pixels)
+    found = _source(root, media)
+    with readable(found) as source:
+        return image_size(source, max_pixels=max_pixels, name=found.url if isinstance(found, RemoteFile) else None)
+
+
+def _source(root: Path, media: MediaFile) -> Path | RemoteFile:
+    """The file of ``media`` in the catalogue folder ``root`` (for a catalogue on object storage: on the store,
+    :mod:`heritage_ld.storage.listing`); I003 when the store has no such file."""
+    try:
+        return media_source(root, media.path)
+    except FileNotFoundError as exc:
+        raise unreadable(str(exc.filename), exc) from exc
 
 
 def media_path(segment: str, media: MediaFile | PurePosixPath) -> str:
@@ -229,23 +244,34 @@ def media_url(urls: UrlScheme, accession: str | None, media: MediaFile | PurePos
     return f"{urls.base_url}/{media_path(segment, media)}"
 
 
-def publish_media(source: Path, out: Path, relative: str) -> bool:
+def publish_media(source: Path | RemoteFile, out: Path, relative: str) -> bool:
     """Copy ``source`` to ``out/relative`` unless an identical-size, not-older copy is there; True if copied.
+    A file of a catalogue on object storage (:class:`RemoteFile`) is streamed from the store (no other copy).
 
     The copy goes to a temporary name first (``.NAME.PID.tmp``) and is renamed into place, so an interruption
     leaves no half file, and a failure (a full disk) no temporary.
     """
     target = out / relative
     try:
-        st, tt = source.stat(), target.stat()
-        if st.st_size == tt.st_size and tt.st_mtime >= st.st_mtime:
+        size, mtime_ns = (source.size, source.mtime_ns) if isinstance(source, RemoteFile) else \
+            ((st := source.stat()).st_size, st.st_mtime_ns)
+        tt = target.stat()
+        if size == tt.st_size and tt.st_mtime_ns >= mtime_ns:
             return False
     except FileNotFoundError:
         pass
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_path(target)
     try:
-        shutil.copyfile(source, tmp)
+        with readable(source) as readable_source:
+            if isinstance(readable_source, Path):
+                shutil.copyfile(readable_source, tmp)
+            else:
+                with open(tmp, "wb") as f:
+                    shutil.copyfileobj(readable_source, f, 1 << 20)
+                expected = source.size if isinstance(source, RemoteFile) else None
+                if tmp.stat().st_size != expected:
+                    raise OSError(errno.EIO, f"{tmp.stat().st_size} bytes came of {expected}", str(source))
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError) and exc.errno in _FULL:  # shutil names the source: the copy is what failed

@@ -21,7 +21,7 @@ import contextlib
 import math
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from PIL import Image
 
@@ -52,7 +52,7 @@ def _scale(width: float, height: float) -> float:
     return LONG_SIDE / max(width, height)
 
 
-def _fail(path: Path, exc: BaseException) -> FormatError:
+def _fail(path: Path | str, exc: BaseException) -> FormatError:
     if isinstance(exc, MediaUnreadable):
         reason = exc.reason
     else:
@@ -62,18 +62,19 @@ def _fail(path: Path, exc: BaseException) -> FormatError:
 
 
 @contextlib.contextmanager
-def _document(path: Path) -> Iterator[Any]:
-    """An open PDFium document, under PDFium's lock (:func:`heritage_ld.decoding.open_pdf`); I003 when it cannot
-    be opened. An error of the disk (``OSError`` with an errno) is raised as it is."""
+def _document(path: Path | BinaryIO, name: Path | str) -> Iterator[Any]:
+    """An open PDFium document, under PDFium's lock (:func:`heritage_ld.decoding.open_pdf`); I003 (about
+    ``name``) when it cannot be opened. An error of the disk (``OSError`` with an errno) is raised as it is."""
     try:
         with open_pdf(path) as doc:
             yield doc
     except MediaUnreadable as exc:
-        raise _fail(path, exc) from exc
+        raise _fail(name, exc) from exc
 
 
-def page_sizes(path: Path) -> tuple[tuple[int, int], ...]:
-    """The rendered pixel size of every page of a PDF, in page order, read without rendering.
+def page_sizes(path: Path | BinaryIO, *, name: str | None = None) -> tuple[tuple[int, int], ...]:
+    """The rendered pixel size of every page of a PDF, in page order, read without rendering. ``path`` may be a
+    seekable binary stream (a PDF on object storage, read in ranges), ``name`` then names it in problems.
 
     Raises:
         FormatError: the file is missing, is not a PDF, is encrypted or has no page (problem ``I003``).
@@ -85,14 +86,15 @@ def page_sizes(path: Path) -> tuple[tuple[int, int], ...]:
     >>> page_sizes(f)
     ((2000, 1334), (1000, 2000))
     """
-    with _document(path) as doc:
+    where = name if name is not None else path if isinstance(path, Path) else str(getattr(path, "name", "a PDF"))
+    with _document(path, where) as doc:
         points = [doc.get_page_size(i) for i in range(len(doc))]
     if not points:
-        raise _fail(path, ValueError("the document has no page"))
+        raise _fail(where, ValueError("the document has no page"))
     try:
         return tuple(page_pixels(w, h) for w, h in points)
     except ValueError as exc:
-        raise _fail(path, exc) from exc
+        raise _fail(where, exc) from exc
 
 
 def render_page(path: Path, page: int) -> Image.Image:
@@ -103,7 +105,7 @@ def render_page(path: Path, page: int) -> Image.Image:
     """
     import pypdfium2 as pdfium
 
-    with _document(path) as doc:
+    with _document(path, path) as doc:
         try:
             if not 1 <= page <= len(doc):
                 raise _fail(path, ValueError(f"it has no page {page}"))

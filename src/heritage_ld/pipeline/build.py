@@ -24,7 +24,6 @@ from heritage_ld.pipeline.executor import (
     Executor,
     ProcessExecutor,
     SerialExecutor,
-    ThreadExecutor,
     as_executor,
     make_executor,
 )
@@ -83,10 +82,6 @@ class BuildOptions:
     #: The same URL when the rdf step's workers also send each item's RDF files straight to ``URL/rdf/object/…``
     #: (the working copy keeps them too: the site and the SPARQL store read them there).
     rdf_store: str | None = None
-    #: The catalogue's URL when it is read from object storage through a local mirror (``collection.root``):
-    #: tasks that read media are given :class:`~heritage_ld.storage.fetch.RemoteFile` instead of paths, so a
-    #: worker on another machine fetches what it reads from the store (:meth:`BuildContext.source`).
-    media_store: str | None = None
 
     def digest_options(self, urls: UrlScheme) -> dict[str, Any]:
         """The options that change an item's bytes (part of every item's digest in the ledger)."""
@@ -127,17 +122,13 @@ class BuildContext:
 
     def source(self, media: MediaFile) -> Path | RemoteFile:
         """What a task is given to read ``media``: its real path in the catalogue folder (symbolic links that
-        stay inside it resolved), or, for a catalogue read from object storage (``options.media_store``), a
-        :class:`~heritage_ld.storage.fetch.RemoteFile` that any machine turns into a local file
-        (:func:`~heritage_ld.storage.fetch.local_path`): the mirror's copy where it is, else fetched once."""
-        path = Path(os.path.realpath(media.resolve(self.collection.root or Path("."))))
-        if self.options.media_store is None:
-            return path
-        from heritage_ld.storage.fetch import RemoteFile
+        stay inside it resolved), or, for a catalogue read from object storage, a
+        :class:`~heritage_ld.storage.fetch.RemoteFile` (as the store listed it,
+        :mod:`heritage_ld.storage.listing`) that a task reads in ranges or turns into a local file where it runs
+        (:func:`~heritage_ld.storage.fetch.local_path`: fetched once per machine)."""
+        from heritage_ld.storage.listing import media_source
 
-        st = path.stat()
-        return RemoteFile(f"{self.options.media_store.rstrip('/')}/{media.path}", str(path), st.st_size,
-                          st.st_mtime_ns)
+        return media_source(self.collection.root or Path("."), media.path)
 
     @property
     def out_on_store(self) -> bool:
@@ -290,18 +281,13 @@ def build(
             if book.reset_reason:
                 warnings.append(book.reset_reason)
         epoch = source_date(options)
-        # Media are hashed where they are: a remote catalogue's mirror is on this machine only, so its files are
-        # hashed here (threads: hashing releases the GIL) when the executor may run tasks elsewhere.
-        hashing = ex if ex.name in _LOCAL_EXECUTORS or options.media_store is None else \
-            ThreadExecutor(min(4, os.cpu_count() or 1))
+        # Media are hashed by the build's executor, where its tasks run: a local path, or a remote catalogue's
+        # file streamed from the store (no copy) by whichever machine the task lands on.
         try:
-            plan = Plan.make(collection, book, options=options.digest_options(urls), mapper=hashing.map,
+            plan = Plan.make(collection, book, options=options.digest_options(urls), mapper=ex.map,
                              force=force, verify=verify, now=epoch)
         except OSError as exc:
             raise StorageError.of(exc, str(out), doing="recording media fingerprints in the build ledger") from exc
-        finally:
-            if hashing is not ex:
-                hashing.close()
         ctx = BuildContext(
             collection=collection,
             out=out,

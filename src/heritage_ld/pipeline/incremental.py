@@ -27,6 +27,9 @@ from typing import Any, TypeVar, overload
 from heritage_ld._version import __version__
 from heritage_ld.ledger import Ledger, OutputRecord, digest_of
 from heritage_ld.model import Collection, Item, ItemSequence
+from heritage_ld.storage.fetch import RemoteFile
+from heritage_ld.storage.listing import media_fingerprint, media_source
+from heritage_ld.storage.store import Store, StoreError
 
 __all__ = ["Picked", "Plan", "file_sha256", "media_digests", "trusted_media"]
 
@@ -45,33 +48,27 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _fingerprint(path: Path) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_size, st.st_mtime_ns
-
-
 def media_digests(
-    collection: Collection, ledger: Ledger | None, mapper: Callable[[Callable[[Path], str], Iterable[Path]], Any]
+    collection: Collection, ledger: Ledger | None,
+    mapper: Callable[[Callable[[Path | RemoteFile], str], Iterable[Path | RemoteFile]], Any]
 ) -> dict[str, str]:
     """Content digests of every media file of the collection, by catalogue-relative path.
 
     Files whose size and modification time match the ledger are not read; the others are hashed in parallel
     with ``mapper`` (``executor.map``) and recorded. A file that cannot be read gets the digest ``""`` (the step
-    that needs it reports the problem).
+    that needs it reports the problem). A catalogue on object storage gives the store's sizes and times
+    (:mod:`heritage_ld.storage.listing`), and its files are hashed as they stream from the store, wherever the
+    mapper's tasks run.
     """
     root = collection.root
     if root is None:
         return {}
     known = ledger.media() if ledger is not None else {}
     result: dict[str, str] = {}
-    todo: list[tuple[str, Path, tuple[int, int]]] = []
+    todo: list[tuple[str, tuple[int, int]]] = []
     paths = sorted({str(m.path) for item in collection.items for m in item.media})
     for rel in paths:
-        path = root / rel
-        fp = _fingerprint(path)
+        fp = media_fingerprint(root, rel)
         if fp is None:
             result[rel] = ""
             continue
@@ -79,17 +76,24 @@ def media_digests(
         if old is not None and (old[0], old[1]) == fp:
             result[rel] = old[2]
         else:
-            todo.append((rel, path, fp))
+            todo.append((rel, fp))
     if todo:
-        digests = list(mapper(_safe_sha256, [p for _, p, _ in todo]))
+        digests = list(mapper(_safe_sha256, [_source(root, rel) for rel, _ in todo]))
         if ledger is not None:
             with ledger.transaction():
-                for (rel, _, fp), digest in zip(todo, digests, strict=True):
+                for (rel, fp), digest in zip(todo, digests, strict=True):
                     if digest:
                         ledger.record_media(rel, fp[0], fp[1], digest)
-        for (rel, _, _), digest in zip(todo, digests, strict=True):
+        for (rel, _), digest in zip(todo, digests, strict=True):
             result[rel] = digest
     return result
+
+
+def _source(root: Path, rel: str) -> Path | RemoteFile:
+    try:
+        return media_source(root, rel)
+    except FileNotFoundError:
+        return root / rel  # gone since it was listed: hashed as a missing file, ""
 
 
 def trusted_media(out: Path, root: Path, max_pixels: int) -> Callable[[PurePosixPath], bool] | None:
@@ -110,15 +114,23 @@ def trusted_media(out: Path, root: Path, max_pixels: int) -> Callable[[PurePosix
 
     def trusted(path: PurePosixPath) -> bool:
         old = known.get(str(path))
-        return old is not None and _fingerprint(root / path) == (old[0], old[1])
+        return old is not None and media_fingerprint(root, path) == (old[0], old[1])
 
     return trusted
 
 
-def _safe_sha256(path: Path) -> str:
+def _safe_sha256(source: Path | RemoteFile) -> str:
+    """The SHA-256 of a media file ("" when it cannot be read): a local file, a remote file's copy on this
+    machine, or the remote file streamed from the store (one read, no copy)."""
     try:
-        return file_sha256(path)
-    except OSError:
+        if isinstance(source, RemoteFile):
+            here = source.copy_here()
+            if here is None:
+                parent, _, leaf = source.url.rpartition("/")
+                return Store.from_url(parent).digests(leaf, ["sha256"], size=source.size)[0]
+            source = here
+        return file_sha256(source)
+    except (OSError, StoreError):
         return ""
 
 
@@ -212,7 +224,7 @@ class Plan:
         ledger: Ledger | None,
         *,
         options: Mapping[str, Any],
-        mapper: Callable[[Callable[[Path], str], Iterable[Path]], Any] = map,
+        mapper: Callable[[Callable[[Path | RemoteFile], str], Iterable[Path | RemoteFile]], Any] = map,
         force: bool = False,
         verify: bool = False,
         now: int | None = None,

@@ -2,9 +2,11 @@
 
 What runs where (``docs/object-storage.md``):
 
-- a **remote catalogue** is mirrored into a local cache folder (only files new or changed since the last
-  mirror are downloaded, by size and ETag), then read as usual: media files must be decoded (sizes, tiles,
-  PRONOM identification), which needs a local file, and every later step reads them again;
+- a **remote catalogue**'s own files (``collection.toml``, ``items.csv``) are brought into a local cache folder
+  (only when new or changed, by size and ETag) and read as usual; its media files stay on the store, known by
+  its listing (:mod:`heritage_ld.storage.listing`): checking, hashing and reading sizes stream them from the
+  store, and tasks that need a local file (tiles, PDF pages, format identification) fetch one where they run
+  (:mod:`heritage_ld.storage.fetch`);
 - a **remote OUT** is built into a local working copy (the cache), which keeps the build ledger: SQLite needs a
   local file. The steps' workers send bags, tiles (``info.json`` last) and items' RDF straight to the store as
   they make them; after the build, only the other files whose size or modification time changed since the last
@@ -37,6 +39,7 @@ from heritage_ld.pipeline.executor import Executor
 from heritage_ld.pipeline.progress import Progress
 from heritage_ld.problems import Location, report
 from heritage_ld.storage import Store, StoreError, cache_root, is_url, resolve
+from heritage_ld.storage.listing import write_listing
 from heritage_ld.storage.lock import LOCK_FILE, BuildLock
 from heritage_ld.storage.sync import SyncIndex, changes, mirror_down, upload
 from heritage_ld.storage.sync import stamp as _stamp
@@ -260,17 +263,25 @@ def _cache(cache: str | os.PathLike[str] | None) -> Path:
 
 
 def local_catalogue(catalogue: str | os.PathLike[str], *, cache: str | os.PathLike[str] | None = None) -> Path:
-    """The local folder to read the catalogue ``catalogue`` from: itself, or for a URL its mirror in ``cache``
-    (brought up to date: only files new or changed on the store are downloaded).
+    """The local folder to read the catalogue ``catalogue`` from: itself, or for a URL a folder in ``cache``
+    holding the catalogue's own files (:data:`~heritage_ld.catalogue.check.CATALOGUE_FILES`, downloaded when new
+    or changed on the store) and beside it the store's listing of every other file
+    (:mod:`heritage_ld.storage.listing`): media files are read from the store as they are needed, never copied
+    here whole.
 
     Raises:
         StoreError: nothing at the URL (S003), the store cannot be reached (S002), ``cache`` is a URL (S006).
     """
+    from heritage_ld.catalogue.check import CATALOGUE_FILES
+
     source, store = _local(catalogue, _cache(cache), "catalogue")
     if store is not None:
-        if not store.listing():
+        listing = store.listing()
+        if not listing:
             raise StoreError([report("S003", Location(store.url), url=store.url, doing="reading the catalogue")])
-        mirror_down(store, source, source.parent / "mirror.sqlite3")
+        mirror_down(store, source, source.parent / "mirror.sqlite3", listing=listing,
+                    skip=lambda rel: rel not in CATALOGUE_FILES)
+        write_listing(source, store.url, {rel: info for rel, info in listing.items() if rel not in CATALOGUE_FILES})
     return source
 
 
@@ -337,9 +348,6 @@ def build_catalogue(
             options = replace(options or BuildOptions(), tiles_store=remote.store.url)
         if remote is not None and rdf_to_store:
             options = replace(options or BuildOptions(), rdf_store=remote.store.url)
-        if isinstance(where := resolve(catalogue), Store):
-            # tasks read media as RemoteFile: the mirror's copy here, fetched from the store on other machines
-            options = replace(options or BuildOptions(), media_store=where.url)
         trusted = trusted_media(target, source, max_pixels) if ledger and not force and not verify else None
         collection = read_catalogue(source, max_pixels=max_pixels, trusted=trusted)
         result = build(collection, target, only=only, options=options, executor=executor, jobs=jobs,

@@ -7,7 +7,6 @@ system exporting the record it just saved). The model is validated first (:func:
 
 from __future__ import annotations
 
-import os
 import time
 from datetime import datetime
 from pathlib import Path
@@ -75,6 +74,8 @@ def bag_item(item: Item, collection: Collection, target: Path | str, *, base_url
     """
     from heritage_ld.bags import EVENTS_FILE, write_bag
     from heritage_ld.pipeline.steps.bags import bag_info
+    from heritage_ld.storage.fetch import local_path
+    from heritage_ld.storage.listing import media_source
 
     tags = item_files(item, collection, base_url=base_url, tiles=tiles)
     urls = UrlScheme(base_url or collection.base_url)
@@ -82,8 +83,9 @@ def bag_item(item: Item, collection: Collection, target: Path | str, *, base_url
         raise UsageError(f"item {item.accession!r} has media files but the collection has no root folder to read "
                          "them from: set Collection.root")
     root = collection.root or Path(".")
-    # The bag holds the file a link inside the catalogue points to, under the catalogue's name (as the build).
-    sources = {str(m.path): Path(os.path.realpath(m.resolve(root))) for m in item.media}
+    # The bag holds the file a link inside the catalogue points to, under the catalogue's name (as the build);
+    # a catalogue on object storage: the file fetched once onto this machine.
+    sources = {str(m.path): local_path(media_source(root, m.path)) for m in item.media}
     names = {urls.path(urls.rdf_file(item.accession, "ttl")): "metadata/item.ttl",
              urls.path(urls.rdf_file(item.accession, "jsonld")): "metadata/item.jsonld",
              urls.path(urls.manifest(item.accession)): "metadata/manifest.json"}

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from heritage_ld.iiif.pyramid import Pyramid
 from heritage_ld.model import Item, UrlScheme, iri_segment
+from heritage_ld.storage.fetch import RemoteFile
 
 __all__ = [
     "ImageService",
@@ -116,8 +117,10 @@ def image_service(out: Path, urls: UrlScheme, accession: str, index: int = 1) ->
     return _read_service(out, urls.path(urls.image_service(accession, index)))
 
 
-def make_thumbnail(source: Path, target: Path, *, width: int = THUMB_WIDTH) -> tuple[int, int] | None:
+def make_thumbnail(source: Path | RemoteFile, target: Path, *, width: int = THUMB_WIDTH) -> tuple[int, int] | None:
     """Write a JPEG thumbnail of ``source`` at most ``width`` pixels wide; its size, or ``None`` if unreadable.
+    A file of a catalogue on object storage (:class:`~heritage_ld.storage.fetch.RemoteFile`) is decoded as it
+    streams from the store.
 
     The original is only read (never written); EXIF orientation is applied. An unreadable source gives
     ``None``; a failure to write the thumbnail (a full disk) raises ``OSError``.
@@ -125,13 +128,15 @@ def make_thumbnail(source: Path, target: Path, *, width: int = THUMB_WIDTH) -> t
     from PIL import ImageOps
 
     from heritage_ld.decoding import MediaUnreadable, open_image
+    from heritage_ld.storage.listing import readable
+    from heritage_ld.storage.store import StoreError
 
     try:
-        with open_image(source) as img:
+        with readable(source) as stream, open_image(stream) as img:
             thumb = ImageOps.exif_transpose(img)
             thumb.thumbnail((width, width * 4))
             thumb = thumb.convert("RGB")
-    except (MediaUnreadable, OSError, ValueError):
+    except (MediaUnreadable, OSError, ValueError, StoreError):
         return None
     target.parent.mkdir(parents=True, exist_ok=True)
     thumb.save(target, "JPEG", quality=82, optimize=True)

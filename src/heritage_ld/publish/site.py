@@ -44,6 +44,7 @@ from heritage_ld.atomic import remove_stale_temporaries, temporary_path
 from heritage_ld.model import Collection, Item, MultilingualText, UrlScheme, iri_segment
 from heritage_ld.publish.artefacts import THUMB_WIDTH, find_image_services, make_thumbnail, rdf_path
 from heritage_ld.publish.snapshot import SNAPSHOT_PATH, item_entry, snapshot_head, write_snapshot
+from heritage_ld.storage.listing import media_source
 from heritage_ld.vocab import labels
 from heritage_ld.words import date_words, with_role
 
@@ -212,8 +213,12 @@ class _SiteWriter:
         if root is None or not item.images:
             return _Pictures(None, None, None, ())
         target = f"site/thumbs/{iri_segment(item.accession)}.jpg"
+        try:
+            source = media_source(root, item.images[0].path)
+        except FileNotFoundError:
+            return _Pictures(None, None, None, ())
         with _writing(self.dest / target):
-            made = make_thumbnail(item.images[0].resolve(root), self.dest / target)
+            made = make_thumbnail(source, self.dest / target)
         return _Pictures(target if made else None, made, target if made else None, ())
 
     # -- rendering --------------------------------------------------------------------------------

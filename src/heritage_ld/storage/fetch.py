@@ -1,31 +1,35 @@
 """A remote catalogue's media file as a build task finds it, on whichever machine the task runs.
 
-The machine that reads a remote catalogue keeps a mirror of it (:func:`heritage_ld.pipeline.remote.local_catalogue`);
-a task sent to a worker on another machine (a Dask cluster with no shared file system) finds no such mirror
-there. Tasks that read media are therefore given a :class:`RemoteFile` instead of a path: it names the file on the
-store and where the mirror holds it, with the size and modification time the build read (the mirror gives each
-file the store's own time). :meth:`RemoteFile.path` gives a local file with those bytes:
+A catalogue read from object storage keeps its media files (the masters) on the store: the reading machine holds
+only the catalogue's own files and the store's listing (:mod:`heritage_ld.storage.listing`). Tasks that read
+media are given a :class:`RemoteFile`: the file's URL, the local path it would have in the catalogue folder, and
+the size and modification time the store listed. Most readers take it as a stream
+(:func:`heritage_ld.storage.listing.readable`: image headers, PDF page sizes, ``check``'s decoding, hashing for
+the ledger, the site's thumbnails, PDFs published, bags written to the store) and nothing is copied. Decoders
+that need a local file (pyvips for tiles, PDFium for rendering, a bag written to a local folder, the format
+identification of a ZIP or OLE2 container) get one for the time of the task, :meth:`RemoteFile.local_file`:
 
-- the mirror's copy, when it is on this machine unchanged (same size and time): the machine that mirrored the
-  catalogue, or a worker sharing its file system, reads nothing from the store;
-- else this machine's copy fetched earlier (``<cache>/fetched/``, named by a digest of the URL, size and time:
-  a file changed on the store gets a new name, never an old copy);
-- else it is fetched now: downloaded beside its final name, its size checked, then renamed into place (a killed
-  download leaves no file under the final name). Its size and time on the store are checked first: a file
-  replaced on the store since the build read the catalogue stops the task with ``S009`` rather than build from
-  other bytes.
+- a copy already on this machine: the file in the local catalogue folder, when it is there unchanged (same size
+  and time: a catalogue folder shared with the store), or one kept in ``<cache>/fetched/`` by
+  :meth:`RemoteFile.path` (named by a digest of the URL, size and time: a file changed on the store gets a
+  new name, never an old copy);
+- else a private copy fetched now and deleted when the task is done: a machine's disk holds at most the files
+  its running tasks read. Its size and time on the store are checked first (a file replaced on the store since
+  the build listed it stops the task with ``S009`` rather than build from other bytes) and the download's size
+  after (a short one is ``S009`` too, and leaves nothing).
 
-Only the files a worker's tasks read are fetched, once per machine. Decoders (pyvips, Pillow, pdfium) and the
-format identification need a seekable local file; the bags step streams a payload file from the store instead
-(:func:`heritage_ld.bags.store_writer`) when the worker has no local copy.
+:meth:`RemoteFile.path` fetches a copy that is kept (for callers that want one, such as ``heritage-ld bag`` of a
+single item).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, cast
@@ -34,7 +38,7 @@ from heritage_ld.problems import Location, report
 from heritage_ld.storage.store import Store, StoreError
 from heritage_ld.storage.sync import remote_mtime_ns
 
-__all__ = ["FETCHED", "RemoteFile", "cache_root", "local_path"]
+__all__ = ["FETCHED", "RemoteFile", "cache_root", "local_copy", "local_path"]
 
 #: The folder under the cache root where workers keep the media files they fetched.
 FETCHED = "fetched"
@@ -51,8 +55,8 @@ def cache_root() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class RemoteFile:
-    """A media file of a remote catalogue: ``url`` on the store, ``local`` in the reading machine's mirror,
-    where it has ``size`` bytes and the modification time ``mtime_ns`` (the store's, given by the mirror).
+    """A media file of a remote catalogue: ``url`` on the store, ``local`` the path it would have in the local
+    catalogue folder, ``size`` bytes and the modification time ``mtime_ns`` as the store listed them.
 
     >>> f = RemoteFile("memory://cat/media/a.jpg", "/nowhere/media/a.jpg", 3, 1700000000000000000)
     >>> f.cached_name()
@@ -71,7 +75,8 @@ class RemoteFile:
         return key + PurePosixPath(self.url).suffix.lower()
 
     def mirrored(self) -> Path | None:
-        """The mirror's copy when it is on this machine as the build read it, else ``None``."""
+        """The file at ``local`` when it is on this machine as the store listed it (same size and time), else
+        ``None``."""
         try:
             st = os.stat(self.local)
         except OSError:
@@ -81,7 +86,7 @@ class RemoteFile:
         return None
 
     def copy_here(self, cache: Path | None = None) -> Path | None:
-        """A local copy already on this machine (the mirror's, or one fetched before), else ``None``."""
+        """A local copy already on this machine (:meth:`mirrored`, or one kept by :meth:`path`), else ``None``."""
         mirrored = self.mirrored()
         if mirrored is not None:
             return mirrored
@@ -113,7 +118,7 @@ class RemoteFile:
 
     def path(self, cache: Path | None = None) -> Path:
         """A local file with this file's bytes: the mirror's, this machine's fetched copy, or one fetched now
-        into ``cache`` (default :func:`cache_root`).
+        into ``cache`` (default :func:`cache_root`) and kept there for later calls (:meth:`local_file` keeps none).
 
         Raises:
             StoreError: the store cannot be reached (``S002``), or the file changed on it since the build read
@@ -123,7 +128,36 @@ class RemoteFile:
         if here is not None:
             return here
         target = self._target(cache)
-        name = target.name
+        part = self._download(target.parent)
+        try:
+            os.replace(part, target)
+        finally:
+            part.unlink(missing_ok=True)
+        return target
+
+    @contextlib.contextmanager
+    def local_file(self, cache: Path | None = None) -> Iterator[Path]:
+        """A local file with this file's bytes for the time of a ``with`` block: a copy already on this machine
+        (:meth:`copy_here`), else a private copy fetched now into ``cache`` (default :func:`cache_root`) and
+        deleted when the block ends: a build's tasks keep no copy of the masters, so a machine's disk holds at
+        most the files its running tasks read (docs/object-storage.md).
+
+        Raises:
+            StoreError: as :meth:`path`.
+        """
+        here = self.copy_here(cache)
+        if here is not None:
+            yield here
+            return
+        part = self._download(self._target(cache).parent)
+        try:
+            yield part
+        finally:
+            part.unlink(missing_ok=True)
+
+    def _download(self, folder: Path) -> Path:
+        """Fetch the file into a new file of ``folder`` (its name unique: tasks of one machine, threads of one
+        process too, may fetch the same file at once) after checking it on the store; returns that file."""
         parent, _, leaf = self.url.rpartition("/")
         store = Store.from_url(parent)
         info = store.info(leaf)
@@ -131,20 +165,30 @@ class RemoteFile:
         if info is None or int(info.get("size") or 0) != self.size or (when is not None and when != self.mtime_ns):
             raise StoreError([report("S009", Location(self.url), reason="it changed on the store since the build "
                                      "read the catalogue" if info is not None else "it is gone from the store")])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # one name per fetch: two tasks of one machine (threads of one process too) may fetch the same file at once
-        part = target.with_name(f".{name}.{uuid.uuid4().hex}.part")
+        folder.mkdir(parents=True, exist_ok=True)
+        name = self.cached_name()
+        part = folder / f".{name}.{uuid.uuid4().hex}.part{PurePosixPath(name).suffix}"
         try:
             store.get_files([(leaf, part)])
             got = part.stat().st_size
             if got != self.size:
                 raise StoreError([report("S009", Location(self.url), reason=f"{got} bytes came of {self.size}")])
-            os.replace(part, target)
-        finally:
+        except BaseException:
             part.unlink(missing_ok=True)
-        return target
+            raise
+        return part
 
 
 def local_path(source: Path | RemoteFile, cache: Path | None = None) -> Path:
     """``source`` itself when it is a local path, else :meth:`RemoteFile.path`."""
     return source.path(cache) if isinstance(source, RemoteFile) else source
+
+
+@contextlib.contextmanager
+def local_copy(source: Path | RemoteFile, cache: Path | None = None) -> Iterator[Path]:
+    """``source`` itself when it is a local path, else :meth:`RemoteFile.local_file` (a copy for the ``with`` block)."""
+    if isinstance(source, RemoteFile):
+        with source.local_file(cache) as path:
+            yield path
+    else:
+        yield source

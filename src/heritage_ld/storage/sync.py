@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,14 +138,18 @@ def upload(root: Path, store: Store, rels: Iterable[str], index: SyncIndex,
 
 def mirror_down(store: Store, root: Path, index_path: Path, *,
                 skip: Callable[[str], bool] | None = None,
-                uploaded: SyncIndex | None = None) -> tuple[int, int]:
+                uploaded: SyncIndex | None = None,
+                listing: Mapping[str, dict[str, Any]] | None = None) -> tuple[int, int]:
     """Make ``root`` hold what ``store`` holds, downloading only files new or changed since the last mirror
-    (by size and ETag), removing local copies of files gone from the store. Returns (downloaded, unchanged).
+    (by size and ETag), removing local copies of files gone from the store (or now skipped). Returns
+    (downloaded, unchanged).
 
     With ``uploaded`` (the index of the other direction), the files brought down are recorded there as in
-    step, so that the next upload does not send them back.
+    step, so that the next upload does not send them back. ``listing``: the store's listing when the caller
+    has it already (one listing of the store fewer).
     """
-    remote = {rel: info for rel, info in store.listing().items() if not (skip is not None and skip(rel))}
+    listed = store.listing() if listing is None else listing
+    remote = {rel: info for rel, info in listed.items() if not (skip is not None and skip(rel))}
     with closing(SyncIndex(index_path)) as index:
         known = index.all()
         todo = [rel for rel, info in remote.items()

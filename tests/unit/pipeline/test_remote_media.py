@@ -1,6 +1,7 @@
-"""A catalogue on object storage (fsspec's memory file system) is read by tasks as RemoteFile: a task that finds
-no mirror copy (a worker on another machine) fetches the file into its own cache, or streams it (bags on the
-store), and the outputs are byte for byte those of a build whose tasks read the mirror."""
+"""A catalogue on object storage (fsspec's memory file system) is read without a copy of its media: the reading
+machine keeps the catalogue's own files and the store's listing; checking, hashing and sizes stream from the
+store, tasks that need a file fetch one for themselves and delete it. The outputs are byte for byte those of a
+build of the same catalogue from a local folder."""
 
 from __future__ import annotations
 
@@ -11,65 +12,120 @@ from pathlib import Path
 import fsspec
 import pytest
 
+from heritage_ld.catalogue.check import CATALOGUE_FILES
 from heritage_ld.pipeline import BuildOptions
 from heritage_ld.pipeline.remote import build_catalogue
 from heritage_ld.storage import Store
-from heritage_ld.storage.fetch import FETCHED, RemoteFile
+from heritage_ld.storage.listing import LISTING
 from heritage_ld.synth import write_synthetic_catalogue
 from heritage_support import EXAMPLE
 
 _n = itertools.count()
+#: Files of a build that name the machine or the run rather than the collection.
+_OWN = ("ledger.sqlite3", "build.lock")
 
 
 def _store_files(url: str) -> dict[str, bytes]:
     store = Store.from_url(url)
     return {rel: store.read_bytes(rel) for rel in store.listing()
-            if rel not in ("ledger.sqlite3", "build.lock") and not rel.startswith("store/")}
+            if rel not in _OWN and not rel.startswith("store/")}
 
 
-def test_tasks_without_the_mirror_build_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _local_files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name not in _OWN and not p.relative_to(root).as_posix().startswith("store/")}
+
+
+def _kept(cache: Path) -> list[str]:
+    """Every file the cache folder holds, but the working copies of OUT."""
+    return sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*")
+                  if p.is_file() and not p.relative_to(cache).as_posix().startswith("out/"))
+
+
+def _on_store(folder: Path, name: str) -> str:
+    bucket = f"{name}-{os.getpid()}-{next(_n)}"
+    fsspec.filesystem("memory").put(str(folder), f"/{bucket}/cat", recursive=True)
+    return f"memory://{bucket}"
+
+
+def _catalogue_cache_only(cache: Path) -> None:
+    """The machine that read the catalogue holds its own files and the listing, no media file, no copy."""
+    kept = _kept(cache)
+    assert {k.rsplit("/", 1)[-1] for k in kept} <= {*CATALOGUE_FILES, LISTING, "mirror.sqlite3"}, kept
+    assert any(k.endswith(LISTING) for k in kept)
+
+
+def test_a_remote_catalogue_builds_what_a_local_one_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     folder = tmp_path / "cat"
     write_synthetic_catalogue(folder, items=4, media_size="8KB")
-    bucket = f"/remote-media-{os.getpid()}-{next(_n)}"
-    fsspec.filesystem("memory").put(str(folder), f"{bucket}/cat", recursive=True)
-    catalogue = f"memory://{bucket.lstrip('/')}/cat"
+    base = _on_store(folder, "remote-media")
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("HERITAGE_LD_CACHE", str(cache))  # where tasks would keep copies
 
-    mirrored = build_catalogue(catalogue, f"memory://{bucket.lstrip('/')}/a", cache=tmp_path / "c1",
-                               executor="threads")
-    assert not mirrored.warnings
-
-    elsewhere = tmp_path / "worker-cache"
-    monkeypatch.setenv("HERITAGE_LD_CACHE", str(elsewhere))
-    monkeypatch.setattr(RemoteFile, "mirrored", lambda self: None)  # as on a machine with no mirror
-    build_catalogue(catalogue, f"memory://{bucket.lstrip('/')}/b", cache=tmp_path / "c2", executor="threads")
-
-    a, b = _store_files(f"memory://{bucket.lstrip('/')}/a"), _store_files(f"memory://{bucket.lstrip('/')}/b")
+    # OUT on the store: tiles and bags sent there by the tasks
+    local = build_catalogue(folder, f"{base}/a", cache=cache, executor="threads")
+    remote = build_catalogue(f"{base}/cat", f"{base}/b", cache=cache, executor="threads")
+    assert not local.warnings and not remote.warnings
+    a, b = _store_files(f"{base}/a"), _store_files(f"{base}/b")
     assert len(a) > 50 and a == b
-    fetched = sorted(p for p in (elsewhere / FETCHED).rglob("*") if p.is_file())
-    media = {p.read_bytes() for p in (folder / "media").rglob("*") if p.is_file()}
-    # the images decoded for sizes, tiles and format identification; each fetched once, untouched
-    assert fetched and all(p.read_bytes() in media for p in fetched)
-    assert len({p.read_bytes() for p in fetched}) == len(fetched)
+    _catalogue_cache_only(cache)
+
+    # OUT a local folder: bags hold the masters, fetched by each bag's task and deleted after
+    build_catalogue(folder, tmp_path / "out-a", cache=cache, executor="threads")
+    build_catalogue(f"{base}/cat", tmp_path / "out-b", cache=cache, executor="threads")
+    a, b = _local_files(tmp_path / "out-a"), _local_files(tmp_path / "out-b")
+    assert any(k.startswith("bags/") and "/data/" in k for k in a) and a == b
+    _catalogue_cache_only(cache)
+
+    # a rebuild reads nothing more from the store than the listing and the catalogue's own files
+    again = build_catalogue(f"{base}/cat", tmp_path / "out-b", cache=cache, executor="threads")
+    assert again.results["rdf"].data["unchanged"] == 4
+    assert all(r.data.get("written", 0) == 0 for name, r in again.results.items() if name in ("rdf", "bags"))
+    assert _local_files(tmp_path / "out-b") == b
 
 
-def test_pdf_pages_and_edm_without_the_mirror(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tiles off: PDF pages rendered by tasks that fetch the PDF, their JPEGs given back and written by the
-    client; EDM records given back too. The same files as a build whose tasks read the mirror."""
+def test_pdf_pages_and_edm_from_a_remote_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tiles off: PDF pages rendered by tasks that fetch the PDF for themselves, their JPEGs given back and
+    written by the client, the PDFs published streamed from the store; EDM given back too."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    bucket = f"remote-pages-{os.getpid()}-{next(_n)}"
-    fsspec.filesystem("memory").put(str(EXAMPLE), f"/{bucket}/cat", recursive=True)
-    catalogue, steps, options = f"memory://{bucket}/cat", ["rdf", "edm", "iiif"], BuildOptions(tiles=False)
-    build_catalogue(catalogue, f"memory://{bucket}/a", cache=tmp_path / "c1", only=steps, options=options)
-    monkeypatch.setenv("HERITAGE_LD_CACHE", str(tmp_path / "worker-cache"))
-    monkeypatch.setattr(RemoteFile, "mirrored", lambda self: None)
-    report = build_catalogue(catalogue, f"memory://{bucket}/b", cache=tmp_path / "c2", only=steps, options=options)
-    a, b = _store_files(f"memory://{bucket}/a"), _store_files(f"memory://{bucket}/b")
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("HERITAGE_LD_CACHE", str(cache))
+    base = _on_store(EXAMPLE, "remote-pages")
+    steps, options = ["rdf", "edm", "iiif"], BuildOptions(tiles=False)
+    build_catalogue(EXAMPLE, f"{base}/a", cache=cache, only=steps, options=options)
+    report = build_catalogue(f"{base}/cat", f"{base}/b", cache=cache, only=steps, options=options)
+    a, b = _store_files(f"{base}/a"), _store_files(f"{base}/b")
     pages = [rel for rel in a if rel.startswith("iiif/media/") and "-p1.jpg" in rel]
     assert len(pages) == 3 and [rel for rel in a if rel.startswith("rdf/edm/")]
+    assert [rel for rel in a if rel.startswith("iiif/media/") and rel.endswith(".pdf")]
     assert a == b
     assert report.results["edm"].data["written"] > 0
-    fetched = {p.suffix for p in (tmp_path / "worker-cache" / FETCHED).rglob("*") if p.is_file()}
-    # PDFs are fetched (pdfium reads a file); images' sizes came from their headers, read in ranges from the
-    # store: no image was fetched, tiles being off
-    assert fetched == {".pdf"}
+    _catalogue_cache_only(cache)
+
+
+def test_check_decodes_the_masters_on_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``check`` of a remote catalogue decodes every file the build will decode, from the store: the same
+    problems at the same cells as the same catalogue in a local folder, and no copy made."""
+    import shutil
+
+    from heritage_ld.catalogue import check_catalogue
+    from heritage_ld.pipeline.remote import local_catalogue
+
+    folder = tmp_path / "cat"
+    shutil.copytree(EXAMPLE, folder)
+    jpeg = folder / "media" / "HNM.1972.001.jpg"
+    jpeg.write_bytes(jpeg.read_bytes()[: jpeg.stat().st_size // 2])  # truncated: C050
+    (folder / "media" / "HNM.1972.007.pdf").write_bytes(b"%PDF-1.4 not really")  # C052
+    (folder / "media" / "HNM.1972.003.jpg").unlink()  # C017
+    base = _on_store(folder, "remote-check")
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("HERITAGE_LD_CACHE", str(cache))
+
+    def found(root: Path) -> list[tuple[str, str]]:
+        return sorted((p.code, p.location.render()) for p in check_catalogue(root).problems)
+
+    here = found(folder)
+    assert {"C050", "C052", "C017"} <= {code for code, _ in here}
+    assert found(local_catalogue(f"{base}/cat", cache=cache)) == here
+    _catalogue_cache_only(cache)

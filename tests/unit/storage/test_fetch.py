@@ -152,3 +152,43 @@ def test_a_name_from_the_store_cannot_leave_the_cache(tmp_path: Path) -> None:
     odd = RemoteFile("memory://b/cat/media/..%2F..%2Fetc/passwd\x07.jpg", "/nowhere", 1, 0)
     name = odd.cached_name()
     assert "/" not in name and ".." not in name and name.endswith(".jpg")
+
+
+def test_a_task_copy_is_private_and_gone_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """local_file: a copy for one task, fetched into the cache folder under a name of its own and deleted when
+    the task is done; a copy already on this machine is used as it is and kept."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from heritage_ld.storage.fetch import local_copy
+
+    _, remote, _ = _on_store(bytes(range(256)) * 40)
+    with remote.local_file(tmp_path) as path:
+        assert path.read_bytes() == bytes(range(256)) * 40 and path.suffix == ".jpg"
+        assert path.is_relative_to(tmp_path / FETCHED)
+    assert not path.exists() and not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+    def one(_: int) -> bytes:
+        with local_copy(remote, tmp_path) as p:
+            return p.read_bytes()
+
+    with ThreadPoolExecutor(8) as pool:  # tasks of one machine at once: each its own copy, none left
+        assert set(pool.map(one, range(16))) == {bytes(range(256)) * 40}
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+    kept = remote.path(tmp_path)  # a copy kept by path() is used, not deleted
+    calls: list[object] = []
+    monkeypatch.setattr(Store, "get_files", lambda self, pairs: calls.append(pairs))
+    with remote.local_file(tmp_path) as path:
+        assert path == kept
+    assert kept.exists() and calls == []
+    with local_copy(tmp_path, tmp_path) as same:  # a local path is itself
+        assert same == tmp_path
+
+
+def test_a_task_copy_of_a_changed_file_is_s009_and_leaves_nothing(tmp_path: Path) -> None:
+    store, remote, name = _on_store(b"first version")
+    store.write_bytes(str(name), b"second version, longer")
+    with pytest.raises(StoreError) as caught, remote.local_file(tmp_path):
+        pass
+    assert caught.value.problems[0].code == "S009"
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]

@@ -9,9 +9,10 @@ tag manifests; ``rehash`` forces a full rewrite.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -40,7 +41,7 @@ from heritage_ld.pipeline.build import BuildContext, StepResult, source_date
 from heritage_ld.pipeline.steps.crate import crate_spec
 from heritage_ld.problems import Location, report
 from heritage_ld.storage import Store, StoreError
-from heritage_ld.storage.fetch import RemoteFile, local_path
+from heritage_ld.storage.fetch import RemoteFile, local_copy
 
 __all__ = ["BUILD_LABELS", "COMMIT_EVERY", "PROFILE_ID", "BagJob", "bag_info", "make_bag", "make_checked_bag", "run"]
 
@@ -90,9 +91,12 @@ def _tags(job: BagJob) -> dict[str, bytes]:
     return {name: path.read_bytes() for name, path in job.tag_sources}
 
 
-def _local_sources(job: BagJob) -> dict[str, Path]:
-    """The payload as local files (a remote catalogue's file: the mirror's copy, or fetched on this machine)."""
-    return {rel: local_path(src) for rel, src in job.sources}
+@contextlib.contextmanager
+def _local_sources(job: BagJob) -> Iterator[dict[str, Path]]:
+    """The payload as local files for the time of a ``with`` block (a remote catalogue's file: fetched onto this
+    machine for this bag only, :meth:`~heritage_ld.storage.fetch.RemoteFile.local_file`)."""
+    with contextlib.ExitStack() as stack:
+        yield {rel: stack.enter_context(local_copy(src)) for rel, src in job.sources}
 
 
 def _size(source: Path | RemoteFile) -> int:
@@ -214,7 +218,11 @@ def make_bag(job: BagJob) -> str:
         BagWriteRefused: a folder from the output folder down to the bag, or inside the bag on the way to a
             tag file, is a link or special file (B014); nothing was written.
     """
-    sources = _local_sources(job)
+    with _local_sources(job) as sources:
+        return _make_bag(job, sources)
+
+
+def _make_bag(job: BagJob, sources: dict[str, Path]) -> str:
     tags = _tags(job)
     _refuse_links(job)
     same_payload = job.target.exists() and not job.rehash and payload_unchanged(job.target, sources)
@@ -241,8 +249,9 @@ def _stage_bag(job: BagJob) -> tuple[str, Path | None]:
         return make_bag(job), None
     _refuse_links(job)
     tags = _tags(job)
-    done = write_bag(_local_sources(job), job.target, info=job.info, tag_files=tags, jobs=job.jobs, date=job.date,
-                     events_base=job.events_base, crate=job.crate, stage=True)
+    with _local_sources(job) as sources:
+        done = write_bag(sources, job.target, info=job.info, tag_files=tags, jobs=job.jobs, date=job.date,
+                         events_base=job.events_base, crate=job.crate, stage=True)
     return "written", done.staged
 
 

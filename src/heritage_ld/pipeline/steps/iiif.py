@@ -24,7 +24,8 @@ from heritage_ld.atomic import remove_stale_temporaries, write_atomic
 from heritage_ld.decoding import DEFAULT_MAX_PIXELS
 from heritage_ld.model import Item, MediaFile, UrlScheme, iri_segment, is_absolute_iri
 from heritage_ld.pipeline.build import BuildContext, StepResult
-from heritage_ld.storage.fetch import RemoteFile, local_path
+from heritage_ld.storage.fetch import RemoteFile, local_copy
+from heritage_ld.storage.listing import media_source, readable
 
 __all__ = ["run"]
 
@@ -60,12 +61,10 @@ def _size(max_pixels: int, task: tuple[MediaFile, Path | RemoteFile | None]) -> 
     media, source = task
     if source is None or (media.width is not None and media.height is not None):
         return known_size(media, None, max_pixels=max_pixels)
-    if isinstance(source, RemoteFile) and source.copy_here() is None:
-        # no copy on this machine: the header is read from the store in a few ranged requests (the whole
-        # master comes only if a task here decodes it: its tiles)
-        with source.open() as stream:
-            return image_size(stream, max_pixels=max_pixels, name=source.url)
-    return image_size(local_path(source), max_pixels=max_pixels)
+    # with no copy on this machine the header is read from the store in a few ranged requests (the whole
+    # master comes only if a task here decodes it: its tiles)
+    with readable(source) as stream:
+        return image_size(stream, max_pixels=max_pixels, name=source.url if isinstance(source, RemoteFile) else None)
 
 
 def _pages(task: tuple[MediaFile, Path | RemoteFile | None]) -> tuple[tuple[int, int], ...]:
@@ -73,7 +72,10 @@ def _pages(task: tuple[MediaFile, Path | RemoteFile | None]) -> tuple[tuple[int,
     from heritage_ld.iiif.pdf import page_sizes
 
     media, source = task
-    return known_pages(media, None) if source is None else page_sizes(local_path(source))
+    if source is None:
+        return known_pages(media, None)
+    with readable(source) as stream:  # a PDF on the store with no copy here: read in ranges, not copied
+        return page_sizes(stream, name=source.url if isinstance(source, RemoteFile) else None)
 
 
 def _mtime(source: Path | RemoteFile) -> float:
@@ -99,19 +101,21 @@ def _tile(job: _Job) -> tuple[int, tuple[int, int] | None]:
     client then writes its ``info.json`` into the working copy: a worker on another machine has none)."""
     from heritage_ld.iiif.tiles import write_tiles, write_tiles_to_store
 
-    source: Path | Any = local_path(job.source)
-    if job.page is not None:
-        from heritage_ld.iiif.pdf import render_page
+    # a remote catalogue's file with no copy on this machine: fetched for this task only (pyvips reads a file)
+    with local_copy(job.source) as path:
+        source: Path | Any = path
+        if job.page is not None:
+            from heritage_ld.iiif.pdf import render_page
 
-        source = render_page(source, job.page)
-    if job.store is not None:
-        from heritage_ld.storage import Store
+            source = render_page(path, job.page)
+        if job.store is not None:
+            from heritage_ld.storage import Store
 
-        done = write_tiles_to_store(source, Store.from_url(job.store), job.service, rights=job.rights,
-                                    max_pixels=job.max_pixels)
-        return done.files, (done.width, done.height)
-    return write_tiles(source, job.directory, job.service, rights=job.rights, workers=job.workers,
-                       max_pixels=job.max_pixels).files, None
+            done = write_tiles_to_store(source, Store.from_url(job.store), job.service, rights=job.rights,
+                                        max_pixels=job.max_pixels)
+            return done.files, (done.width, done.height)
+        return write_tiles(source, job.directory, job.service, rights=job.rights, workers=job.workers,
+                           max_pixels=job.max_pixels).files, None
 
 
 def _keep_info(job: _Job, size: tuple[int, int]) -> None:
@@ -145,7 +149,9 @@ def _render_page(job: _PageJob) -> bytes:
     from heritage_ld.iiif.tiles import QUALITY
 
     buffer = io.BytesIO()
-    render_page(local_path(job.source), job.page).save(buffer, "JPEG", quality=QUALITY, optimize=False,
+    with local_copy(job.source) as path:
+        page = render_page(path, job.page)
+    page.save(buffer, "JPEG", quality=QUALITY, optimize=False,
                                                         progressive=False)
     return buffer.getvalue()
 
@@ -171,7 +177,7 @@ def _publish(ctx: BuildContext, urls: UrlScheme, item: Item | None, media: Media
     path = media.path if isinstance(media, MediaFile) else media
     segment = COLLECTION_SEGMENT if item is None else iri_segment(item.accession)
     relative = media_path(segment, path)
-    publish_media(ctx.collection.root.joinpath(*path.parts), ctx.out, relative)
+    publish_media(media_source(ctx.collection.root, path), ctx.out, relative)
     return relative
 
 
