@@ -21,15 +21,16 @@ from heritage_ld.errors import UsageError
 @handle_errors
 def check(
     catalogue: str = typer.Argument(..., help="The catalogue folder (collection.toml + items.csv or items.xlsx), or "
-                                    "its URL (s3://bucket/prefix, any fsspec URL: mirrored into --cache first)."),
+                                    "its URL (s3://bucket/prefix, any fsspec URL: its own files are brought into --cache, its media "
+                                    "files decoded as they stream from the store)."),
     quiet: bool = QUIET_OPTION,
     max_pixels: int = MAX_PIXELS_OPTION,
     as_json: bool = JSON_OPTION,
     outputs: list[str] = typer.Option(
         [], "--for", help="An output that will be published (oai, edm; repeatable): the warnings that concern it "
         "count as errors (a missing OAI-PMH contact, what EDM requires)."),
-    cache: str = typer.Option(None, "--cache", help="Local folder of the mirror of a remote catalogue (default: "
-                              "~/.cache/heritage-ld)."),
+    cache: str = typer.Option(None, "--cache", help="Local folder for a remote catalogue's own files and listing "
+                              "(default: ~/.cache/heritage-ld)."),
 ) -> None:
     """Check a catalogue and list every problem as file:line:column: message.
 

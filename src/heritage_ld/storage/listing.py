@@ -47,11 +47,13 @@ class MediaListing:
     url: str
     root: Path
     index: Path
+    #: The listing file's inode, size and modification time: a listing written again is another version.
+    version: tuple[int, int, int] = (0, 0, 0)
 
     def stat(self, rel: str | PurePosixPath) -> tuple[int, int] | None:
         """``(size, mtime_ns)`` of a media file as the store listed it, ``None`` when it has no such file."""
-        row = _connection(self.index).execute("SELECT size, mtime_ns FROM media WHERE path = ?",
-                                              (str(rel),)).fetchone()
+        row = _connection(self.index, self.version).execute("SELECT size, mtime_ns FROM media WHERE path = ?",
+                                                            (str(rel),)).fetchone()
         return (int(row[0]), int(row[1])) if row is not None else None
 
     def file(self, rel: str | PurePosixPath) -> RemoteFile | None:
@@ -62,22 +64,24 @@ class MediaListing:
         return RemoteFile(f"{self.url}/{rel}", str(self.root.joinpath(*PurePosixPath(rel).parts)), *found)
 
     def __len__(self) -> int:
-        return int(_connection(self.index).execute("SELECT count(*) FROM media").fetchone()[0])
+        return int(_connection(self.index, self.version).execute("SELECT count(*) FROM media").fetchone()[0])
 
 
 _LOCAL = threading.local()
 
 
-def _connection(index: Path) -> sqlite3.Connection:
-    """This thread's read-only connection to a listing (SQLite connections are not shared between threads)."""
-    conns: dict[tuple[str, int], sqlite3.Connection] = _LOCAL.__dict__.setdefault("conns", {})
-    key = (str(index), os.stat(index).st_mtime_ns)  # a listing written again is a new file: a new connection
-    conn = conns.get(key)
-    if conn is None:
-        for old in [k for k in conns if k[0] == key[0]]:
-            conns.pop(old).close()
-        conn = sqlite3.connect(f"{index.resolve().as_uri()}?mode=ro", uri=True)
-        conns[key] = conn
+def _connection(index: Path, version: tuple[int, int, int]) -> sqlite3.Connection:
+    """This thread's read-only connection to a listing in the ``version`` (:func:`_version`) given
+    (SQLite connections are not shared between threads; a listing written again is a new file)."""
+    conns: dict[str, tuple[tuple[int, int, int], sqlite3.Connection]] = _LOCAL.__dict__.setdefault("conns", {})
+    key = str(index)
+    found = conns.get(key)
+    if found is not None and found[0] == version:
+        return found[1]
+    if found is not None:
+        found[1].close()
+    conn = sqlite3.connect(f"{index.resolve().as_uri()}?mode=ro", uri=True)
+    conns[key] = (version, conn)
     return conn
 
 
@@ -104,6 +108,16 @@ def write_listing(root: Path, url: str, files: Mapping[str, dict[str, Any]]) -> 
     return index
 
 
+#: root -> (listing file's version, the listing): one ``stat`` per look-up, not a query.
+_LISTINGS: dict[str, tuple[tuple[int, int, int], MediaListing]] = {}
+
+
+def _version(index: Path) -> tuple[int, int, int]:
+    """What tells one writing of a listing from the next: a new file (inode) each time, its size and time."""
+    st = os.stat(index)
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
 def listing_of(root: Path | None) -> MediaListing | None:
     """The listing of the remote catalogue whose own files are in ``root``, or ``None`` for a local catalogue
     folder (one with no listing beside it)."""
@@ -111,10 +125,20 @@ def listing_of(root: Path | None) -> MediaListing | None:
         return None
     index = root.parent / LISTING
     try:
-        url = _connection(index).execute("SELECT url FROM source").fetchone()[0]
+        version = _version(index)
+    except OSError:
+        return None
+    key = str(root)
+    known = _LISTINGS.get(key)
+    if known is not None and known[0] == version:
+        return known[1]
+    try:
+        url = _connection(index, version).execute("SELECT url FROM source").fetchone()[0]
     except (OSError, sqlite3.Error, TypeError):
         return None
-    return MediaListing(str(url).rstrip("/"), root, index)
+    listing = MediaListing(str(url).rstrip("/"), root, index, version)
+    _LISTINGS[key] = (version, listing)
+    return listing
 
 
 def media_fingerprint(root: Path, rel: str | PurePosixPath) -> tuple[int, int] | None:

@@ -129,3 +129,17 @@ def test_check_decodes_the_masters_on_the_store(tmp_path: Path, monkeypatch: pyt
     assert {"C050", "C052", "C017"} <= {code for code, _ in here}
     assert found(local_catalogue(f"{base}/cat", cache=cache)) == here
     _catalogue_cache_only(cache)
+
+
+def test_a_folder_made_by_an_earlier_version_drops_its_copies_of_the_masters(tmp_path: Path) -> None:
+    """Earlier versions mirrored the masters into the catalogue's folder: the next read removes them."""
+    from heritage_ld.pipeline.remote import local_catalogue
+    from heritage_ld.storage.sync import mirror_down
+
+    base = _on_store(EXAMPLE, "remote-upgrade")
+    cache = tmp_path / "cache"
+    tree = local_catalogue(f"{base}/cat", cache=cache)
+    mirror_down(Store.from_url(f"{base}/cat"), tree, tree.parent / "mirror.sqlite3")  # as before: everything
+    assert (tree / "media" / "HNM.1972.001.tif").is_file()
+    assert local_catalogue(f"{base}/cat", cache=cache) == tree
+    _catalogue_cache_only(cache)
