@@ -278,7 +278,7 @@ class Store:
                 for h in hashers:
                     h.update(data)
             else:
-                with self.fs.open(self.path(rel), "rb", block_size=CHUNK) as f:
+                with self.fs.open(self.path(rel), "rb", block_size=PART) as f:
                     while chunk := f.read(CHUNK):
                         for h in hashers:
                             h.update(chunk)
