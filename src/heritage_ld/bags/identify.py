@@ -211,7 +211,9 @@ def identify_remote(source: RemoteFile) -> Identification:
     folder = cache_root() / "identifying"
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
-        stand_in = Path(tmp) / PurePosixPath(source.url).name  # the same name: the same suffix
+        # the same suffix (the fallback takes it as a hint), not the name: a key on a store may be longer than
+        # a local file name can be
+        stand_in = Path(tmp) / ("stand-in" + PurePosixPath(source.url).suffix[:16])
         with open(stand_in, "wb") as f:
             f.write(head)
             f.truncate(source.size)  # a hole where the middle is: no disk used

@@ -72,7 +72,7 @@ class RemoteFile:
         """The name of this machine's fetched copy: a digest of URL, size and time, and the file's suffix
         (decoders that go by the name see the same one)."""
         key = hashlib.sha256(f"{self.url}\0{self.size}\0{self.mtime_ns}".encode()).hexdigest()[:32]
-        return key + PurePosixPath(self.url).suffix.lower()
+        return key + PurePosixPath(self.url).suffix.lower()[:16]  # a key's "suffix" may be longer than a name
 
     def mirrored(self) -> Path | None:
         """The file at ``local`` when it is on this machine as the store listed it (same size and time), else

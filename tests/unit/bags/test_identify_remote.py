@@ -97,3 +97,15 @@ def test_a_container_is_read_whole(on_store: tuple[Store, dict[str, bytes], Path
     assert identify_remote(_remote(store, "media/a.docx")) == identify_one(local / "media/a.docx")
     assert len(fetched) == 1
     assert not [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+
+
+def test_a_name_no_local_file_could_have(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key on a store may be longer than a file name can be: identified all the same, nothing left."""
+    store = Store.from_url(f"memory://identify-{os.getpid()}-{next(_n)}/cat")
+    rel = "media/" + "x" * 400 + ".pdf"
+    data = _files()["media/big.pdf"]
+    store.write_bytes(rel, data)
+    (tmp_path / "a.pdf").write_bytes(data)
+    monkeypatch.setenv("HERITAGE_LD_CACHE", str(tmp_path / "cache"))
+    assert identify_remote(_remote(store, rel)) == identify_one(tmp_path / "a.pdf")
+    assert not [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]

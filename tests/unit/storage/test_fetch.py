@@ -152,6 +152,8 @@ def test_a_name_from_the_store_cannot_leave_the_cache(tmp_path: Path) -> None:
     odd = RemoteFile("memory://b/cat/media/..%2F..%2Fetc/passwd\x07.jpg", "/nowhere", 1, 0)
     name = odd.cached_name()
     assert "/" not in name and ".." not in name and name.endswith(".jpg")
+    long = RemoteFile("memory://b/cat/media/a." + "x" * 300, "/nowhere", 1, 0)  # keys outgrow file names
+    assert len(long.cached_name()) <= 48 and len(f".{long.cached_name()}.{'0' * 32}.part") < 255
 
 
 def test_a_task_copy_is_private_and_gone_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
