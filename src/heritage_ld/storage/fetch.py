@@ -149,7 +149,7 @@ class RemoteFile:
         if here is not None:
             yield here
             return
-        part = self._download(self._target(cache).parent)
+        part = self._download((cache if cache is not None else cache_root()) / FETCHED)  # one flat folder
         try:
             yield part
         finally:
