@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
+
 import typer
 
 from heritage_ld.cli._app import (
@@ -50,7 +54,9 @@ def build_command(
                                      "deleted records, the IIIF change stream)."),
     max_pixels: int = MAX_PIXELS_OPTION,
     cache: str = typer.Option(None, "--cache", help="Local folder of the working copies of a remote catalogue or "
-                               "OUT, and of a remote OUT's build ledger (default: ~/.cache/heritage-ld)."),
+                               "OUT, of a remote OUT's build ledger, and of the copies of remote media this "
+                               "machine's tasks fetch while they run (default: $HERITAGE_LD_CACHE, else "
+                               "~/.cache/heritage-ld)."),
     break_lock: bool = typer.Option(False, "--break-lock",
                                     help="With a remote OUT: take over OUT/build.lock from a build known to be gone "
                                          "(its machine stopped, its process killed); never while it still runs."),
@@ -74,7 +80,7 @@ def build_command(
                            prune_bags=prune_bags, max_pixels=max_pixels)
     # A rebuild does not decode again the media files an earlier build of OUT decoded and that have not changed
     # since (their fingerprints are in its ledger); `heritage-ld check` always decodes everything.
-    with progress_reporter(quiet) as progress:
+    with progress_reporter(quiet) as progress, _task_copies_in(cache):
         report = build_catalogue(catalogue, out, cache=cache, max_pixels=max_pixels, only=steps, options=options,
                                  executor=executor, jobs=jobs, scheduler=scheduler, progress=progress, force=force,
                                  verify=verify, ledger=ledger, break_lock=break_lock)
@@ -87,3 +93,25 @@ def build_command(
         changes = ", ".join(f"{n} {k}" for k, n in sorted(report.items.items()))
         console.print(f"built {report.count} items into {out} in {report.seconds:.1f} s"
                       + (f" ({changes})" if changes else ""), highlight=False, soft_wrap=True, markup=False)
+
+
+@contextlib.contextmanager
+def _task_copies_in(cache: str | None) -> Iterator[None]:
+    """With ``--cache DIR``, the build's tasks on this machine (its threads and the worker processes it starts)
+    fetch remote media into DIR as well (:func:`heritage_ld.storage.cache_root` reads ``HERITAGE_LD_CACHE``),
+    for the time of the build only; workers on other machines keep their own setting."""
+    from heritage_ld.storage import is_url
+
+    if cache is None or is_url(cache):
+        yield
+        return
+    before = os.environ.get("HERITAGE_LD_CACHE")
+    os.environ["HERITAGE_LD_CACHE"] = os.path.abspath(cache)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("HERITAGE_LD_CACHE", None)
+        else:
+            os.environ["HERITAGE_LD_CACHE"] = before
+

@@ -143,3 +143,32 @@ def test_a_folder_made_by_an_earlier_version_drops_its_copies_of_the_masters(tmp
     assert (tree / "media" / "HNM.1972.001.tif").is_file()
     assert local_catalogue(f"{base}/cat", cache=cache) == tree
     _catalogue_cache_only(cache)
+
+
+def test_the_cli_cache_option_holds_the_task_copies_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``build --cache DIR``: the copies this machine's tasks fetch (tiles decode a file) go under DIR, not
+    ~/.cache, for the time of the build only."""
+    from typer.testing import CliRunner
+
+    from heritage_ld.cli import app
+    from heritage_ld.storage.fetch import RemoteFile
+
+    monkeypatch.delenv("HERITAGE_LD_CACHE", raising=False)
+    folder = tmp_path / "cat"
+    write_synthetic_catalogue(folder, items=2, media_size="8KB")
+    base = _on_store(folder, "remote-cli-cache")
+    folders: list[Path] = []
+    real = RemoteFile._download
+
+    def recorded(self: RemoteFile, where: Path) -> Path:
+        folders.append(where)
+        return real(self, where)
+
+    monkeypatch.setattr(RemoteFile, "_download", recorded)
+    cache = tmp_path / "big-disk"
+    done = CliRunner().invoke(app, ["build", f"{base}/cat", "-o", str(tmp_path / "out"), "--cache", str(cache),
+                                    "--executor", "threads", "--only", "rdf,iiif", "-q"])
+    assert done.exit_code == 0, done.output
+    assert folders and all(f.is_relative_to(cache) for f in folders), folders
+    assert "HERITAGE_LD_CACHE" not in os.environ  # as it was before the command
+    assert not [p for p in (cache / "fetched").rglob("*") if p.is_file()]
