@@ -22,7 +22,9 @@ SECRET = "hld-test-secret-7Qz9vX2p"
 
 
 def _server_command() -> list[str]:
-    exe = shutil.which("moto_server") or str(Path(sys.executable).with_name("moto_server"))
+    # the moto installed beside this Python first (``make test``'s venv), not another one found on PATH
+    beside = Path(sys.executable).with_name("moto_server")
+    exe = str(beside) if beside.is_file() else (shutil.which("moto_server") or str(beside))
     if not Path(exe).exists():
         pytest.skip("moto_server is not installed (pip install 'heritage-ld[test]')")
     return [exe]
