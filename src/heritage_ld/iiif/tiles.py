@@ -21,6 +21,7 @@ import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image, ImageOps
 
@@ -102,9 +103,14 @@ class _Writer:
         else:
             self._pending.append(self._pool.submit(_save, im, target))
 
-    def copy(self, source: Path, relative: str) -> None:
+    def copy(self, source: Path | BinaryIO, relative: str) -> None:
         """The bytes of ``source`` as ``relative`` (a plain JPEG master as ``full/max``)."""
-        shutil.copyfile(source, self.path(relative))
+        if isinstance(source, Path):
+            shutil.copyfile(source, self.path(relative))
+        else:
+            source.seek(0)
+            with open(self.path(relative), "wb") as f:
+                shutil.copyfileobj(source, f, PART)
 
     def wait(self) -> None:
         pending, self._pending = self._pending, []
@@ -145,11 +151,15 @@ class _StoreWriter(_Writer):
         else:
             self._pending.append(self._pool.submit(self._put, im, relative))
 
-    def copy(self, source: Path, relative: str) -> None:
+    def copy(self, source: Path | BinaryIO, relative: str) -> None:
         self.count += 1
         self.written.add(relative)
-        with open(source, "rb") as f:
-            self.store.write_stream(relative, iter(lambda: f.read(PART), b""))
+        if isinstance(source, Path):
+            with open(source, "rb") as f:
+                self.store.write_stream(relative, iter(lambda: f.read(PART), b""))
+        else:
+            source.seek(0)
+            self.store.write_stream(relative, iter(lambda: source.read(PART), b""))
 
 
 def _encode(im: Image.Image, target: Path | io.BytesIO) -> None:
@@ -188,20 +198,24 @@ def _by_scale(pyramid: Pyramid) -> dict[int, list[Tile]]:
     return tiles
 
 
-def _decoded(source: Path, max_pixels: int) -> Image.Image:
-    """The source decoded (``I003`` when truncated or damaged, ``I004`` over the pixel limit)."""
+def _decoded(source: Path | BinaryIO, max_pixels: int, name: str | None = None) -> Image.Image:
+    """The source decoded (``I003`` when truncated or damaged, ``I004`` over the pixel limit); a stream from its
+    start, ``name`` naming it in problems."""
+    if not isinstance(source, Path):
+        source.seek(0)
     try:
         return decode_image(source, max_pixels=max_pixels)
     except MediaUnreadable as exc:
-        raise unreadable(source, exc) from exc
+        raise unreadable(name or str(source), exc) from exc
 
 
-def _write_pillow(source: Path | Image.Image, writer: _Writer, pyramid: Pyramid, max_pixels: int) -> int:
+def _write_pillow(source: Path | BinaryIO | Image.Image, writer: _Writer, pyramid: Pyramid, max_pixels: int,
+                  name: str | None = None) -> int:
     if isinstance(source, Image.Image):  # already decoded (a rendered PDF page)
         plain_jpeg = False
         level = _to_jpeg_mode(source)
     else:
-        with _decoded(source, max_pixels) as opened:
+        with _decoded(source, max_pixels, name) as opened:
             plain_jpeg = _plain_jpeg(opened)
             level = _to_jpeg_mode(_upright(opened))
     try:
@@ -229,7 +243,7 @@ def _write_pillow(source: Path | Image.Image, writer: _Writer, pyramid: Pyramid,
             elif plain_jpeg:  # the source already is the full-size JPEG: copy its bytes
                 writer.copy(source, full)
             else:  # decoded again rather than kept: memory stays at one full-size image
-                with _decoded(source, max_pixels) as opened:
+                with _decoded(source, max_pixels, name) as opened:
                     writer.save(_to_jpeg_mode(_upright(opened)), full)
     finally:
         writer.close()
@@ -351,11 +365,13 @@ def write_tiles(source: Path | Image.Image, directory: Path, service_id: str, *,
     return TileResult(directory, width, height, files + 1, backend)
 
 
-def write_tiles_to_store(source: Path | Image.Image, store: Store, service_id: str, *, rights: str | None = None,
-                         workers: int = STORE_WORKERS, max_pixels: int = DEFAULT_MAX_PIXELS,
-                         local_info: Path | None = None) -> TileResult:
+def write_tiles_to_store(source: Path | BinaryIO | Image.Image, store: Store, service_id: str, *,
+                         rights: str | None = None, workers: int = STORE_WORKERS,
+                         max_pixels: int = DEFAULT_MAX_PIXELS, local_info: Path | None = None,
+                         name: str | None = None) -> TileResult:
     """:func:`write_tiles` straight to object storage: the tile set at ``store`` (``OUT/iiif/image/{seg}-{n}``
-    on the store), each tile encoded in memory and sent in one request, no local copy.
+    on the store), each tile encoded in memory and sent in one request, no local copy. ``source`` may also be
+    a seekable binary stream (read from its start, more than once; ``name`` names it in problems).
 
     The rule is that of bags (``bagit.txt`` last): a tile set is complete when its ``info.json`` is there.
     The old ``info.json`` is removed first, the tiles and sizes are sent, files of an earlier pyramid that
@@ -372,8 +388,8 @@ def write_tiles_to_store(source: Path | Image.Image, store: Store, service_id: s
     """
     if isinstance(source, Image.Image):
         width, height = source.size
-    else:
-        width, height = image_size(source, max_pixels=max_pixels)  # I003 when unreadable, I004 when too large
+    else:  # I003 when unreadable, I004 when too large
+        width, height = image_size(source, max_pixels=max_pixels, name=name)
     pyramid = Pyramid(width, height)
     info = dumps(pyramid.info(service_id, rights=rights), ordered=True)
     if local_info is not None:
@@ -382,7 +398,7 @@ def write_tiles_to_store(source: Path | Image.Image, store: Store, service_id: s
     before = set(store.listing())
     writer = _StoreWriter(store, max(1, workers))
     try:
-        files = _write_pillow(source, writer, pyramid, max_pixels)
+        files = _write_pillow(source, writer, pyramid, max_pixels, name)
     finally:
         writer.close()
     store.remove(sorted(before - writer.written - {INFO}))

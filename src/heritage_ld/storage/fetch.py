@@ -42,6 +42,8 @@ __all__ = ["FETCHED", "RemoteFile", "cache_root", "local_copy", "local_path"]
 
 #: The folder under the cache root where workers keep the media files they fetched.
 FETCHED = "fetched"
+#: Bytes of a file :meth:`RemoteFile.spooled` holds in memory before it spills into a private local file.
+SPOOL = 64 << 20
 
 
 def cache_root() -> Path:
@@ -155,9 +157,38 @@ class RemoteFile:
         finally:
             part.unlink(missing_ok=True)
 
-    def _download(self, folder: Path) -> Path:
-        """Fetch the file into a new file of ``folder`` (its name unique: tasks of one machine, threads of one
-        process too, may fetch the same file at once) after checking it on the store; returns that file."""
+    @contextlib.contextmanager
+    def spooled(self, cache: Path | None = None) -> Iterator[BinaryIO]:
+        """The file's bytes as a seekable stream for the time of a ``with`` block, for a reader that goes
+        through them more than once (the tiler decodes, then copies a plain JPEG's bytes): a copy already on
+        this machine, opened; else the file read once from the store into memory, or, past :data:`SPOOL`
+        bytes, into a private file of ``cache`` deleted after (no local file at all for most access copies).
+
+        Raises:
+            StoreError: as :meth:`path`.
+        """
+        import shutil
+        import tempfile
+
+        here = self.copy_here(cache)
+        if here is not None:
+            with open(here, "rb") as f:
+                yield f
+            return
+        store, leaf = self._checked()
+        folder = (cache if cache is not None else cache_root()) / FETCHED
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL, mode="w+b", dir=str(folder)) as buffer:
+            with store.open_read(leaf) as stream:
+                shutil.copyfileobj(stream, buffer, 1 << 20)
+            got = buffer.tell()
+            if got != self.size:
+                raise StoreError([report("S009", Location(self.url), reason=f"{got} bytes came of {self.size}")])
+            buffer.seek(0)
+            yield cast(BinaryIO, buffer)
+
+    def _checked(self) -> tuple[Store, str]:
+        """The store and the file's name there, once its size and time there are those listed (else ``S009``)."""
         parent, _, leaf = self.url.rpartition("/")
         store = Store.from_url(parent)
         info = store.info(leaf)
@@ -165,6 +196,12 @@ class RemoteFile:
         if info is None or int(info.get("size") or 0) != self.size or (when is not None and when != self.mtime_ns):
             raise StoreError([report("S009", Location(self.url), reason="it changed on the store since the build "
                                      "read the catalogue" if info is not None else "it is gone from the store")])
+        return store, leaf
+
+    def _download(self, folder: Path) -> Path:
+        """Fetch the file into a new file of ``folder`` (its name unique: tasks of one machine, threads of one
+        process too, may fetch the same file at once) after checking it on the store; returns that file."""
+        store, leaf = self._checked()
         folder.mkdir(parents=True, exist_ok=True)
         name = self.cached_name()
         part = folder / f".{name}.{uuid.uuid4().hex}.part{PurePosixPath(name).suffix}"

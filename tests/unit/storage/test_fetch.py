@@ -194,3 +194,26 @@ def test_a_task_copy_of_a_changed_file_is_s009_and_leaves_nothing(tmp_path: Path
         pass
     assert caught.value.problems[0].code == "S009"
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_spooled_reads_once_into_memory_and_spills_past_the_limit(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """spooled(): the bytes read once from the store, held in memory (no local file), or past SPOOL in a
+    private file gone after; a file changed on the store is S009."""
+    import heritage_ld.storage.fetch as fetch
+
+    data = bytes(range(256)) * 64
+    store, remote, name = _on_store(data)
+    with remote.spooled(tmp_path) as stream:
+        assert stream.read() == data and stream.seek(0) == 0 and stream.read(4) == data[:4]
+        assert not getattr(stream, "_rolled")  # noqa: B009 - in memory
+        assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+    monkeypatch.setattr(fetch, "SPOOL", 1000)
+    with remote.spooled(tmp_path) as stream:
+        assert stream.read() == data
+        assert getattr(stream, "_rolled")  # noqa: B009 - spilled into a file (unnamed: gone with its process)
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+    store.write_bytes(str(name), b"another version")
+    with pytest.raises(StoreError) as caught, remote.spooled(tmp_path):
+        pass
+    assert caught.value.problems[0].code == "S009"

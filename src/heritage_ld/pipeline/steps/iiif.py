@@ -101,7 +101,17 @@ def _tile(job: _Job) -> tuple[int, tuple[int, int] | None]:
     client then writes its ``info.json`` into the working copy: a worker on another machine has none)."""
     from heritage_ld.iiif.tiles import write_tiles, write_tiles_to_store
 
-    # a remote catalogue's file with no copy on this machine: fetched for this task only (pyvips reads a file)
+    if job.store is not None and job.page is None and isinstance(job.source, RemoteFile):
+        from heritage_ld.storage import Store
+
+        # from the catalogue's store to the tile set's: read once, held in memory (a large master: in a private
+        # file deleted after), decoded and sent; nothing kept on this machine
+        with job.source.spooled() as stream:
+            done = write_tiles_to_store(stream, Store.from_url(job.store), job.service, rights=job.rights,
+                                        max_pixels=job.max_pixels, name=job.source.url)
+        return done.files, (done.width, done.height)
+    # a remote catalogue's file with no copy on this machine: fetched for this task only (PDFium and pyvips
+    # read a file)
     with local_copy(job.source) as path:
         source: Path | Any = path
         if job.page is not None:
