@@ -5,8 +5,10 @@ only the catalogue's own files and the store's listing (:mod:`heritage_ld.storag
 media are given a :class:`RemoteFile`: the file's URL, the local path it would have in the catalogue folder, and
 the size and modification time the store listed. Most readers take it as a stream
 (:func:`heritage_ld.storage.listing.readable`: image headers, PDF page sizes, ``check``'s decoding, hashing for
-the ledger, the site's thumbnails, PDFs published, bags written to the store) and nothing is copied. Decoders
-that need a local file (pyvips for tiles, PDFium for rendering, a bag written to a local folder, the format
+the ledger, the site's thumbnails, PDFs published, bags written to the store) and nothing is copied. A reader
+that goes through a file more than once (the tiler sending tiles to a store) reads it once into memory,
+:meth:`RemoteFile.spooled` (past :data:`SPOOL` bytes into an unnamed local file). Decoders that need a local
+file (PDFium for rendering, tiles written into a local folder, a bag written to a local folder, the format
 identification of a ZIP or OLE2 container) get one for the time of the task, :meth:`RemoteFile.local_file`:
 
 - a copy already on this machine: the file in the local catalogue folder, when it is there unchanged (same size
