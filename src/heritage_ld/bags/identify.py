@@ -180,46 +180,35 @@ def identify_one(path: Path | str) -> Identification:
     return found or _fallback(path) or Identification()
 
 
-#: Bytes fido and the fallback read at each end of a file (fido's default buffer; puremagic reads less).
-_EDGE = 128 * 1024
 #: The first bytes of the containers fido looks inside (ZIP, OLE2): their identification reads the whole file.
 _CONTAINERS = (b"PK\x03\x04", b"PK\x05\x06", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
 def identify_remote(source: RemoteFile) -> Identification:
     """Identify a remote catalogue's file from its two ends, read from the store in two ranged requests: they
-    are written at their places in a sparse stand-in of the file's size, which fido and the fallback read as the
-    file itself (they read :data:`_EDGE` bytes at each end). A ZIP or OLE2 container, whose identification reads
-    inside, is fetched whole for the time of the call; a file already on this machine is read there.
+    are written at their places in a sparse stand-in of the file's size
+    (:func:`~heritage_ld.storage.fetch.write_stand_in`), which fido and the fallback read as the file itself. A
+    ZIP or OLE2 container, whose identification reads inside, is fetched whole for the time of the call; a file
+    already on this machine is read there.
     """
     import tempfile
 
-    from heritage_ld.storage.fetch import cache_root
-    from heritage_ld.storage.store import Store
+    from heritage_ld.storage.fetch import FETCHED, cache_root, write_stand_in
 
     here = source.copy_here()
     if here is not None:
         return identify_one(here)
-    parent, _, leaf = source.url.rpartition("/")
-    store = Store.from_url(parent)
-    head = store.read_range(leaf, 0, min(source.size, _EDGE)) if source.size else b""
-    if head.startswith(_CONTAINERS):
-        with source.local_file() as path:
-            return identify_one(path)
-    tail_from = max(len(head), source.size - _EDGE)
-    tail = store.read_range(leaf, tail_from, source.size) if tail_from < source.size else b""
-    folder = cache_root() / "identifying"
+    store, leaf = source.on_store()
+    folder = cache_root() / FETCHED
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         # the same suffix (the fallback takes it as a hint), not the name: a key on a store may be longer than
         # a local file name can be
         stand_in = Path(tmp) / ("stand-in" + PurePosixPath(source.url).suffix[:16])
-        with open(stand_in, "wb") as f:
-            f.write(head)
-            f.truncate(source.size)  # a hole where the middle is: no disk used
-            f.seek(tail_from)
-            f.write(tail)
-        return identify_one(stand_in)
+        if not write_stand_in(store, leaf, stand_in, source.size).startswith(_CONTAINERS):
+            return identify_one(stand_in)
+    with source.local_file() as path:
+        return identify_one(path)
 
 
 def _batch(paths: Sequence[Path | RemoteFile]) -> list[Identification]:

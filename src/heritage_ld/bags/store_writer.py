@@ -47,6 +47,7 @@ from heritage_ld.bags.tagside import tag_side
 from heritage_ld.errors import UsageError
 from heritage_ld.problems import Problem
 from heritage_ld.storage import Store, StoreError, is_url
+from heritage_ld.storage.fetch import write_stand_in
 
 __all__ = ["DECLARATION", "StoreBag", "remove_store_bag", "write_store_bag"]
 
@@ -180,13 +181,10 @@ def write_store_bag(
     return StoreBag(store.url, len(side.digests), side.payload_bytes, (*sorted(keep),), side.problems)
 
 
-#: What format identification reads of a file: fido reads this much from each end (its ``bufsize``).
-IDENTIFY_SPAN = 128 * 1024
-
-
 def _stand_ins(sources: Mapping[str, str], scratch: Path) -> dict[str, Path]:
     """For files on a store whose format must be identified, a local sparse stand-in of the same size holding
-    their first and last :data:`IDENTIFY_SPAN` bytes (two range reads each, never the whole file): what fido's
+    their first and last :data:`~heritage_ld.storage.fetch.IDENTIFY_SPAN` bytes
+    (:func:`~heritage_ld.storage.fetch.write_stand_in`: two range reads each, never the whole file): what fido's
     signatures look at. A container format recognised by its members (an Office document inside its ZIP) is
     then known by its container's signature only."""
     out: dict[str, Path] = {}
@@ -194,17 +192,9 @@ def _stand_ins(sources: Mapping[str, str], scratch: Path) -> dict[str, Path]:
         folder, _, name = url.rpartition("/")
         store = Store.from_url(folder)
         info = store.info(name)
-        size = int((info or {}).get("size") or 0)
-        head = store.read_range(name, 0, min(size, IDENTIFY_SPAN))
-        tail_from = max(len(head), size - IDENTIFY_SPAN)
-        tail = store.read_range(name, tail_from, size) if tail_from < size else b""
-        path = scratch / f"{n}-{PurePosixPath(rel).name}"
-        with open(path, "wb") as f:
-            f.write(head)
-            f.seek(tail_from)
-            f.write(tail)
-            f.truncate(size)
-        out[rel] = path
+        # numbered, with the file's suffix (the fallback's hint): a key may be longer than a local name can be
+        out[rel] = scratch / f"{n}{PurePosixPath(rel).suffix[:16]}"
+        write_stand_in(store, name, out[rel], int((info or {}).get("size") or 0))
     return out
 
 

@@ -22,7 +22,7 @@ from heritage_ld.decoding import DEFAULT_MAX_PIXELS, MediaUnreadable, TooManyPix
 from heritage_ld.errors import FormatError
 from heritage_ld.model import Collection, Item, MediaFile, UrlScheme, iri_segment
 from heritage_ld.problems import Location, report
-from heritage_ld.storage.fetch import RemoteFile
+from heritage_ld.storage.fetch import RemoteFile, problem_name
 from heritage_ld.storage.listing import media_source, readable
 
 __all__ = [
@@ -167,7 +167,7 @@ def known_pages(media: MediaFile, root: Path | None) -> tuple[tuple[int, int], .
         raise FormatError(problem.render())
     found = _source(root, media)
     with readable(found) as source:
-        return page_sizes(source, name=found.url if isinstance(found, RemoteFile) else None)
+        return page_sizes(source, name=problem_name(found))
 
 
 def views(item: Item, *, sizes: ImageSizes, pages: PageSizes,
@@ -212,7 +212,7 @@ def known_size(media: MediaFile, root: Path | None, *, max_pixels: int = DEFAULT
         raise FormatError(problem.render())
     found = _source(root, media)
     with readable(found) as source:
-        return image_size(source, max_pixels=max_pixels, name=found.url if isinstance(found, RemoteFile) else None)
+        return image_size(source, max_pixels=max_pixels, name=problem_name(found))
 
 
 def _source(root: Path, media: MediaFile) -> Path | RemoteFile:
@@ -263,15 +263,12 @@ def publish_media(source: Path | RemoteFile, out: Path, relative: str) -> bool:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_path(target)
     try:
-        with readable(source) as readable_source:
-            if isinstance(readable_source, Path):
-                shutil.copyfile(readable_source, tmp)
-            else:
+        with readable(source) as opened:
+            if isinstance(opened, Path):
+                shutil.copyfile(opened, tmp)
+            else:  # a remote file's stream (RemoteFile.open checked its size on the store)
                 with open(tmp, "wb") as f:
-                    shutil.copyfileobj(readable_source, f, 1 << 20)
-                expected = source.size if isinstance(source, RemoteFile) else None
-                if tmp.stat().st_size != expected:
-                    raise OSError(errno.EIO, f"{tmp.stat().st_size} bytes came of {expected}", str(source))
+                    shutil.copyfileobj(opened, f, 1 << 20)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError) and exc.errno in _FULL:  # shutil names the source: the copy is what failed

@@ -29,7 +29,7 @@ from heritage_ld.ledger import Ledger, OutputRecord, digest_of
 from heritage_ld.model import Collection, Item, ItemSequence
 from heritage_ld.storage.fetch import RemoteFile
 from heritage_ld.storage.listing import media_fingerprint, media_source
-from heritage_ld.storage.store import Store, StoreError
+from heritage_ld.storage.store import StoreError
 
 __all__ = ["Picked", "Plan", "file_sha256", "media_digests", "trusted_media"]
 
@@ -126,8 +126,8 @@ def _safe_sha256(source: Path | RemoteFile) -> str:
         if isinstance(source, RemoteFile):
             here = source.copy_here()
             if here is None:
-                parent, _, leaf = source.url.rpartition("/")
-                return Store.from_url(parent).digests(leaf, ["sha256"], size=source.size)[0]
+                store, leaf = source.on_store()
+                return store.digests(leaf, ["sha256"], size=source.size)[0]
             source = here
         return file_sha256(source)
     except (OSError, StoreError):

@@ -40,12 +40,15 @@ from heritage_ld.problems import Location, report
 from heritage_ld.storage.store import Store, StoreError
 from heritage_ld.storage.sync import remote_mtime_ns
 
-__all__ = ["FETCHED", "RemoteFile", "cache_root", "local_copy", "local_path"]
+__all__ = ["FETCHED", "IDENTIFY_SPAN", "RemoteFile", "cache_root", "local_copy", "local_path", "problem_name",
+           "write_stand_in"]
 
 #: The folder under the cache root where workers keep the media files they fetched.
 FETCHED = "fetched"
 #: Bytes of a file :meth:`RemoteFile.spooled` holds in memory before it spills into a private local file.
 SPOOL = 64 << 20
+#: What format identification reads of a file: fido reads this much from each end (its ``bufsize``).
+IDENTIFY_SPAN = 128 * 1024
 
 
 def cache_root() -> Path:
@@ -112,8 +115,8 @@ class RemoteFile:
             StoreError: the store cannot be reached (``S002``), or the file there is not the size the build
                 read (``S009``).
         """
-        parent, _, leaf = self.url.rpartition("/")
-        stream = Store.from_url(parent).open_read(leaf)
+        store, leaf = self.on_store()
+        stream = store.open_read(leaf)
         if getattr(stream, "size", self.size) != self.size:
             stream.close()
             raise StoreError([report("S009", Location(self.url), reason="it changed on the store since the build "
@@ -181,7 +184,8 @@ class RemoteFile:
         folder = (cache if cache is not None else cache_root()) / FETCHED
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.SpooledTemporaryFile(max_size=SPOOL, mode="w+b", dir=str(folder)) as buffer:
-            with store.open_read(leaf) as stream:
+            # as a download: a failure reading the store or spilling to a full disk is S002, naming the file
+            with store.open_read(leaf) as stream, store._doing(leaf, "downloading"):
                 shutil.copyfileobj(stream, buffer, 1 << 20)
             got = buffer.tell()
             if got != self.size:
@@ -189,10 +193,18 @@ class RemoteFile:
             buffer.seek(0)
             yield cast(BinaryIO, buffer)
 
+    def on_store(self) -> tuple[Store, str]:
+        """The store of the file's folder and the file's name in it.
+
+        >>> RemoteFile("s3://museum/cat/media/a.jpg", "/x", 1, 0).on_store()
+        (Store(protocol='s3', root='museum/cat/media'), 'a.jpg')
+        """
+        parent, _, leaf = self.url.rpartition("/")
+        return Store.from_url(parent), leaf
+
     def _checked(self) -> tuple[Store, str]:
         """The store and the file's name there, once its size and time there are those listed (else ``S009``)."""
-        parent, _, leaf = self.url.rpartition("/")
-        store = Store.from_url(parent)
+        store, leaf = self.on_store()
         info = store.info(leaf)
         when = remote_mtime_ns(info) if info is not None else None
         if info is None or int(info.get("size") or 0) != self.size or (when is not None and when != self.mtime_ns):
@@ -231,3 +243,25 @@ def local_copy(source: Path | RemoteFile, cache: Path | None = None) -> Iterator
             yield path
     else:
         yield source
+
+
+def problem_name(source: Path | RemoteFile) -> str | None:
+    """How problems name ``source`` when a decoder reads it as a stream: a remote file's URL (``None`` for a
+    local path, which names itself)."""
+    return source.url if isinstance(source, RemoteFile) else None
+
+
+def write_stand_in(store: Store, name: str, target: Path, size: int) -> bytes:
+    """Write ``target``, a sparse local stand-in of the file ``name`` on ``store`` (``size`` bytes): its first and
+    last :data:`IDENTIFY_SPAN` bytes at their places (two ranged reads, never the whole file), a hole between,
+    which is what format identification reads of a file. Returns the first bytes."""
+    head = store.read_range(name, 0, min(size, IDENTIFY_SPAN)) if size else b""
+    tail_from = max(len(head), size - IDENTIFY_SPAN)
+    tail = store.read_range(name, tail_from, size) if tail_from < size else b""
+    with open(target, "wb") as f:
+        f.write(head)
+        f.truncate(size)  # a hole where the middle is: no disk used
+        f.seek(tail_from)
+        f.write(tail)
+    return head
+

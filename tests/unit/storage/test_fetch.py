@@ -217,3 +217,22 @@ def test_spooled_reads_once_into_memory_and_spills_past_the_limit(tmp_path: Path
     with pytest.raises(StoreError) as caught, remote.spooled(tmp_path):
         pass
     assert caught.value.problems[0].code == "S009"
+
+
+def test_spooled_on_a_full_disk_is_s002_and_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import shutil
+
+    import heritage_ld.storage.fetch as fetch
+
+    _, remote, _ = _on_store(b"y" * 5000)
+    monkeypatch.setattr(fetch, "SPOOL", 1000)
+
+    def full(src: object, dst: object, length: int = 0) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfileobj", full)
+    with pytest.raises(StoreError) as caught, remote.spooled(tmp_path):
+        pass
+    assert caught.value.problems[0].code == "S002" and "No space left" in str(caught.value)
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]

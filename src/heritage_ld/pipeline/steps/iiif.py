@@ -18,13 +18,13 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 from heritage_ld.atomic import remove_stale_temporaries, write_atomic
 from heritage_ld.decoding import DEFAULT_MAX_PIXELS
 from heritage_ld.model import Item, MediaFile, UrlScheme, iri_segment, is_absolute_iri
 from heritage_ld.pipeline.build import BuildContext, StepResult
-from heritage_ld.storage.fetch import RemoteFile, local_copy
+from heritage_ld.storage.fetch import RemoteFile, local_copy, problem_name
 from heritage_ld.storage.listing import media_source, readable
 
 __all__ = ["run"]
@@ -64,7 +64,7 @@ def _size(max_pixels: int, task: tuple[MediaFile, Path | RemoteFile | None]) -> 
     # with no copy on this machine the header is read from the store in a few ranged requests (the whole
     # master comes only if a task here decodes it: its tiles)
     with readable(source) as stream:
-        return image_size(stream, max_pixels=max_pixels, name=source.url if isinstance(source, RemoteFile) else None)
+        return image_size(stream, max_pixels=max_pixels, name=problem_name(source))
 
 
 def _pages(task: tuple[MediaFile, Path | RemoteFile | None]) -> tuple[tuple[int, int], ...]:
@@ -75,7 +75,7 @@ def _pages(task: tuple[MediaFile, Path | RemoteFile | None]) -> tuple[tuple[int,
     if source is None:
         return known_pages(media, None)
     with readable(source) as stream:  # a PDF on the store with no copy here: read in ranges, not copied
-        return page_sizes(stream, name=source.url if isinstance(source, RemoteFile) else None)
+        return page_sizes(stream, name=problem_name(source))
 
 
 def _mtime(source: Path | RemoteFile) -> float:
@@ -101,28 +101,22 @@ def _tile(job: _Job) -> tuple[int, tuple[int, int] | None]:
     client then writes its ``info.json`` into the working copy: a worker on another machine has none)."""
     from heritage_ld.iiif.tiles import write_tiles, write_tiles_to_store
 
-    if job.store is not None and job.page is None and isinstance(job.source, RemoteFile):
-        from heritage_ld.storage import Store
-
-        # from the catalogue's store to the tile set's: read once, held in memory (a large master: in a private
-        # file deleted after), decoded and sent; nothing kept on this machine
-        with job.source.spooled() as stream:
-            done = write_tiles_to_store(stream, Store.from_url(job.store), job.service, rights=job.rights,
-                                        max_pixels=job.max_pixels, name=job.source.url)
-        return done.files, (done.width, done.height)
-    # a remote catalogue's file with no copy on this machine: fetched for this task only (PDFium and pyvips
-    # read a file)
-    with local_copy(job.source) as path:
-        source: Path | Any = path
+    # a remote catalogue's file with no copy on this machine: an image bound for the store is read once into
+    # memory (a large master: an unnamed local file) and tiled from there, nothing kept; a PDF to render (PDFium)
+    # or an image tiled into a folder is fetched into a file for this task only
+    streamed = isinstance(job.source, RemoteFile) and job.store is not None and job.page is None
+    with (job.source.spooled() if streamed and isinstance(job.source, RemoteFile)
+          else local_copy(job.source)) as opened:
+        source: Any = opened  # a path, a stream (store-bound image), or a rendered page
         if job.page is not None:
             from heritage_ld.iiif.pdf import render_page
 
-            source = render_page(path, job.page)
+            source = render_page(cast(Path, opened), job.page)
         if job.store is not None:
             from heritage_ld.storage import Store
 
             done = write_tiles_to_store(source, Store.from_url(job.store), job.service, rights=job.rights,
-                                        max_pixels=job.max_pixels)
+                                        max_pixels=job.max_pixels, name=problem_name(job.source))
             return done.files, (done.width, done.height)
         return write_tiles(source, job.directory, job.service, rights=job.rights, workers=job.workers,
                            max_pixels=job.max_pixels).files, None
