@@ -266,9 +266,12 @@ def publish_media(source: Path | RemoteFile, out: Path, relative: str) -> bool:
         with readable(source) as opened:
             if isinstance(opened, Path):
                 shutil.copyfile(opened, tmp)
-            else:  # a remote file's stream (RemoteFile.open checked its size on the store)
+            else:  # a remote file's stream: all of it must come
                 with open(tmp, "wb") as f:
                     shutil.copyfileobj(opened, f, 1 << 20)
+                    got = f.tell()
+                if isinstance(source, RemoteFile) and got != source.size:
+                    raise OSError(errno.EIO, f"{got} bytes came of {source.size}", source.url)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError) and exc.errno in _FULL:  # shutil names the source: the copy is what failed
